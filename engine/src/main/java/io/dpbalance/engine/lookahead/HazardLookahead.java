@@ -1,0 +1,94 @@
+package io.dpbalance.engine.lookahead;
+
+/**
+ * Learned online from the output lengths of requests that already finished: the empirical survival function
+ * {@code S(x) = #(O > x) / n}, conditioned on the tokens a request has generated so far. The point prediction of a
+ * running request with {@code a} tokens generated is its conditional median residual life: the smallest
+ * {@code x > a} with {@code S(x) <= S(a) / 2}, i.e. the length that half of the finished requests which were still
+ * running at {@code a} did not exceed. No oracle is used; this is what a production scheduler can know.
+ *
+ * <p>Counts live in a Fenwick tree over lengths (lengths above {@link #MAX_TRACKED_LENGTH} are counted at that
+ * cap), so recording a finish and answering a query are both O(log max length).
+ */
+public final class HazardLookahead implements Lookahead {
+
+    public static final int MAX_TRACKED_LENGTH = 1 << 17;
+
+    private final long[] tree = new long[MAX_TRACKED_LENGTH + 1];
+    private long finished;
+
+    @Override
+    public String name() {
+        return "hazard";
+    }
+
+    @Override
+    public void onFinished(int outputTokens) {
+        int x = Math.max(1, Math.min(MAX_TRACKED_LENGTH, outputTokens));
+        for (int i = x; i <= MAX_TRACKED_LENGTH; i += i & -i) {
+            tree[i]++;
+        }
+        finished++;
+    }
+
+    public long observations() {
+        return finished;
+    }
+
+    /** Empirical {@code #(O > x) / n}; NaN before any observation. */
+    public double survival(int x) {
+        if (finished == 0) {
+            return Double.NaN;
+        }
+        return (double) countAbove(x) / finished;
+    }
+
+    /** Empirical {@code P(O > a + h | O > a)}; NaN when no finished request outlived {@code a}. */
+    public double conditionalSurvival(int generated, int steps) {
+        long alive = countAbove(generated);
+        if (alive == 0) {
+            return Double.NaN;
+        }
+        return (double) countAbove(generated + steps) / alive;
+    }
+
+    @Override
+    public int remaining(long sequence, int generated, int outputTokens) {
+        long alive = countAbove(generated);
+        if (alive == 0) {
+            return UNKNOWN;
+        }
+        long keepAbove = alive / 2;
+        // smallest x with #(O <= x) >= n - keepAbove, i.e. #(O > x) <= keepAbove
+        int x = smallestWithPrefixAtLeast(finished - keepAbove);
+        return Math.max(1, x - generated);
+    }
+
+    private long countAbove(int x) {
+        if (x <= 0) {
+            return finished;
+        }
+        return finished - prefix(Math.min(x, MAX_TRACKED_LENGTH));
+    }
+
+    private long prefix(int x) {
+        long sum = 0;
+        for (int i = x; i > 0; i -= i & -i) {
+            sum += tree[i];
+        }
+        return sum;
+    }
+
+    private int smallestWithPrefixAtLeast(long target) {
+        int pos = 0;
+        long remaining = target;
+        for (int step = Integer.highestOneBit(MAX_TRACKED_LENGTH); step > 0; step >>= 1) {
+            int next = pos + step;
+            if (next <= MAX_TRACKED_LENGTH && tree[next] < remaining) {
+                pos = next;
+                remaining -= tree[next];
+            }
+        }
+        return pos + 1;
+    }
+}

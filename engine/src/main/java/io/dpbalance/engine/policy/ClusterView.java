@@ -1,0 +1,44 @@
+package io.dpbalance.engine.policy;
+
+/**
+ * What a policy sees of the cluster: per rank, its resident tokens, its running requests (prompt, generated count
+ * and, as far as the lookahead allows, predicted remaining steps) and its free slots. Running requests of rank g
+ * occupy slots {@code slot(g, 0) .. slot(g, running(g) - 1)}.
+ */
+public interface ClusterView {
+
+    int ranks();
+
+    int batch();
+
+    /** Resident KV tokens {@code L_g}: prompt plus generated tokens of the rank's running requests. */
+    long load(int rank);
+
+    int running(int rank);
+
+    default int free(int rank) {
+        return batch() - running(rank);
+    }
+
+    int totalFree();
+
+    default int slot(int rank, int index) {
+        return rank * batch() + index;
+    }
+
+    int slotPrompt(int slot);
+
+    int slotGenerated(int slot);
+
+    /** Predicted remaining decode steps of the request in {@code slot}, or {@code Lookahead.UNKNOWN}. */
+    int slotRemaining(int slot);
+
+    /** Pool requests bound to {@code rank} and not yet admitted (policies that bind at arrival). */
+    int waitingBound(int rank);
+
+    /** Steps completed so far. */
+    long step();
+
+    /** Clock in seconds. */
+    double clock();
+}

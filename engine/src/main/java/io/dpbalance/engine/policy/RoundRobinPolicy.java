@@ -1,0 +1,24 @@
+package io.dpbalance.engine.policy;
+
+/** Pool order; ranks in cyclic order, skipping full ranks. The cursor persists across refills. */
+public final class RoundRobinPolicy implements Policy {
+
+    private int cursor;
+
+    @Override
+    public String name() {
+        return "round-robin";
+    }
+
+    @Override
+    public void refill(RefillContext ctx) {
+        int ranks = ctx.ranks();
+        for (int i = 0; i < ctx.poolSize() && ctx.totalFree() > 0; i++) {
+            while (ctx.free(cursor) == 0) {
+                cursor = (cursor + 1) % ranks;
+            }
+            ctx.place(i, cursor);
+            cursor = (cursor + 1) % ranks;
+        }
+    }
+}
