@@ -1,0 +1,43 @@
+package io.dpbalance.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/dpbalance}: the simulator's command line (spec §9). */
+@Command(name = "dpbalance",
+        mixinStandardHelpOptions = true,
+        version = "dpbalance 0.1.0",
+        description = "Measure and remove the idle time that step barriers cost data-parallel LLM decoding.",
+        subcommands = {SimulateCommand.class, SweepCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests execute it with their own output streams. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+                    || ex instanceof java.io.UncheckedIOException) {
+                commandLine.getErr().println("dpbalance " + commandLine.getCommandName() + ": " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        for (String name : new String[] {"simulate", "sweep"}) {
+            cli.getSubcommands().get(name).getCommandSpec().usageMessage()
+                    .footer("", "Policies (spec §4):", SimulateCommand.policyHelp());
+        }
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,67 @@
+package io.dpbalance.cli;
+
+import io.dpbalance.engine.trace.ReadOptions;
+import io.dpbalance.engine.trace.SyntheticWorkload;
+import io.dpbalance.engine.trace.Workload;
+import io.dpbalance.engine.trace.WorkloadFormat;
+import io.dpbalance.engine.trace.WorkloadReader;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the requests come from: a trace file in any spec §8 format, or a synthetic generator. */
+final class WorkloadOptions {
+
+    /** The shared Azure trace, where a checkout has it beside the project (the default workload). */
+    static final Path SHARED_TRACE = Path.of("..", "shared", "data", "azure-llm-2023", "AzureLLMInferenceTrace_conv.csv");
+
+    @Option(names = "--workload", paramLabel = "FILE",
+            description = "Trace file: Azure LLM inference CSV (2023/2024), Mooncake JSONL, BurstGPT CSV, or lengths "
+                    + "JSON. Default: the shared Azure 2023 conversation trace (${DEFAULT-VALUE}) unless --synthetic.",
+            defaultValue = "../shared/data/azure-llm-2023/AzureLLMInferenceTrace_conv.csv")
+    Path workload;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
+            description = "auto|azure|mooncake|burstgpt|lengths (default: ${DEFAULT-VALUE}, detected from the file).")
+    String format;
+
+    @Option(names = "--synthetic", paramLabel = "SPEC",
+            description = "Generate the workload instead of reading one, e.g. "
+                    + "'n=60000;arrival=none;prompt=lognormal:mean=1000,sigma=1;output=geometric:mean=128;seed=7'. "
+                    + "See README (Synthetic workloads) for every key.")
+    String synthetic;
+
+    @Option(names = "--time-scale", paramLabel = "X", defaultValue = "1.0",
+            description = "Multiply inter-arrival times by X: 2 stretches the trace (half the load), 0.5 compresses "
+                    + "it (twice the load). Arrival mode only. Default ${DEFAULT-VALUE}.")
+    double timeScale;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Read at most N requests.")
+    Long limit;
+
+    @Option(names = "--skip-invalid",
+            description = "Skip malformed rows and report how many were skipped, instead of stopping at the first.")
+    boolean skipInvalid;
+
+    Workload load() {
+        if (synthetic != null) {
+            Workload w = SyntheticWorkload.parse(synthetic).generate();
+            if (limit != null && limit < w.requests().size()) {
+                return new Workload(w.source(), w.format(), w.timed(),
+                        w.requests().subList(0, (int) (long) limit), w.skipReasons());
+            }
+            return w;
+        }
+        if (!Files.isRegularFile(workload)) {
+            throw new IllegalArgumentException("--workload " + workload + ": no such file"
+                    + (workload.equals(SHARED_TRACE) ? " (the default is the shared trace beside the project; "
+                    + "pass --workload FILE or --synthetic SPEC)" : ""));
+        }
+        ReadOptions options = ReadOptions.defaults().withSkipInvalid(skipInvalid).withTimeScale(timeScale);
+        if (limit != null) {
+            options = options.withLimit(limit);
+        }
+        return WorkloadReader.read(workload, WorkloadFormat.parse(format), options);
+    }
+}
