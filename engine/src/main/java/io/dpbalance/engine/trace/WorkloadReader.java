@@ -57,7 +57,7 @@ public final class WorkloadReader {
      * The format of {@code file}: a {@code .csv} is Azure or BurstGPT by its header, a {@code .jsonl} is Mooncake,
      * a {@code .json} is Mooncake if its first value is an object with {@code timestamp} and {@code input_length}
      * and lengths if it is {@code {"data": [...]}} or an array. A file with another extension is taken as JSON if
-     * it starts with {@code {} or {@code [} and as CSV otherwise.
+     * it starts with <code>{</code> or <code>[</code> and as CSV otherwise.
      *
      * @throws WorkloadException if the format cannot be told, naming the file and what was looked for
      */
@@ -109,7 +109,8 @@ public final class WorkloadReader {
                 return WorkloadFormat.LENGTHS;
             }
             if (root != JsonToken.START_OBJECT) {
-                throw undetectable(file, root == null ? "the file is empty" : "it starts with '" + parser.getText() + "'");
+                throw undetectable(file,
+                        root == null ? "the file is empty" : "it starts with '" + parser.getText() + "'");
             }
             Set<String> fields = new LinkedHashSet<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
