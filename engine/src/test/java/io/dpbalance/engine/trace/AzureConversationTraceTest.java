@@ -1,6 +1,7 @@
 package io.dpbalance.engine.trace;
 
 import io.dpbalance.engine.model.Request;
+import io.dpbalance.engine.testing.SharedData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +10,6 @@ import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The real Azure 2023 conversation trace in {@code ../shared/data}; figures from its README and a CSV reader. */
 class AzureConversationTraceTest {
@@ -20,8 +20,7 @@ class AzureConversationTraceTest {
 
     @BeforeAll
     static void readTrace() {
-        Path trace = TraceFiles.azureConversationTrace();
-        assumeTrue(trace != null, "the shared Azure trace is not present");
+        Path trace = SharedData.azureConversationTrace();
         workload = WorkloadReader.read(trace, WorkloadFormat.AUTO, ReadOptions.defaults());
     }
 

@@ -6,10 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Fixture files for the reader tests, and the real trace under {@code ../shared}. */
+/** Fixture files for the reader tests. */
 final class TraceFiles {
-
-    static final String AZURE_CONV_TRACE = "shared/data/azure-llm-2023/AzureLLMInferenceTrace_conv.csv";
 
     private TraceFiles() {
     }
@@ -25,16 +23,5 @@ final class TraceFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The real Azure 2023 conversation trace, found from the working directory upwards; null if absent. */
-    static Path azureConversationTrace() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve(AZURE_CONV_TRACE);
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 }

@@ -1,0 +1,81 @@
+package io.dpbalance.engine.sim;
+
+import io.dpbalance.engine.policy.PolicyFactory;
+import io.dpbalance.engine.policy.PolicySpec;
+import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.trace.ReadOptions;
+import io.dpbalance.engine.trace.Workload;
+import io.dpbalance.engine.trace.WorkloadFormat;
+import io.dpbalance.engine.trace.WorkloadReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shared Azure trace read as lengths in file order, pool mode, G = 32, B = 72, R = 128, reference cost model and
+ * power profile: FCFS and least-tokens must reproduce the paper's released simulator to 6 significant digits, and
+ * BF-IO must do at least as well as its reference solver.
+ */
+class KnownAnswerTest {
+
+    private static Workload trace;
+
+    @BeforeAll
+    static void readTrace() {
+        trace = WorkloadReader.read(SharedData.azureConversationTrace(), WorkloadFormat.AZURE, ReadOptions.defaults());
+    }
+
+    private static SimulationResult run(String policy) {
+        PolicyFactory.Instance i = PolicyFactory.create(PolicySpec.parse(policy), "oracle", 1);
+        return Simulator.run(trace.requests(), WorkloadMode.POOL, ClusterConfig.reference(32, 72), 0, i.policy(),
+                i.lookahead(), null);
+    }
+
+    /** Equal when both round to the same 6 significant digits. */
+    private static void assertSixDigits(double actual, double expected) {
+        MathContext six = new MathContext(6);
+        assertThat(new BigDecimal(actual).round(six))
+                .as("%s to 6 significant digits", actual)
+                .isEqualTo(new BigDecimal(Double.toString(expected)).round(six));
+    }
+
+    @Test
+    void fcfsReproducesTheReferenceSimulator() {
+        SimulationResult r = run("fcfs");
+        assertSixDigits(r.avgImbalance(), 462201.78);
+        assertSixDigits(r.avgIdleFraction(), 0.1420569);
+        assertSixDigits(r.throughputTokensPerS(), 151892.48);
+        assertSixDigits(r.energyJoules(), 284326.08);
+        assertSixDigits(r.meanTpotS(), 0.0149442);
+        assertThat(r.averagedSteps()).isEqualTo(1597);
+        assertThat(r.finished()).isEqualTo(19_366);
+    }
+
+    @Test
+    void leastTokensReproducesTheReferenceSimulator() {
+        SimulationResult r = run("least-tokens");
+        assertSixDigits(r.avgImbalance(), 431993.92);
+        assertSixDigits(r.avgIdleFraction(), 0.1326136);
+        assertSixDigits(r.throughputTokensPerS(), 152836.42);
+        assertSixDigits(r.energyJoules(), 284313.38);
+        assertThat(r.averagedSteps()).isEqualTo(1597);
+    }
+
+    @Test
+    void bfioCurrentStepBeatsTheReferenceSolver() {
+        SimulationResult r = run("bfio:h=0");
+        assertThat(r.avgImbalance()).isLessThanOrEqualTo(83_700);
+        assertThat(r.finished()).isEqualTo(19_366);
+    }
+
+    @Test
+    void bfioWithTwentyStepOracleHorizonBeatsTheReferenceSolver() {
+        SimulationResult r = run("bfio:h=20");
+        assertThat(r.avgImbalance()).isLessThanOrEqualTo(59_200);
+        assertThat(r.finished()).isEqualTo(19_366);
+    }
+}
