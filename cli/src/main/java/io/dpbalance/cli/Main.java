@@ -1,6 +1,9 @@
 package io.dpbalance.cli;
 
+import io.dpbalance.engine.trace.WorkloadException;
 import picocli.CommandLine;
+
+import java.io.UncheckedIOException;
 import picocli.CommandLine.Command;
 
 /** {@code bin/dpbalance}: the simulator's command line (spec §9). */
@@ -23,7 +26,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-                    || ex instanceof java.io.UncheckedIOException) {
+                    || ex instanceof WorkloadException || ex instanceof UncheckedIOException) {
                 commandLine.getErr().println("dpbalance " + commandLine.getCommandName() + ": " + ex.getMessage());
                 return 2;
             }
