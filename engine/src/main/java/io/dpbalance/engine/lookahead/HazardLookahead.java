@@ -7,6 +7,10 @@ package io.dpbalance.engine.lookahead;
  * {@code x > a} with {@code S(x) <= S(a) / 2}, i.e. the length that half of the finished requests which were still
  * running at {@code a} did not exceed. No oracle is used; this is what a production scheduler can know.
  *
+ * <p>For BF-IO's projection it predicts a distribution rather than a point: {@link #survival} is
+ * {@code S(a + h) / S(a)}, so a rank's projected load is its expected load. A request that has outlived every
+ * finished one is assumed to keep running.
+ *
  * <p>Counts live in a Fenwick tree over lengths (lengths above {@link #MAX_TRACKED_LENGTH} are counted at that
  * cap), so recording a finish and answering a query are both O(log max length).
  */
@@ -16,6 +20,10 @@ public final class HazardLookahead implements Lookahead {
 
     private final long[] tree = new long[MAX_TRACKED_LENGTH + 1];
     private long finished;
+    private int longest;
+    /** {@code alive[x] = #(O > x)} for {@code x <= longest}, rebuilt before a decision when new finishes came in. */
+    private long[] alive = new long[1];
+    private long aliveBuiltAt = -1;
 
     @Override
     public String name() {
@@ -25,10 +33,42 @@ public final class HazardLookahead implements Lookahead {
     @Override
     public void onFinished(int outputTokens) {
         int x = Math.max(1, Math.min(MAX_TRACKED_LENGTH, outputTokens));
+        longest = Math.max(longest, x);
         for (int i = x; i <= MAX_TRACKED_LENGTH; i += i & -i) {
             tree[i]++;
         }
         finished++;
+    }
+
+    @Override
+    public void beforeDecision() {
+        if (aliveBuiltAt == finished) {
+            return;
+        }
+        if (alive.length < longest + 1) {
+            alive = new long[Math.max(longest + 1, alive.length * 2)];
+        }
+        for (int x = 0; x <= longest; x++) {
+            alive[x] = countAbove(x);
+        }
+        aliveBuiltAt = finished;
+    }
+
+    @Override
+    public boolean predictsDistributions() {
+        return true;
+    }
+
+    @Override
+    public double survival(long sequence, int generated, int outputTokens, int steps) {
+        if (aliveBuiltAt != finished) {
+            beforeDecision();
+        }
+        if (generated >= longest || finished == 0) {
+            return 1.0;
+        }
+        long now = alive[generated];
+        return now == 0 ? 1.0 : (double) alive[Math.min(longest, generated + steps)] / now;
     }
 
     public long observations() {

@@ -21,6 +21,20 @@ public interface Lookahead {
      */
     int remaining(long sequence, int generated, int outputTokens);
 
+    /**
+     * Probability that the request is still running {@code steps} steps ahead. Point predictions (the default)
+     * give 1 before {@link #remaining} and 0 from it on.
+     */
+    default double survival(long sequence, int generated, int outputTokens, int steps) {
+        int remaining = remaining(sequence, generated, outputTokens);
+        return remaining == UNKNOWN || steps < remaining ? 1.0 : 0.0;
+    }
+
+    /** Whether {@link #survival} gives a learned distribution rather than a point prediction. */
+    default boolean predictsDistributions() {
+        return false;
+    }
+
     /** Called once per finished request, with its true output length (what production learns when it ends). */
     default void onFinished(int outputTokens) {
     }

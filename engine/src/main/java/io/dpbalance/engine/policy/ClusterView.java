@@ -33,6 +33,25 @@ public interface ClusterView {
     /** Predicted remaining decode steps of the request in {@code slot}, or {@code Lookahead.UNKNOWN}. */
     int slotRemaining(int slot);
 
+    /**
+     * Probability that the request in {@code slot} is still running {@code steps} steps ahead. Point predictions
+     * give 1 before the predicted end and 0 from it on.
+     */
+    default double slotSurvival(int slot, int steps) {
+        int remaining = slotRemaining(slot);
+        return remaining == io.dpbalance.engine.lookahead.Lookahead.UNKNOWN || steps < remaining ? 1.0 : 0.0;
+    }
+
+    /** Whether {@link #slotSurvival} gives probabilities (a learned distribution) rather than a point prediction. */
+    default boolean predictsDistributions() {
+        return false;
+    }
+
+    /** Probability that a request placed now is still running {@code steps} steps ahead (1 for point predictions). */
+    default double newRequestSurvival(int steps) {
+        return 1.0;
+    }
+
     /** Pool requests bound to {@code rank} and not yet admitted (policies that bind at arrival). */
     int waitingBound(int rank);
 

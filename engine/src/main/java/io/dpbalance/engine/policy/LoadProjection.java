@@ -2,53 +2,75 @@ package io.dpbalance.engine.policy;
 
 import io.dpbalance.engine.lookahead.Lookahead;
 
+import java.util.Arrays;
+
 /**
  * Predicted per-rank loads over a horizon, {@code L̂_g(k+h)} for {@code h = 0..H} (spec §5): a running request
- * predicted to finish in {@code r} steps contributes its current load to {@code h < r} and nothing from
- * {@code h = r} on; requests of unknown end contribute through the whole horizon. Newly placed prompt mass is added
- * to every {@code h}. Keeps the envelope {@code M(h) = max_g L̂_g(k+h)} and the per-step totals so that the BF-IO
- * objective {@code sum_h (G M(h) - sum_g L̂_g(k+h))} is always at hand.
+ * contributes its current load {@code w_i} while predicted to be running. With a point prediction (oracle, noisy,
+ * none) a request predicted to finish in {@code r} steps counts fully for {@code h < r} and not from {@code h = r}
+ * on; requests of unknown end count through the whole horizon. A lookahead that predicts a distribution (hazard)
+ * gives expected loads instead, {@code w_i P(still running at h)}. Newly placed prompt mass is added to every
+ * {@code h}. Keeps the envelope {@code M(h) = max_g L̂_g(k+h)} and the per-step totals, so the BF-IO objective
+ * {@code sum_h (G M(h) - sum_g L̂_g(k+h))} is always at hand.
  */
 public final class LoadProjection {
 
     private final int ranks;
     private final int horizon;
-    private final long[] loads;
-    private final long[] envelope;
-    private final long[] totals;
+    private final double[] loads;
+    private final double[] envelope;
+    private final double[] totals;
+    /** Share of a newly placed request's prompt still resident h steps ahead: 1 for point predictions. */
+    private final double[] newShare;
 
     private LoadProjection(int ranks, int horizon) {
         this.ranks = ranks;
         this.horizon = horizon;
-        this.loads = new long[(horizon + 1) * ranks];
-        this.envelope = new long[horizon + 1];
-        this.totals = new long[horizon + 1];
+        this.loads = new double[(horizon + 1) * ranks];
+        this.envelope = new double[horizon + 1];
+        this.totals = new double[horizon + 1];
+        this.newShare = new double[horizon + 1];
+        Arrays.fill(newShare, 1.0);
     }
 
     /** Projects the cluster's running requests {@code horizon} steps ahead with the view's lookahead. */
     public static LoadProjection of(ClusterView view, int horizon) {
         int ranks = view.ranks();
         LoadProjection p = new LoadProjection(ranks, horizon);
-        long[] endingAt = new long[horizon + 1];
+        double[] gone = new double[horizon + 1];
+        boolean expected = view.predictsDistributions();
+        if (expected) {
+            for (int h = 1; h <= horizon; h++) {
+                p.newShare[h] = view.newRequestSurvival(h);
+            }
+        }
         for (int g = 0; g < ranks; g++) {
-            long current = view.load(g);
             if (horizon > 0) {
-                java.util.Arrays.fill(endingAt, 0L);
+                Arrays.fill(gone, 0.0);
                 int n = view.running(g);
                 for (int i = 0; i < n; i++) {
                     int slot = view.slot(g, i);
-                    int remaining = view.slotRemaining(slot);
-                    if (remaining != Lookahead.UNKNOWN && remaining <= horizon) {
-                        endingAt[Math.max(1, remaining)] += (long) view.slotPrompt(slot) + view.slotGenerated(slot);
+                    double w = (double) view.slotPrompt(slot) + view.slotGenerated(slot);
+                    if (expected) {
+                        for (int h = 1; h <= horizon; h++) {
+                            gone[h] += w * (1.0 - view.slotSurvival(slot, h));
+                        }
+                    } else {
+                        int remaining = view.slotRemaining(slot);
+                        if (remaining != Lookahead.UNKNOWN && remaining <= horizon) {
+                            gone[Math.max(1, remaining)] += w;
+                        }
+                    }
+                }
+                if (!expected) {
+                    for (int h = 1; h <= horizon; h++) {
+                        gone[h] += gone[h - 1];
                     }
                 }
             }
-            long ended = 0;
+            double current = view.load(g);
             for (int h = 0; h <= horizon; h++) {
-                if (h > 0) {
-                    ended += endingAt[h];
-                }
-                p.loads[h * ranks + g] = current - ended;
+                p.loads[h * ranks + g] = current - gone[h];
             }
         }
         p.recomputeEnvelope();
@@ -56,7 +78,7 @@ public final class LoadProjection {
     }
 
     /** A projection from explicit loads, {@code loads[h][g]}; for tests and benchmarks. */
-    public static LoadProjection ofLoads(long[][] loadsByStep) {
+    public static LoadProjection ofLoads(double[][] loadsByStep) {
         int horizon = loadsByStep.length - 1;
         int ranks = loadsByStep[0].length;
         LoadProjection p = new LoadProjection(ranks, horizon);
@@ -72,16 +94,17 @@ public final class LoadProjection {
         System.arraycopy(loads, 0, c.loads, 0, loads.length);
         System.arraycopy(envelope, 0, c.envelope, 0, envelope.length);
         System.arraycopy(totals, 0, c.totals, 0, totals.length);
+        System.arraycopy(newShare, 0, c.newShare, 0, newShare.length);
         return c;
     }
 
     private void recomputeEnvelope() {
         for (int h = 0; h <= horizon; h++) {
-            long max = 0;
-            long total = 0;
+            double max = 0;
+            double total = 0;
             int row = h * ranks;
             for (int g = 0; g < ranks; g++) {
-                long l = loads[row + g];
+                double l = loads[row + g];
                 max = Math.max(max, l);
                 total += l;
             }
@@ -98,26 +121,32 @@ public final class LoadProjection {
         return horizon;
     }
 
-    public long load(int h, int rank) {
+    public double load(int h, int rank) {
         return loads[h * ranks + rank];
     }
 
-    public long envelope(int h) {
+    public double envelope(int h) {
         return envelope[h];
     }
 
     /** {@code M(h) - L̂_g(k+h)} >= 0. */
-    public long margin(int h, int rank) {
+    public double margin(int h, int rank) {
         return envelope[h] - loads[h * ranks + rank];
     }
 
-    /** Adds prompt mass placed on {@code rank} to every step of the horizon. */
+    /** The expected share of a new request's prompt still resident {@code h} steps ahead (1 for point predictions). */
+    public double newShare(int h) {
+        return newShare[h];
+    }
+
+    /** Adds prompt mass placed on {@code rank} to every step of the horizon (its expected share of it). */
     public void add(int rank, long mass) {
         for (int h = 0; h <= horizon; h++) {
             int i = h * ranks + rank;
-            long l = loads[i] + mass;
+            double added = mass * newShare[h];
+            double l = loads[i] + added;
             loads[i] = l;
-            totals[h] += mass;
+            totals[h] += added;
             if (l > envelope[h]) {
                 envelope[h] = l;
             }
@@ -125,8 +154,8 @@ public final class LoadProjection {
     }
 
     /** The BF-IO objective of the projected state: {@code sum_h (G M(h) - sum_g L̂_g(k+h))}. */
-    public long objective() {
-        long sum = 0;
+    public double objective() {
+        double sum = 0;
         for (int h = 0; h <= horizon; h++) {
             sum += ranks * envelope[h] - totals[h];
         }

@@ -11,7 +11,7 @@ final class MarginScore {
 
     private final double beta;
     private final double[] weight;
-    private final long[] margins;
+    private final double[] margins;
     private final double[] weights;
     private final double[] prefixWeight;
     private final double[] prefixWeightedMargin;
@@ -26,7 +26,7 @@ final class MarginScore {
             weight[h] = w;
             w *= decay;
         }
-        this.margins = new long[horizon + 1];
+        this.margins = new double[horizon + 1];
         this.weights = new double[horizon + 1];
         this.prefixWeight = new double[horizon + 2];
         this.prefixWeightedMargin = new double[horizon + 2];
@@ -36,8 +36,9 @@ final class MarginScore {
     void build(LoadProjection projection, int rank) {
         int n = margins.length;
         for (int h = 0; h < n; h++) {
-            long m = projection.margin(h, rank);
-            double w = weight[h];
+            double share = projection.newShare(h);
+            double m = share > 0 ? projection.margin(h, rank) / share : Double.MAX_VALUE;
+            double w = weight[h] * share;
             int j = h - 1;
             while (j >= 0 && margins[j] > m) {
                 margins[j + 1] = margins[j];
@@ -57,7 +58,7 @@ final class MarginScore {
         peak = Long.MAX_VALUE / 4;
         for (int i = 0; i < n; i++) {
             if (totalWeight - beta * prefixWeight[i + 1] <= 0) {
-                peak = margins[i];
+                peak = (long) Math.floor(margins[i]);
                 break;
             }
         }
@@ -85,8 +86,4 @@ final class MarginScore {
         return peak;
     }
 
-    /** The smallest margin: mass up to it overflows nowhere. */
-    long minMargin() {
-        return margins[0];
-    }
 }

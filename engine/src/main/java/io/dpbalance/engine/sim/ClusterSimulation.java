@@ -273,6 +273,21 @@ public final class ClusterSimulation {
         }
 
         @Override
+        public double slotSurvival(int slot, int steps) {
+            return lookahead.survival(slotRequest[slot].sequence(), slotGenerated[slot], slotOutput[slot], steps);
+        }
+
+        @Override
+        public double newRequestSurvival(int steps) {
+            return lookahead.survival(-1, 0, 0, steps);
+        }
+
+        @Override
+        public boolean predictsDistributions() {
+            return lookahead.predictsDistributions();
+        }
+
+        @Override
         public int waitingBound(int rank) {
             return waitingBound[rank];
         }
