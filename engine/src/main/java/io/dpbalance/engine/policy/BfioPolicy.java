@@ -194,13 +194,18 @@ public final class BfioPolicy implements Policy {
 
     private static int rankWithMostFreeSlots(ClusterView ctx, LoadProjection projection) {
         int best = -1;
+        int bestFree = 0;
+        double bestLoad = 0;
         for (int g = 0; g < ctx.ranks(); g++) {
-            if (ctx.free(g) == 0) {
+            int free = ctx.free(g);
+            if (free == 0 || free < bestFree) {
                 continue;
             }
-            if (best < 0 || ctx.free(g) > ctx.free(best)
-                    || (ctx.free(g) == ctx.free(best) && projection.load(0, g) < projection.load(0, best))) {
+            double load = projection.load(0, g);
+            if (free > bestFree || load < bestLoad) {
                 best = g;
+                bestFree = free;
+                bestLoad = load;
             }
         }
         return best;
@@ -269,13 +274,18 @@ public final class BfioPolicy implements Policy {
                 int above = nearestUnusedAtOrAbove(right);
                 int in = -1;
                 double bestValue = current;
-                for (int candidate : new int[] {below, above}) {
-                    if (candidate >= 0) {
-                        double v = score.value(rest + sortedPrompt[candidate]);
-                        if (v > bestValue + 1e-9) {
-                            bestValue = v;
-                            in = candidate;
-                        }
+                if (below >= 0) {
+                    double v = score.value(rest + sortedPrompt[below]);
+                    if (v > bestValue + 1e-9) {
+                        bestValue = v;
+                        in = below;
+                    }
+                }
+                if (above >= 0) {
+                    double v = score.value(rest + sortedPrompt[above]);
+                    if (v > bestValue + 1e-9) {
+                        bestValue = v;
+                        in = above;
                     }
                 }
                 if (in >= 0) {
