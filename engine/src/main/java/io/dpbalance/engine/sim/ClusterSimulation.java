@@ -52,6 +52,8 @@ public final class ClusterSimulation {
     private long decisions;
 
     private final Context context = new Context();
+    private DecodeObserver decodeObserver;
+    private int[] runningAtStart = new int[0];
 
     public ClusterSimulation(ClusterConfig config, Policy policy, Lookahead lookahead, SimulationListener listener) {
         this.config = config;
@@ -69,6 +71,12 @@ public final class ClusterSimulation {
         this.running = new int[ranks];
         this.load = new long[ranks];
         this.waitingBound = new int[ranks];
+    }
+
+    /** Reports every token and every rank's step from now on (what production decode logs hold). */
+    public void observeDecode(DecodeObserver observer) {
+        this.decodeObserver = observer;
+        this.runningAtStart = new int[ranks];
     }
 
     /** The request joins the pool now (its arrival, as far as the policy is concerned). */
@@ -132,6 +140,9 @@ public final class ClusterSimulation {
             }
             load[g] += n;
         }
+        if (decodeObserver != null) {
+            reportTokens(stepStart, stepSeconds);
+        }
         for (int g = 0; g < ranks; g++) {
             int base = g * batch;
             int i = 0;
@@ -144,10 +155,28 @@ public final class ClusterSimulation {
                 }
             }
         }
+        if (decodeObserver != null) {
+            for (int g = 0; g < ranks; g++) {
+                decodeObserver.onRankStep(g, step, stepStart, stepSeconds, runningAtStart[g], load[g]);
+            }
+        }
         StepMetrics metrics = StepMetricsCalculator.compute(step, stepStart, load, ranks, tokens, stepSeconds,
                 null, config.power());
         listener.onStep(metrics);
         return metrics;
+    }
+
+    private void reportTokens(double stepStart, double stepSeconds) {
+        for (int g = 0; g < ranks; g++) {
+            int n = running[g];
+            runningAtStart[g] = n;
+            int base = g * batch;
+            for (int i = 0; i < n; i++) {
+                int s = base + i;
+                decodeObserver.onToken(slotRequest[s], g, step, stepStart, stepSeconds,
+                        slotPrompt[s] + slotGenerated[s], slotGenerated[s] >= slotOutput[s]);
+            }
+        }
     }
 
     private void depart(int rank, int s) {

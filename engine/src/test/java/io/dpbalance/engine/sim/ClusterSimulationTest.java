@@ -91,4 +91,41 @@ class ClusterSimulationTest {
         assertThat(sim.loads()).containsExactly(152, 0);
         assertThat(sim.runningPerRank()).containsExactly(2, 0);
     }
+
+    @Test
+    void decodeObserverSeesEveryTokenAndRankStepsWhoseLoadsAreTheMetricsLoads() {
+        ClusterSimulation sim = new ClusterSimulation(new ClusterConfig(2, 2, UNIT_COST, PowerProfile.REFERENCE),
+                new FcfsPolicy(), new OracleLookahead(), null);
+        java.util.Map<String, Long> foldedTokens = new java.util.TreeMap<>();
+        java.util.Map<String, Long> rankSteps = new java.util.TreeMap<>();
+        java.util.List<String> tokens = new ArrayList<>();
+        sim.observeDecode(new DecodeObserver() {
+            @Override
+            public void onToken(Request request, int rank, long step, double stepStart, double stepSeconds,
+                                int contextTokens, boolean last) {
+                tokens.add(request.id() + "@" + step + ":" + contextTokens + (last ? "!" : ""));
+                foldedTokens.merge(rank + "/" + step, last ? 0L : contextTokens, Long::sum);
+            }
+
+            @Override
+            public void onRankStep(int rank, long step, double stepStart, double stepSeconds, int running, long kv) {
+                rankSteps.put(rank + "/" + step, kv);
+            }
+        });
+        sim.enqueue(req("A", 0, 0, 10, 2));
+        sim.enqueue(req("B", 1, 0, 5, 1));
+        sim.enqueue(req("C", 2, 0, 3, 3));
+        sim.refill();
+        List<StepMetrics> metrics = new ArrayList<>();
+        while (sim.totalRunning() > 0) {
+            metrics.add(sim.step());
+        }
+        // A and B on rank 0, C on rank 1: A 11, 12!; B 6!; C 4, 5, 6!
+        assertThat(tokens).containsExactly("A@1:11", "B@1:6!", "C@1:4", "A@2:12!", "C@2:5", "C@3:6!");
+        assertThat(rankSteps).containsEntry("0/1", 11L).containsEntry("1/1", 4L).containsEntry("0/2", 0L)
+                .containsEntry("1/2", 5L).containsEntry("0/3", 0L).containsEntry("1/3", 0L);
+        foldedTokens.forEach((key, load) -> assertThat(rankSteps.get(key)).as(key).isEqualTo(load));
+        assertThat(metrics.get(0).maxLoad()).isEqualTo(11);
+        assertThat(metrics.get(0).totalLoad()).isEqualTo(15);
+    }
 }
