@@ -231,7 +231,7 @@ public final class BfioExactPolicy implements Policy {
             for (int h = 0; h <= projection.horizon(); h++) {
                 long[] current = new long[ranks];
                 for (int g = 0; g < ranks; g++) {
-                    current[g] = projection.load(h, g);
+                    current[g] = Math.round(projection.load(h, g));
                 }
                 // Loads only fall with h, so equal steps are adjacent.
                 if (rows > 0 && Arrays.equals(loads[rows - 1], current)) {

@@ -30,6 +30,7 @@ public final class BfioObjective {
                 projection.add(rank, decided.poolRequest(i).promptTokens());
             }
         }
-        return projection.objective();
+        // integral for point-prediction lookaheads, the only ones the exact program takes
+        return Math.round(projection.objective());
     }
 }

@@ -27,6 +27,10 @@ public final class ExactPolicies implements PolicyProvider {
             return null;
         }
         spec.requireOnly("h", "candidates", "time-limit", "workers", "lookahead");
+        if (lookahead.predictsDistributions()) {
+            throw new IllegalArgumentException("bfio-exact solves the integer program on point predictions; lookahead '"
+                    + lookahead.name() + "' predicts distributions (expected loads): use oracle, noisy:D or none");
+        }
         return new BfioExactPolicy(
                 spec.integer("h", BfioPolicy.DEFAULT_HORIZON),
                 spec.integer("candidates", BfioPolicy.DEFAULT_CANDIDATES),

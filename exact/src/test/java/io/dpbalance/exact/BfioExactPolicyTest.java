@@ -120,7 +120,7 @@ class BfioExactPolicyTest {
                         p.add(rankOf[j], input.poolRequest(j).promptTokens());
                     }
                 }
-                best = Math.min(best, p.objective());
+                best = Math.min(best, Math.round(p.objective()));
             }
         }
         return best;
