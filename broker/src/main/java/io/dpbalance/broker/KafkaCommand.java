@@ -1,0 +1,49 @@
+package io.dpbalance.broker;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * {@code bin/dpbalance kafka start|stop|status}: a single-node Kafka broker (KRaft, broker and controller in one
+ * process, loopback only) run from the Maven artifacts, for development and the end-to-end tests.
+ */
+@Command(name = "dpbalance kafka",
+        mixinStandardHelpOptions = true,
+        version = "dpbalance 0.1.0 (Kafka 4.2.0)",
+        description = {"Run a local Kafka broker (KRaft, 127.0.0.1 only) in the background.",
+            "Its configuration, data, logs and pid file live under --dir (default var/kafka)."},
+        subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class})
+public final class KafkaCommand implements Runnable {
+
+    /** Exit code of {@code status} when no broker runs, as LSB init scripts use it. */
+    static final int NOT_RUNNING = 3;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests execute it with their own output streams. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new KafkaCommand());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+                    || ex instanceof IOException || ex instanceof UncheckedIOException) {
+                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName(" ") + ": " + ex.getMessage());
+                return 1;
+            }
+            throw ex;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
