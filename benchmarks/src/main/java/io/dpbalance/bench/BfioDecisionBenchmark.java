@@ -52,8 +52,7 @@ public class BfioDecisionBenchmark {
                     + ranks);
         };
         System.out.println(RefillStates.describe(states));
-        policy = new BfioPolicy(horizon, BfioPolicy.DEFAULT_BETA, BfioPolicy.DEFAULT_DECAY, 0,
-                BfioPolicy.DEFAULT_GREEDY, BfioPolicy.DEFAULT_CANDIDATES, "oracle");
+        policy = new BfioPolicy(horizon, "oracle");
     }
 
     /**

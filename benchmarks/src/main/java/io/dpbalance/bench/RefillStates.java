@@ -70,8 +70,7 @@ public final class RefillStates {
 
     /** Runs the workload in pool mode under BF-IO and returns the captured refill states, oldest first. */
     public static List<RefillState> capture(List<Request> requests, int ranks, int batch, int poolSize) {
-        BfioPolicy bfio = new BfioPolicy(BfioPolicy.DEFAULT_HORIZON, BfioPolicy.DEFAULT_BETA, BfioPolicy.DEFAULT_DECAY,
-                0, BfioPolicy.DEFAULT_GREEDY, BfioPolicy.DEFAULT_CANDIDATES, "oracle");
+        BfioPolicy bfio = new BfioPolicy(BfioPolicy.DEFAULT_HORIZON, "oracle");
         Capturing policy = new Capturing(bfio, poolSize);
         Simulator.run(requests, WorkloadMode.POOL, ClusterConfig.reference(ranks, batch), poolSize, policy,
                 new OracleLookahead(), null);

@@ -25,7 +25,7 @@ class RefillStatesTest {
     /** The benchmark is only meaningful if every state is a real decision that BF-IO completes. */
     private static void assertSteadyState(List<RefillState> states, int ranks, int pool) {
         assertThat(states).hasSizeBetween(RefillStates.MIN_STATES, RefillStates.MAX_STATES);
-        BfioPolicy policy = new BfioPolicy(20, 43, 0.86, 0, 7, 1024, "oracle");
+        BfioPolicy policy = new BfioPolicy(20, "oracle");
         for (RefillState captured : states) {
             assertThat(captured.ranks()).isEqualTo(ranks);
             assertThat(captured.poolSize()).isEqualTo(pool);

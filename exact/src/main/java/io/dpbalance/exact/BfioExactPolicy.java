@@ -76,7 +76,7 @@ public final class BfioExactPolicy implements Policy {
         this.timeLimit = timeLimit;
         this.workers = workers;
         this.warmStart = new BfioPolicy(horizon, BfioPolicy.DEFAULT_BETA, BfioPolicy.DEFAULT_DECAY, 0,
-                BfioPolicy.DEFAULT_GREEDY, candidates, lookahead);
+                BfioPolicy.DEFAULT_GREEDY, candidates, true, lookahead);
         StringBuilder sb = new StringBuilder("bfio-exact:h=").append(horizon);
         if (candidates != BfioPolicy.DEFAULT_CANDIDATES) {
             sb.append(",candidates=").append(candidates);

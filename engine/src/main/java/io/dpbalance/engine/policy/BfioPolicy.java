@@ -16,7 +16,10 @@ import java.util.Locale;
  *       least loaded) takes the single pool request that maximizes its score;</li>
  *   <li><b>fit</b>: each rank with free slots, emptiest projected rank first, takes exactly as many pool requests
  *       as it has free slots, chosen by a bounded subset search (a spread initial pick, then 1-swaps with the
- *       pool) for the total prompt mass that maximizes its score, i.e. best fits its margin under the envelope.</li>
+ *       pool) for the total prompt mass that maximizes its score, i.e. best fits its margin under the envelope;</li>
+ *   <li><b>polish</b>: a local search on the planned decision with the integer program's own objective (overflow
+ *       weighted by G, steps discounted by {@code decay}): a planned request is replaced by a better-fitting pool
+ *       request, or two planned requests swap ranks, while the objective falls. Overdue requests stay admitted.</li>
  * </ol>
  * Every free slot is filled while the pool has requests. The pool is searched in sorted order of prompt length, so
  * one choice costs O(log n) plus the skips over already-chosen requests.
@@ -38,12 +41,26 @@ public final class BfioPolicy implements Policy {
     private final String name;
 
     private final MarginScore score;
+    private final Polish polish;
     private int[] order = new int[0];
+    private int[] positionOf = new int[0];
+    private int[] free = new int[0];
+    private int totalFree;
+    private int[] planPosition = new int[0];
+    private int[] planRank = new int[0];
+    /** Planned because overdue (max-wait): polishing may move it to another rank but not put it back. */
+    private boolean[] planPinned = new boolean[0];
+    private int planned;
     private long[] sortedPrompt = new long[0];
     private boolean[] used = new boolean[0];
     private int size;
     private int available;
     private int[] chosen = new int[0];
+
+    /** BF-IO with the defaults of spec §5 and a local-search finish. */
+    public BfioPolicy(int horizon, String lookahead) {
+        this(horizon, DEFAULT_BETA, DEFAULT_DECAY, 0, DEFAULT_GREEDY, DEFAULT_CANDIDATES, true, lookahead);
+    }
 
     /**
      * @param horizon    H >= 0
@@ -52,10 +69,11 @@ public final class BfioPolicy implements Policy {
      * @param maxWait    steps after which a pool request is admitted first; 0 = no bound
      * @param greedy     greedy single-request phase while more than this many slots are free
      * @param candidates how many pool requests (oldest first) a decision considers
+     * @param polish     finish each decision with a local search on the discounted objective
      * @param lookahead  the lookahead's name, for {@link #name()}
      */
     public BfioPolicy(int horizon, double beta, double decay, long maxWait, int greedy, int candidates,
-                      String lookahead) {
+                      boolean polish, String lookahead) {
         if (horizon < 0) {
             throw new IllegalArgumentException("bfio: h must be >= 0, got " + horizon);
         }
@@ -81,6 +99,7 @@ public final class BfioPolicy implements Policy {
         this.greedy = greedy;
         this.candidates = candidates;
         this.score = new MarginScore(horizon, beta, decay);
+        this.polish = polish ? new Polish() : null;
         StringBuilder sb = new StringBuilder("bfio:h=").append(horizon);
         if (beta != DEFAULT_BETA) {
             sb.append(",beta=").append(fmt(beta));
@@ -96,6 +115,9 @@ public final class BfioPolicy implements Policy {
         }
         if (candidates != DEFAULT_CANDIDATES) {
             sb.append(",candidates=").append(candidates);
+        }
+        if (!polish) {
+            sb.append(",polish=false");
         }
         sb.append(",lookahead=").append(lookahead);
         this.name = sb.toString();
@@ -117,38 +139,45 @@ public final class BfioPolicy implements Policy {
     @Override
     public void refill(RefillContext ctx) {
         LoadProjection projection = LoadProjection.of(ctx, horizon);
-        prepareCandidates(ctx);
+        prepare(ctx);
         if (maxWait > 0) {
             admitOverdue(ctx, projection);
         }
-        while (ctx.totalFree() > greedy && available > 0) {
-            int rank = rankWithMostFreeSlots(ctx, projection);
+        while (totalFree > greedy && available > 0) {
+            int rank = rankWithMostFreeSlots(projection);
             score.build(projection, rank);
-            int pick = bestSingle(0);
-            place(ctx, projection, pick, rank);
+            plan(projection, bestSingle(0), rank);
         }
-        while (ctx.totalFree() > 0 && available > 0) {
-            int rank = emptiestProjectedRank(ctx, projection);
+        while (totalFree > 0 && available > 0) {
+            int rank = emptiestProjectedRank(projection);
             score.build(projection, rank);
-            int k = Math.min(ctx.free(rank), available);
-            int picked = bestSubset(k);
-            long mass = 0;
+            int picked = bestSubset(Math.min(free[rank], available));
             for (int i = 0; i < picked; i++) {
-                mass += sortedPrompt[chosen[i]];
-                ctx.place(order[chosen[i]], rank);
+                used[chosen[i]] = false;
+                available++;
+                plan(projection, chosen[i], rank);
             }
-            projection.add(rank, mass);
+        }
+        if (polish != null) {
+            polish.improve(projection);
+        }
+        for (int i = 0; i < planned; i++) {
+            ctx.place(order[planPosition[i]], planRank[i]);
         }
     }
 
-    private void prepareCandidates(RefillContext ctx) {
+    private void prepare(RefillContext ctx) {
         size = Math.min(ctx.poolSize(), candidates);
         if (order.length < size) {
             int n = Math.max(size, order.length * 2);
             order = new int[n];
+            positionOf = new int[n];
             sortedPrompt = new long[n];
             used = new boolean[n];
             chosen = new int[n];
+            planPosition = new int[n];
+            planRank = new int[n];
+            planPinned = new boolean[n];
         }
         long[] keys = new long[size];
         for (int i = 0; i < size; i++) {
@@ -157,64 +186,84 @@ public final class BfioPolicy implements Policy {
         Arrays.sort(keys);
         for (int p = 0; p < size; p++) {
             order[p] = (int) keys[p];
+            positionOf[order[p]] = p;
             sortedPrompt[p] = keys[p] >>> 32;
             used[p] = false;
         }
         available = size;
+        planned = 0;
+        int ranks = ctx.ranks();
+        if (free.length != ranks) {
+            free = new int[ranks];
+        }
+        totalFree = 0;
+        for (int g = 0; g < ranks; g++) {
+            free[g] = ctx.free(g);
+            totalFree += free[g];
+        }
     }
 
-    private void place(RefillContext ctx, LoadProjection projection, int position, int rank) {
+    /** Plans pool candidate {@code position} onto {@code rank}; placements reach the cluster after polishing. */
+    private void plan(LoadProjection projection, int position, int rank) {
         used[position] = true;
         available--;
-        ctx.place(order[position], rank);
+        free[rank]--;
+        totalFree--;
+        planPosition[planned] = position;
+        planRank[planned] = rank;
+        planPinned[planned] = false;
+        planned++;
         projection.add(rank, sortedPrompt[position]);
     }
 
+    /** Overdue requests first, oldest first (pool order), each where it raises its rank's score most. */
     private void admitOverdue(RefillContext ctx, LoadProjection projection) {
-        for (int p = 0; p < size && ctx.totalFree() > 0; p++) {
-            if (ctx.poolWaitSteps(order[p]) < maxWait) {
+        for (int i = 0; i < size && totalFree > 0; i++) {
+            if (ctx.poolWaitSteps(i) < maxWait) {
                 continue;
             }
+            int position = positionOf[i];
             int best = -1;
             double bestGain = Double.NEGATIVE_INFINITY;
-            for (int g = 0; g < ctx.ranks(); g++) {
-                if (ctx.free(g) == 0) {
+            for (int g = 0; g < free.length; g++) {
+                if (free[g] == 0) {
                     continue;
                 }
                 score.build(projection, g);
-                double gain = score.value(sortedPrompt[p]);
+                double gain = score.value(sortedPrompt[position]);
                 if (gain > bestGain) {
                     best = g;
                     bestGain = gain;
                 }
             }
-            place(ctx, projection, p, best);
+            plan(projection, position, best);
+            planPinned[planned - 1] = true;
         }
     }
 
-    private static int rankWithMostFreeSlots(ClusterView ctx, LoadProjection projection) {
+    private int rankWithMostFreeSlots(LoadProjection projection) {
         int best = -1;
         int bestFree = 0;
         double bestLoad = 0;
-        for (int g = 0; g < ctx.ranks(); g++) {
-            int free = ctx.free(g);
-            if (free == 0 || free < bestFree) {
+        for (int g = 0; g < free.length; g++) {
+            int f = free[g];
+            if (f == 0 || f < bestFree) {
                 continue;
             }
             double load = projection.load(0, g);
-            if (free > bestFree || load < bestLoad) {
+            if (f > bestFree || load < bestLoad) {
                 best = g;
-                bestFree = free;
+                bestFree = f;
                 bestLoad = load;
             }
         }
         return best;
     }
 
-    private int emptiestProjectedRank(ClusterView ctx, LoadProjection projection) {
+    private int emptiestProjectedRank(LoadProjection projection) {
         int best = -1;
-        for (int g = 0; g < ctx.ranks(); g++) {
-            if (ctx.free(g) > 0 && (best < 0 || projection.load(horizon, g) < projection.load(horizon, best))) {
+        for (int g = 0; g < free.length; g++) {
+            if (free[g] > 0 && (best < 0 || projection.load(horizon, g) < projection.load(horizon, best))) {
                 best = g;
             }
         }
@@ -358,5 +407,158 @@ public final class BfioPolicy implements Policy {
             p++;
         }
         return p < size ? p : -1;
+    }
+
+    /**
+     * Local search on the planned decision with the true objective of the integer program,
+     * {@code sum_h (G M(h) - sum_g L̂_g(k+h))}: replace a planned request by a pool request on the same rank, or
+     * swap two planned requests between ranks, while that lowers the objective. Replacement candidates are the
+     * pool requests nearest the prompt that would bring the rank to the best level the objective allows, so a
+     * pass costs O(planned (log n + H) + planned^2 H).
+     */
+    private final class Polish {
+
+        private static final int MAX_PASSES = 4;
+        private static final double EPS = 1e-6;
+
+        private double[][] top = new double[3][0];
+        private int[][] topRank = new int[3][0];
+        private double[] gaps = new double[0];
+        private final double[] discount = new double[horizon + 1];
+
+        Polish() {
+            double w = 1.0;
+            for (int h = 0; h <= horizon; h++) {
+                discount[h] = w;
+                w *= decay;
+            }
+        }
+
+        void improve(LoadProjection projection) {
+            int steps = horizon + 1;
+            if (top[0].length != steps) {
+                top = new double[3][steps];
+                topRank = new int[3][steps];
+                gaps = new double[steps];
+            }
+            boolean improved = true;
+            for (int pass = 0; improved && pass < MAX_PASSES; pass++) {
+                improved = false;
+                refreshTop(projection);
+                for (int i = 0; i < planned; i++) {
+                    if (!planPinned[i] && replaceFromPool(projection, i)) {
+                        refreshTop(projection);
+                        improved = true;
+                    }
+                }
+                for (int i = 0; i < planned; i++) {
+                    for (int j = i + 1; j < planned; j++) {
+                        if (planRank[i] != planRank[j] && swapBetweenRanks(projection, i, j)) {
+                            refreshTop(projection);
+                            improved = true;
+                        }
+                    }
+                }
+            }
+        }
+
+        private boolean replaceFromPool(LoadProjection projection, int i) {
+            int rank = planRank[i];
+            int out = planPosition[i];
+            long prompt = sortedPrompt[out];
+            // the objective is convex in the rank's added mass d: slope G #{h : d > gap_h} - (H + 1)
+            int steps = horizon + 1;
+            for (int h = 0; h < steps; h++) {
+                gaps[h] = maxExcluding(h, rank, -1) - projection.load(h, rank);
+            }
+            Arrays.sort(gaps, 0, steps);
+            int ranks = projection.ranks();
+            int k = Math.min(steps - 1, steps / ranks);
+            long target = prompt + (long) Math.floor(gaps[k]);
+            int right = firstAbove(target);
+            int below = nearestUnusedAtOrBelow(right - 1);
+            int above = nearestUnusedAtOrAbove(right);
+            int in = -1;
+            double best = -EPS;
+            for (int candidate : new int[] {below, above}) {
+                if (candidate >= 0) {
+                    double delta = change(projection, rank, sortedPrompt[candidate] - prompt, -1, 0);
+                    if (delta < best) {
+                        best = delta;
+                        in = candidate;
+                    }
+                }
+            }
+            if (in < 0) {
+                return false;
+            }
+            used[out] = false;
+            used[in] = true;
+            planPosition[i] = in;
+            projection.shift(rank, sortedPrompt[in] - prompt);
+            return true;
+        }
+
+        private boolean swapBetweenRanks(LoadProjection projection, int i, int j) {
+            long d = sortedPrompt[planPosition[j]] - sortedPrompt[planPosition[i]];
+            if (d == 0 || change(projection, planRank[i], d, planRank[j], -d) >= -EPS) {
+                return false;
+            }
+            projection.shift(planRank[i], d);
+            projection.shift(planRank[j], -d);
+            int rank = planRank[i];
+            planRank[i] = planRank[j];
+            planRank[j] = rank;
+            return true;
+        }
+
+        /** The objective's change when rank a's mass moves by da and rank b's (-1: none) by db. */
+        private double change(LoadProjection projection, int a, long da, int b, long db) {
+            int ranks = projection.ranks();
+            double sum = 0;
+            for (int h = 0; h <= horizon; h++) {
+                double share = projection.newShare(h);
+                double newA = projection.load(h, a) + da * share;
+                double max = Math.max(maxExcluding(h, a, b), newA);
+                if (b >= 0) {
+                    max = Math.max(max, projection.load(h, b) + db * share);
+                }
+                sum += discount[h] * (ranks * (max - projection.envelope(h)) - (da + db) * share);
+            }
+            return sum;
+        }
+
+        private double maxExcluding(int h, int a, int b) {
+            for (int t = 0; t < 3; t++) {
+                int r = topRank[t][h];
+                if (r >= 0 && r != a && r != b) {
+                    return top[t][h];
+                }
+            }
+            return 0;
+        }
+
+        private void refreshTop(LoadProjection projection) {
+            int ranks = projection.ranks();
+            for (int h = 0; h <= horizon; h++) {
+                for (int t = 0; t < 3; t++) {
+                    top[t][h] = Double.NEGATIVE_INFINITY;
+                    topRank[t][h] = -1;
+                }
+                for (int g = 0; g < ranks; g++) {
+                    double l = projection.load(h, g);
+                    if (l > top[2][h]) {
+                        int t = 2;
+                        while (t > 0 && l > top[t - 1][h]) {
+                            top[t][h] = top[t - 1][h];
+                            topRank[t][h] = topRank[t - 1][h];
+                            t--;
+                        }
+                        top[t][h] = l;
+                        topRank[t][h] = g;
+                    }
+                }
+            }
+        }
     }
 }

@@ -16,7 +16,7 @@ final class BuiltInPolicies implements PolicyProvider {
                 new String[] {"least-requests", "pool order, each to the free rank with the fewest running requests (SGLang total_requests)"},
                 new String[] {"vllm", "binds at arrival to argmin 4*waiting+running; per-rank FIFO admission"},
                 new String[] {"trtllm", "TensorRT-LLM attention DP: cap max(ceil(total/G), max running), prompts descending to the least-loaded rank under the cap"},
-                new String[] {"bfio", "BF-IO: h=20, beta=43, decay=0.86, max-wait=0 (no bound), greedy=7, candidates=1024, lookahead=<--lookahead>"});
+                new String[] {"bfio", "BF-IO: h=20, beta=43, decay=0.86, max-wait=0 (no bound), greedy=7, candidates=1024, polish=true, lookahead=<--lookahead>"});
     }
 
     @Override
@@ -41,7 +41,7 @@ final class BuiltInPolicies implements PolicyProvider {
                 spec.requireOnly();
                 return new TrtLlmPolicy();
             case "bfio":
-                spec.requireOnly("h", "beta", "decay", "max-wait", "greedy", "candidates", "lookahead");
+                spec.requireOnly("h", "beta", "decay", "max-wait", "greedy", "candidates", "polish", "lookahead");
                 return new BfioPolicy(
                         spec.integer("h", BfioPolicy.DEFAULT_HORIZON),
                         spec.number("beta", BfioPolicy.DEFAULT_BETA),
@@ -49,6 +49,7 @@ final class BuiltInPolicies implements PolicyProvider {
                         spec.integer("max-wait", 0),
                         spec.integer("greedy", BfioPolicy.DEFAULT_GREEDY),
                         spec.integer("candidates", BfioPolicy.DEFAULT_CANDIDATES),
+                        spec.bool("polish", true),
                         lookahead.name());
             default:
                 return null;

@@ -153,6 +153,32 @@ public final class LoadProjection {
         }
     }
 
+    /**
+     * Shifts the prompt mass placed on {@code rank} by {@code delta} (negative when a placement is taken back),
+     * keeping the envelope exact.
+     */
+    public void shift(int rank, long delta) {
+        if (delta >= 0) {
+            add(rank, delta);
+            return;
+        }
+        for (int h = 0; h <= horizon; h++) {
+            int i = h * ranks + rank;
+            double before = loads[i];
+            double change = delta * newShare[h];
+            loads[i] = before + change;
+            totals[h] += change;
+            if (before >= envelope[h]) {
+                double max = 0;
+                int row = h * ranks;
+                for (int g = 0; g < ranks; g++) {
+                    max = Math.max(max, loads[row + g]);
+                }
+                envelope[h] = max;
+            }
+        }
+    }
+
     /** The BF-IO objective of the projected state: {@code sum_h (G M(h) - sum_g L̂_g(k+h))}. */
     public double objective() {
         double sum = 0;

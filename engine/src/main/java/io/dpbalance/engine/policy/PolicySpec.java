@@ -123,6 +123,17 @@ public record PolicySpec(String name, Map<String, String> params) {
         }
     }
 
+    public boolean bool(String key, boolean fallback) {
+        String v = params.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new IllegalArgumentException("policy '" + text() + "': " + key + " must be true or false, got '" + v + "'");
+    }
+
     /** Fails on parameters the policy does not know. */
     public void requireOnly(String... known) {
         for (String key : params.keySet()) {

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BfioPolicyTest {
 
     private static BfioPolicy bfio(int horizon) {
-        return new BfioPolicy(horizon, 43, 0.86, 0, 7, 1024, "oracle");
+        return new BfioPolicy(horizon, "oracle");
     }
 
     @Test
@@ -65,17 +65,59 @@ class BfioPolicyTest {
                     io.dpbalance.engine.lookahead.Lookahead.UNKNOWN, io.dpbalance.engine.lookahead.Lookahead.UNKNOWN, 0},
                 pool, new long[] {50, 0}, 60, 1.0);
         RefillState unbounded = overdue.fresh();
-        new BfioPolicy(0, 43, 0.86, 0, 7, 1024, "oracle").refill(unbounded);
+        new BfioPolicy(0, "oracle").refill(unbounded);
         assertThat(placements(unbounded)).containsExactly(-1, 1);
         RefillState bounded = overdue.fresh();
-        new BfioPolicy(0, 43, 0.86, 40, 7, 1024, "oracle").refill(bounded);
+        new BfioPolicy(0, 43, 0.86, 40, 7, 1024, true, "oracle").refill(bounded);
         assertThat(placements(bounded)).containsExactly(1, -1);
     }
 
     @Test
     void nameCarriesNonDefaultParametersAndTheLookahead() {
         assertThat(bfio(20).name()).isEqualTo("bfio:h=20,lookahead=oracle");
-        assertThat(new BfioPolicy(0, 10, 0.5, 100, 7, 1024, "hazard").name())
-                .isEqualTo("bfio:h=0,beta=10,decay=0.5,max-wait=100,lookahead=hazard");
+        assertThat(new BfioPolicy(0, 10, 0.5, 100, 7, 1024, false, "hazard").name())
+                .isEqualTo("bfio:h=0,beta=10,decay=0.5,max-wait=100,polish=false,lookahead=hazard");
+    }
+
+    @Test
+    void polishingNeverWorsensTheUndiscountedObjectiveAndOftenImprovesIt() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        int improved = 0;
+        for (int n = 0; n < 300; n++) {
+            int ranks = 2 + random.nextInt(5);
+            int batch = 2 + random.nextInt(4);
+            int[][][] cluster = new int[ranks][][];
+            for (int g = 0; g < ranks; g++) {
+                int running = random.nextInt(batch + 1);
+                cluster[g] = new int[running][];
+                for (int i = 0; i < running; i++) {
+                    cluster[g][i] = new int[] {50 + random.nextInt(3000), random.nextInt(300), 1 + random.nextInt(30)};
+                }
+            }
+            int[] pool = new int[1 + random.nextInt(4 * ranks)];
+            for (int j = 0; j < pool.length; j++) {
+                pool[j] = 50 + random.nextInt(3000);
+            }
+            int h = random.nextInt(3) * 5;
+            RefillState plain = state(batch, cluster, pool);
+            RefillState polished = plain.fresh();
+            new BfioPolicy(h, 43, 1.0, 0, 7, 1024, false, "oracle").refill(plain);
+            new BfioPolicy(h, 43, 1.0, 0, 7, 1024, true, "oracle").refill(polished);
+            double before = objective(plain, h);
+            double after = objective(polished, h);
+            assertThat(after).as("instance %d", n).isLessThanOrEqualTo(before);
+            improved += after < before ? 1 : 0;
+        }
+        assertThat(improved).isPositive();
+    }
+
+    private static double objective(RefillState decided, int horizon) {
+        LoadProjection p = LoadProjection.of(decided.fresh(), horizon);
+        for (int i = 0; i < decided.poolSize(); i++) {
+            if (decided.placedOn(i) >= 0) {
+                p.add(decided.placedOn(i), decided.poolRequest(i).promptTokens());
+            }
+        }
+        return p.objective();
     }
 }
