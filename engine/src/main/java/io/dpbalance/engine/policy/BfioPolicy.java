@@ -418,7 +418,7 @@ public final class BfioPolicy implements Policy {
      */
     private final class Polish {
 
-        private static final int MAX_PASSES = 4;
+        private static final int MAX_PASSES = 3;
         private static final double EPS = 1e-6;
 
         private double[][] top = new double[3][0];
@@ -441,25 +441,44 @@ public final class BfioPolicy implements Policy {
                 topRank = new int[3][steps];
                 gaps = new double[steps];
             }
+            for (int h = 0; h < steps; h++) {
+                rescan(projection, h);
+            }
             boolean improved = true;
             for (int pass = 0; improved && pass < MAX_PASSES; pass++) {
                 improved = false;
-                refreshTop(projection);
                 for (int i = 0; i < planned; i++) {
                     if (!planPinned[i] && replaceFromPool(projection, i)) {
-                        refreshTop(projection);
                         improved = true;
                     }
                 }
+                // Between ranks the total is unchanged, so a swap helps only by lowering the envelope: one side must
+                // be a rank on the envelope, giving away mass.
                 for (int i = 0; i < planned; i++) {
-                    for (int j = i + 1; j < planned; j++) {
-                        if (planRank[i] != planRank[j] && swapBetweenRanks(projection, i, j)) {
-                            refreshTop(projection);
+                    if (!onEnvelope(planRank[i])) {
+                        continue;
+                    }
+                    for (int j = 0; j < planned; j++) {
+                        if (planRank[j] != planRank[i]
+                                && sortedPrompt[planPosition[j]] < sortedPrompt[planPosition[i]]
+                                && swapBetweenRanks(projection, i, j)) {
                             improved = true;
+                            if (!onEnvelope(planRank[i])) {
+                                break;
+                            }
                         }
                     }
                 }
             }
+        }
+
+        private boolean onEnvelope(int rank) {
+            for (int h = 0; h <= horizon; h++) {
+                if (topRank[0][h] == rank) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private boolean replaceFromPool(LoadProjection projection, int i) {
@@ -480,14 +499,15 @@ public final class BfioPolicy implements Policy {
             int above = nearestUnusedAtOrAbove(right);
             int in = -1;
             double best = -EPS;
-            for (int candidate : new int[] {below, above}) {
-                if (candidate >= 0) {
-                    double delta = change(projection, rank, sortedPrompt[candidate] - prompt, -1, 0);
-                    if (delta < best) {
-                        best = delta;
-                        in = candidate;
-                    }
+            if (below >= 0) {
+                double delta = change(projection, rank, sortedPrompt[below] - prompt, -1, 0);
+                if (delta < best) {
+                    best = delta;
+                    in = below;
                 }
+            }
+            if (above >= 0 && change(projection, rank, sortedPrompt[above] - prompt, -1, 0) < best) {
+                in = above;
             }
             if (in < 0) {
                 return false;
@@ -496,6 +516,7 @@ public final class BfioPolicy implements Policy {
             used[in] = true;
             planPosition[i] = in;
             projection.shift(rank, sortedPrompt[in] - prompt);
+            updateTop(projection, rank);
             return true;
         }
 
@@ -506,6 +527,8 @@ public final class BfioPolicy implements Policy {
             }
             projection.shift(planRank[i], d);
             projection.shift(planRank[j], -d);
+            updateTop(projection, planRank[i]);
+            updateTop(projection, planRank[j]);
             int rank = planRank[i];
             planRank[i] = planRank[j];
             planRank[j] = rank;
@@ -538,25 +561,33 @@ public final class BfioPolicy implements Policy {
             return 0;
         }
 
-        private void refreshTop(LoadProjection projection) {
-            int ranks = projection.ranks();
+        /** Keeps the three largest loads per step current after {@code rank}'s load changed. */
+        private void updateTop(LoadProjection projection, int rank) {
             for (int h = 0; h <= horizon; h++) {
-                for (int t = 0; t < 3; t++) {
-                    top[t][h] = Double.NEGATIVE_INFINITY;
-                    topRank[t][h] = -1;
+                if (topRank[0][h] == rank || topRank[1][h] == rank || topRank[2][h] == rank
+                        || projection.load(h, rank) > top[2][h]) {
+                    rescan(projection, h);
                 }
-                for (int g = 0; g < ranks; g++) {
-                    double l = projection.load(h, g);
-                    if (l > top[2][h]) {
-                        int t = 2;
-                        while (t > 0 && l > top[t - 1][h]) {
-                            top[t][h] = top[t - 1][h];
-                            topRank[t][h] = topRank[t - 1][h];
-                            t--;
-                        }
-                        top[t][h] = l;
-                        topRank[t][h] = g;
+            }
+        }
+
+        private void rescan(LoadProjection projection, int h) {
+            int ranks = projection.ranks();
+            for (int t = 0; t < 3; t++) {
+                top[t][h] = Double.NEGATIVE_INFINITY;
+                topRank[t][h] = -1;
+            }
+            for (int g = 0; g < ranks; g++) {
+                double l = projection.load(h, g);
+                if (l > top[2][h]) {
+                    int t = 2;
+                    while (t > 0 && l > top[t - 1][h]) {
+                        top[t][h] = top[t - 1][h];
+                        topRank[t][h] = topRank[t - 1][h];
+                        t--;
                     }
+                    top[t][h] = l;
+                    topRank[t][h] = g;
                 }
             }
         }
