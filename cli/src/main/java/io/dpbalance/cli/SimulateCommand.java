@@ -45,19 +45,13 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    LookaheadOptions lookahead;
+
     @Option(names = "--policies", paramLabel = "P1,P2,...", defaultValue = "fcfs,least-tokens,vllm,bfio",
             description = "Policies to compare, with parameters as name:key=value,... (e.g. bfio:h=40,lookahead=hazard). "
                     + "Default ${DEFAULT-VALUE}.")
     String policies;
-
-    @Option(names = "--lookahead", paramLabel = "L", defaultValue = "oracle",
-            description = "What BF-IO may know of running requests' remaining tokens: oracle, noisy:D, none, hazard "
-                    + "(learned online from finished requests). A policy's own lookahead=... wins. Default ${DEFAULT-VALUE}.")
-    String lookahead;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-            description = "Seed of the noisy lookahead. Default ${DEFAULT-VALUE}.")
-    long seed;
 
     @Option(names = "--json", description = "One JSON object per policy per line instead of a table.")
     boolean json;
@@ -68,14 +62,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         WorkloadMode workloadMode = WorkloadMode.parse(mode);
-        List<PolicySpec> specs = PolicySpec.parseList(policies);
+        List<PolicySpec> specs = lookahead.policies(policies);
         ClusterConfig config = cluster.config(ranks, batch);
-        specs.forEach(s -> PolicyFactory.create(s, lookahead, seed));
-        Workload w = workload.load();
-        if (workloadMode == WorkloadMode.ARRIVAL && !w.timed()) {
-            throw new IllegalArgumentException("--mode arrival needs arrival times, and " + w.source() + " ("
-                    + w.format().cliName() + ") has none; use --mode pool");
-        }
+        Workload w = workload.load(workloadMode);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (w.skipped() > 0) {
@@ -83,7 +72,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         List<SimulationResult> results = new ArrayList<>();
         for (PolicySpec s : specs) {
-            PolicyFactory.Instance instance = PolicyFactory.create(s, lookahead, seed);
+            PolicyFactory.Instance instance = lookahead.create(s);
             SimulationListener progress = Progress.forTerminal(instance.policy().name(), w.requests().size());
             SimulationResult r = Simulator.run(w.requests(), workloadMode, config, cluster.pool,
                     instance.policy(), instance.lookahead(), progress);

@@ -47,16 +47,12 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    LookaheadOptions lookahead;
+
     @Option(names = "--policies", paramLabel = "P1,P2,...", defaultValue = "fcfs,bfio:h=0",
             description = "Policies; the first is the baseline of the ratios. Default ${DEFAULT-VALUE}.")
     String policies;
-
-    @Option(names = "--lookahead", paramLabel = "L", defaultValue = "oracle",
-            description = "Default lookahead of BF-IO policies. Default ${DEFAULT-VALUE}.")
-    String lookahead;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Noisy lookahead seed. Default ${DEFAULT-VALUE}.")
-    long seed;
 
     @Option(names = "--json", description = "One JSON object per cell and policy per line (simulate's fields plus "
             + "imbalance_ratio: the first policy's average imbalance over this one's).")
@@ -68,17 +64,13 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         WorkloadMode workloadMode = WorkloadMode.parse(mode);
-        List<PolicySpec> specs = PolicySpec.parseList(policies);
-        specs.forEach(s -> PolicyFactory.create(s, lookahead, seed));
+        List<PolicySpec> specs = lookahead.policies(policies);
         for (int g : ranks) {
             for (int b : batches) {
                 cluster.config(g, b);
             }
         }
-        Workload w = workload.load();
-        if (workloadMode == WorkloadMode.ARRIVAL && !w.timed()) {
-            throw new IllegalArgumentException("--mode arrival needs arrival times, and " + w.source() + " has none");
-        }
+        Workload w = workload.load(workloadMode);
         PrintWriter out = spec.commandLine().getOut();
         List<String[]> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("ranks", "batch"));
@@ -93,7 +85,7 @@ final class SweepCommand implements Callable<Integer> {
             for (int b : batches) {
                 List<SimulationResult> cell = new ArrayList<>();
                 for (PolicySpec s : specs) {
-                    PolicyFactory.Instance instance = PolicyFactory.create(s, lookahead, seed);
+                    PolicyFactory.Instance instance = lookahead.create(s);
                     String label = String.format(Locale.ROOT, "G=%d B=%d %s", g, b, instance.policy().name());
                     var progress = Progress.forTerminal(label, w.requests().size());
                     cell.add(Simulator.run(w.requests(), workloadMode, cluster.config(g, b), cluster.pool,

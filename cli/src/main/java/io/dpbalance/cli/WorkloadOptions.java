@@ -1,5 +1,6 @@
 package io.dpbalance.cli;
 
+import io.dpbalance.engine.sim.WorkloadMode;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.SyntheticWorkload;
 import io.dpbalance.engine.trace.Workload;
@@ -44,7 +45,17 @@ final class WorkloadOptions {
             description = "Skip malformed rows and report how many were skipped, instead of stopping at the first.")
     boolean skipInvalid;
 
-    Workload load() {
+    /** The workload, checked to fit the mode: arrival mode needs arrival times. */
+    Workload load(WorkloadMode mode) {
+        Workload w = load();
+        if (mode == WorkloadMode.ARRIVAL && !w.timed()) {
+            throw new IllegalArgumentException("--mode arrival needs arrival times, and " + w.source() + " ("
+                    + w.format().cliName() + ") has none; use --mode pool");
+        }
+        return w;
+    }
+
+    private Workload load() {
         if (synthetic != null) {
             Workload w = SyntheticWorkload.parse(synthetic).generate();
             if (limit != null && limit < w.requests().size()) {
