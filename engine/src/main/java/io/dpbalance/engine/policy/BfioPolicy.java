@@ -56,6 +56,8 @@ public final class BfioPolicy implements Policy {
     private int size;
     private int available;
     private int[] chosen = new int[0];
+    private int bracketBelow;
+    private int bracketAbove;
 
     /** BF-IO with the defaults of spec §5 and a local-search finish. */
     public BfioPolicy(int horizon, String lookahead) {
@@ -273,9 +275,9 @@ public final class BfioPolicy implements Policy {
     /** The unused candidate whose prompt, added to {@code base}, scores best; -1 if none is left. */
     private int bestSingle(long base) {
         long target = score.peak() - base;
-        int right = firstAbove(target);
-        int below = nearestUnusedAtOrBelow(right - 1);
-        int above = nearestUnusedAtOrAbove(right);
+        bracket(target);
+        int below = bracketBelow;
+        int above = bracketAbove;
         if (below < 0) {
             return above;
         }
@@ -318,9 +320,9 @@ public final class BfioPolicy implements Policy {
                 int out = chosen[t];
                 long rest = mass - sortedPrompt[out];
                 long ideal = peak >= Long.MAX_VALUE / 8 ? Long.MAX_VALUE / 8 : peak - rest;
-                int right = firstAbove(ideal);
-                int below = nearestUnusedAtOrBelow(right - 1);
-                int above = nearestUnusedAtOrAbove(right);
+                bracket(ideal);
+                int below = bracketBelow;
+                int above = bracketAbove;
                 int in = -1;
                 double bestValue = current;
                 if (below >= 0) {
@@ -357,9 +359,9 @@ public final class BfioPolicy implements Policy {
     }
 
     private int closestTo(long target) {
-        int right = firstAbove(target);
-        int below = nearestUnusedAtOrBelow(right - 1);
-        int above = nearestUnusedAtOrAbove(right);
+        bracket(target);
+        int below = bracketBelow;
+        int above = bracketAbove;
         if (below < 0) {
             return above;
         }
@@ -367,6 +369,16 @@ public final class BfioPolicy implements Policy {
             return below;
         }
         return sortedPrompt[above] - target < target - sortedPrompt[below] ? above : below;
+    }
+
+    /**
+     * The unused candidates nearest {@code target}: the oldest with the largest prompt at or below it
+     * ({@link #bracketBelow}) and the one with the smallest prompt above it ({@link #bracketAbove}); -1 where none.
+     */
+    private void bracket(long target) {
+        int right = firstAbove(target);
+        bracketBelow = nearestUnusedAtOrBelow(right - 1);
+        bracketAbove = nearestUnusedAtOrAbove(right);
     }
 
     /** First sorted position whose prompt exceeds {@code target}. */
@@ -494,9 +506,9 @@ public final class BfioPolicy implements Policy {
             int ranks = projection.ranks();
             int k = Math.min(steps - 1, steps / ranks);
             long target = prompt + (long) Math.floor(gaps[k]);
-            int right = firstAbove(target);
-            int below = nearestUnusedAtOrBelow(right - 1);
-            int above = nearestUnusedAtOrAbove(right);
+            bracket(target);
+            int below = bracketBelow;
+            int above = bracketAbove;
             int in = -1;
             double best = -EPS;
             if (below >= 0) {
