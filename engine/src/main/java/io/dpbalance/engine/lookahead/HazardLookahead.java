@@ -32,12 +32,16 @@ public final class HazardLookahead implements Lookahead {
 
     @Override
     public void onFinished(int outputTokens) {
+        record(outputTokens, 1);
+    }
+
+    private void record(int outputTokens, long count) {
         int x = Math.max(1, Math.min(MAX_TRACKED_LENGTH, outputTokens));
         longest = Math.max(longest, x);
         for (int i = x; i <= MAX_TRACKED_LENGTH; i += i & -i) {
-            tree[i]++;
+            tree[i] += count;
         }
-        finished++;
+        finished += count;
     }
 
     @Override
@@ -69,6 +73,32 @@ public final class HazardLookahead implements Lookahead {
         }
         long now = alive[generated];
         return now == 0 ? 1.0 : (double) alive[Math.min(longest, generated + steps)] / now;
+    }
+
+    /** The finished lengths as (length, count) pairs, sparse: a few hundred distinct lengths, not 2^17 counters. */
+    @Override
+    public long[] saveState() {
+        long[] pairs = new long[2 * Math.max(1, longest)];
+        int n = 0;
+        for (int x = 1; x <= longest; x++) {
+            long count = prefix(x) - prefix(x - 1);
+            if (count > 0) {
+                pairs[n++] = x;
+                pairs[n++] = count;
+            }
+        }
+        return java.util.Arrays.copyOf(pairs, n);
+    }
+
+    @Override
+    public void restoreState(long[] state) {
+        java.util.Arrays.fill(tree, 0L);
+        finished = 0;
+        longest = 0;
+        aliveBuiltAt = -1;
+        for (int i = 0; i + 1 < state.length; i += 2) {
+            record((int) state[i], state[i + 1]);
+        }
     }
 
     public long observations() {

@@ -43,6 +43,15 @@ public interface Lookahead {
     default void beforeDecision() {
     }
 
+    /** What the lookahead has learned, for checkpoints; stateless lookaheads keep nothing. */
+    default long[] saveState() {
+        return new long[0];
+    }
+
+    /** Restores what {@link #saveState} returned. */
+    default void restoreState(long[] state) {
+    }
+
     /** Parses {@code oracle | noisy:D | none | hazard}. */
     static Lookahead parse(String text, long seed) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);

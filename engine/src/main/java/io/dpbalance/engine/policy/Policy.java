@@ -22,4 +22,13 @@ public interface Policy {
 
     /** Places pool requests into free slots. Called only when the pool is non-empty and a slot is free. */
     void refill(RefillContext context);
+
+    /** State the policy keeps between refills, for checkpoints; most policies keep none. */
+    default long[] saveState() {
+        return new long[0];
+    }
+
+    /** Restores what {@link #saveState} returned. */
+    default void restoreState(long[] state) {
+    }
 }

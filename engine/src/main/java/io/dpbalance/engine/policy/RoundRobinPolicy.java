@@ -11,6 +11,16 @@ public final class RoundRobinPolicy implements Policy {
     }
 
     @Override
+    public long[] saveState() {
+        return new long[] {cursor};
+    }
+
+    @Override
+    public void restoreState(long[] state) {
+        cursor = state.length == 0 ? 0 : (int) state[0];
+    }
+
+    @Override
     public void refill(RefillContext ctx) {
         int ranks = ctx.ranks();
         for (int i = 0; i < ctx.poolSize() && ctx.totalFree() > 0; i++) {

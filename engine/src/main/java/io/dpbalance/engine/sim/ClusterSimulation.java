@@ -195,6 +195,103 @@ public final class ClusterSimulation {
         totalRunning--;
     }
 
+    /** The whole state, to continue later with {@link #restore} (checkpoints, keyed state). */
+    public ClusterState snapshot() {
+        ClusterState st = new ClusterState();
+        st.ranks = ranks;
+        st.batch = batch;
+        st.clock = clock;
+        st.step = step;
+        st.lastPlacementStep = lastPlacementStep;
+        st.decisions = decisions;
+        int n = totalRunning;
+        st.runRank = new int[n];
+        st.runPrompt = new int[n];
+        st.runGenerated = new int[n];
+        st.runOutput = new int[n];
+        st.runPlacedAt = new double[n];
+        st.runId = new String[n];
+        st.runSequence = new long[n];
+        st.runArrival = new double[n];
+        int k = 0;
+        for (int g = 0; g < ranks; g++) {
+            for (int i = 0; i < running[g]; i++, k++) {
+                int s = g * batch + i;
+                st.runRank[k] = g;
+                st.runPrompt[k] = slotPrompt[s];
+                st.runGenerated[k] = slotGenerated[s];
+                st.runOutput[k] = slotOutput[s];
+                st.runPlacedAt[k] = slotPlacedAt[s];
+                st.runId[k] = slotRequest[s].id();
+                st.runSequence[k] = slotRequest[s].sequence();
+                st.runArrival[k] = slotRequest[s].arrival();
+            }
+        }
+        int p = pool.size();
+        st.poolId = new String[p];
+        st.poolSequence = new long[p];
+        st.poolArrival = new double[p];
+        st.poolPrompt = new int[p];
+        st.poolOutput = new int[p];
+        st.poolEnqueuedAt = new long[p];
+        st.poolBoundRank = new int[p];
+        for (int i = 0; i < p; i++) {
+            PoolEntry e = pool.get(i);
+            st.poolId[i] = e.request.id();
+            st.poolSequence[i] = e.request.sequence();
+            st.poolArrival[i] = e.request.arrival();
+            st.poolPrompt[i] = e.request.promptTokens();
+            st.poolOutput[i] = e.request.outputTokens();
+            st.poolEnqueuedAt[i] = e.enqueuedAtStep;
+            st.poolBoundRank[i] = e.boundRank;
+        }
+        st.policyState = policy.saveState();
+        st.lookaheadState = lookahead.saveState();
+        return st;
+    }
+
+    /**
+     * A simulation that continues from {@code state}, with fresh policy and lookahead instances of the same kind
+     * as the ones that were snapshotted (their own state is restored into them).
+     */
+    public static ClusterSimulation restore(ClusterState state, ClusterConfig config, Policy policy,
+                                            Lookahead lookahead, SimulationListener listener) {
+        if (state.ranks != config.ranks() || state.batch != config.batch()) {
+            throw new IllegalArgumentException("state of a " + state.ranks + " x " + state.batch
+                    + " cluster cannot be restored into " + config.ranks() + " x " + config.batch());
+        }
+        ClusterSimulation sim = new ClusterSimulation(config, policy, lookahead, listener);
+        sim.clock = state.clock;
+        sim.step = state.step;
+        sim.lastPlacementStep = state.lastPlacementStep;
+        sim.decisions = state.decisions;
+        for (int k = 0; k < state.runRank.length; k++) {
+            int g = state.runRank[k];
+            int s = g * sim.batch + sim.running[g];
+            sim.slotPrompt[s] = state.runPrompt[k];
+            sim.slotGenerated[s] = state.runGenerated[k];
+            sim.slotOutput[s] = state.runOutput[k];
+            sim.slotPlacedAt[s] = state.runPlacedAt[k];
+            sim.slotRequest[s] = new Request(state.runId[k], state.runSequence[k], state.runArrival[k],
+                    state.runPrompt[k], state.runOutput[k]);
+            sim.running[g]++;
+            sim.totalRunning++;
+            sim.load[g] += (long) state.runPrompt[k] + state.runGenerated[k];
+        }
+        for (int i = 0; i < state.poolId.length; i++) {
+            PoolEntry e = new PoolEntry(new Request(state.poolId[i], state.poolSequence[i], state.poolArrival[i],
+                    state.poolPrompt[i], state.poolOutput[i]), state.poolEnqueuedAt[i]);
+            e.boundRank = state.poolBoundRank[i];
+            if (e.boundRank >= 0) {
+                sim.waitingBound[e.boundRank]++;
+            }
+            sim.pool.add(e);
+        }
+        policy.restoreState(state.policyState);
+        lookahead.restoreState(state.lookaheadState);
+        return sim;
+    }
+
     /** Moves the clock forward while the cluster idles (arrival mode). */
     public void advanceClockTo(double time) {
         if (totalRunning > 0) {

@@ -1,0 +1,64 @@
+package io.dpbalance.engine.sim;
+
+import io.dpbalance.engine.metrics.StepMetrics;
+import io.dpbalance.engine.model.Request;
+import io.dpbalance.engine.policy.PolicyFactory;
+import io.dpbalance.engine.policy.PolicySpec;
+import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.trace.ReadOptions;
+import io.dpbalance.engine.trace.WorkloadFormat;
+import io.dpbalance.engine.trace.WorkloadReader;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Snapshot, restore into fresh policy and lookahead instances, continue: the same steps as an unbroken run. */
+class ClusterStateTest {
+
+    private static List<StepMetrics> run(List<Request> requests, String policy, int snapshotEvery) {
+        ClusterConfig config = ClusterConfig.reference(4, 8);
+        List<StepMetrics> steps = new ArrayList<>();
+        SimulationListener record = new SimulationListener() {
+            @Override
+            public void onStep(StepMetrics m) {
+                steps.add(m);
+            }
+        };
+        PolicyFactory.Instance first = PolicyFactory.create(PolicySpec.parse(policy), "oracle", 3);
+        ClusterSimulation sim = new ClusterSimulation(config, first.policy(), first.lookahead(), record);
+        int next = 0;
+        while (true) {
+            while (next < requests.size() && requests.get(next).arrival() <= sim.clock()) {
+                sim.enqueue(requests.get(next++));
+            }
+            sim.refill();
+            if (sim.totalRunning() == 0) {
+                if (next == requests.size()) {
+                    return steps;
+                }
+                sim.advanceClockTo(requests.get(next).arrival());
+                continue;
+            }
+            sim.step();
+            if (snapshotEvery > 0 && sim.stepCount() % snapshotEvery == 0) {
+                PolicyFactory.Instance fresh = PolicyFactory.create(PolicySpec.parse(policy), "oracle", 3);
+                sim = ClusterSimulation.restore(sim.snapshot(), config, fresh.policy(), fresh.lookahead(), record);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"round-robin", "vllm", "bfio:h=20", "bfio:h=20,lookahead=hazard", "trtllm"})
+    void restoredSimulationContinuesExactlyLikeAnUnbrokenOne(String policy) {
+        List<Request> requests = WorkloadReader.read(SharedData.azureConversationTrace(), WorkloadFormat.AZURE,
+                ReadOptions.defaults().withLimit(600).withTimeScale(0.05)).requests();
+        List<StepMetrics> unbroken = run(requests, policy, 0);
+        List<StepMetrics> restored = run(requests, policy, 37);
+        assertThat(unbroken).hasSizeGreaterThan(1000);
+        assertThat(restored).isEqualTo(unbroken);
+    }
+}
