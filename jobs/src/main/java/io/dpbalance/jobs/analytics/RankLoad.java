@@ -1,0 +1,97 @@
+package io.dpbalance.jobs.analytics;
+
+import io.dpbalance.schemas.RankStep;
+import io.dpbalance.schemas.TokenEvent;
+
+/**
+ * One rank's share of one step: the load the step metrics need, from a RankStep record or folded from token events
+ * (then possibly only part of the rank's tokens, see {@link #merge}). A Flink POJO.
+ */
+public final class RankLoad {
+
+  public String clusterId;
+  public int rank;
+  public long step;
+  /** Earliest record time of this share, epoch milliseconds: step_start, or the first token's event_time. */
+  public long time;
+  /** Requests that ran on the rank in the step. */
+  public int running;
+  /** Resident KV tokens at the end of the step. */
+  public long kvTokens;
+  /** Input records this share was made of (1 for a RankStep), for counting late records. */
+  public long records;
+  /** Measured compute time of the rank, microseconds; null when not measured. */
+  public Long computeMicros;
+  /** Measured duration of the whole step, microseconds; null when not measured. */
+  public Long stepMicros;
+  /** True when this share is a RankStep record, false when folded from token events. */
+  public boolean fromRankStep;
+
+  public RankLoad() {}
+
+  static RankLoad of(RankStep record) {
+    RankLoad load = new RankLoad();
+    load.clusterId = record.getClusterId();
+    load.rank = record.getRank();
+    load.step = record.getStep();
+    load.time = record.getStepStart().toEpochMilli();
+    load.running = record.getRunning();
+    load.kvTokens = record.getKvTokens();
+    load.records = 1;
+    load.computeMicros = record.getComputeMicros();
+    load.stepMicros = record.getStepMicros();
+    load.fromRankStep = true;
+    return load;
+  }
+
+  /** The share of one token event: one running request whose context stays resident unless it was its last token. */
+  static RankLoad of(TokenEvent token) {
+    RankLoad load = new RankLoad();
+    load.clusterId = token.getClusterId();
+    load.rank = token.getRank();
+    load.step = token.getStep();
+    load.time = token.getEventTime().toEpochMilli();
+    load.add(token);
+    return load;
+  }
+
+  /** Folds one more token event of the same rank and step in. */
+  void add(TokenEvent token) {
+    time = Math.min(time, token.getEventTime().toEpochMilli());
+    running++;
+    records++;
+    // A request's last token leaves the rank at the end of the step: its KV cache is not resident afterwards.
+    if (!token.getFinal$()) {
+      kvTokens += token.getContextTokens();
+    }
+  }
+
+  /**
+   * The rank's load given two shares of it. Token folds add up (out-of-order tokens can reach the step window in
+   * several shares). A RankStep is the rank's whole record: it wins over token shares, and a later RankStep replaces
+   * an earlier one, so that a record delivered twice is not counted twice.
+   */
+  static RankLoad merge(RankLoad existing, RankLoad incoming) {
+    if (incoming.fromRankStep) {
+      return incoming;
+    }
+    if (existing.fromRankStep) {
+      return existing;
+    }
+    RankLoad sum = new RankLoad();
+    sum.clusterId = existing.clusterId;
+    sum.rank = existing.rank;
+    sum.step = existing.step;
+    sum.time = Math.min(existing.time, incoming.time);
+    sum.running = existing.running + incoming.running;
+    sum.kvTokens = existing.kvTokens + incoming.kvTokens;
+    sum.records = existing.records + incoming.records;
+    return sum;
+  }
+
+  @Override
+  public String toString() {
+    return clusterId + " rank " + rank + " step " + step + " @" + time + ": running " + running + ", kv " + kvTokens
+        + (fromRankStep ? " (rank-step)" : " (" + records + " tokens)");
+  }
+}

@@ -1,0 +1,150 @@
+package io.dpbalance.jobs.analytics;
+
+import io.dpbalance.engine.metrics.CostModel;
+import io.dpbalance.engine.metrics.PowerProfile;
+import io.dpbalance.engine.metrics.StepMetricsCalculator;
+import io.dpbalance.schemas.StepMetrics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by cluster: turns each closed step window into the step's {@link StepMetrics} with the engine's
+ * {@link StepMetricsCalculator} (no formula here), over the cluster's whole roster: ranks without a record idled the
+ * whole step and count as load 0 and as missing rank-steps.
+ *
+ * <p>The roster is configured, or learned: the highest rank seen in this or an earlier step, plus one. Steps are
+ * handled in step-window close order, (close time, step), whatever order the parallel step windows delivered them in,
+ * so that a learned roster grows at the same step in every run, streaming or batch.
+ *
+ * <p>Step time: the measured {@code step_micros} when the logs carry it (the longest any rank reports), else the cost
+ * model on the step's busiest rank's load (the spec's reference model on max load). The time idle fraction needs every
+ * reporting rank's measured {@code compute_micros}; missing ranks computed nothing.
+ */
+final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, StepOutcome> {
+
+  private final AnalyticsSettings settings;
+
+  private transient CostModel costModel;
+  private transient PowerProfile power;
+  private transient MapState<Long, StepLoads> closedSteps;
+  private transient ValueState<Integer> learnedRanks;
+  private transient Map<String, Double> currentIdleFraction;
+
+  StepMetricsFunction(AnalyticsSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    costModel = settings.parsedCostModel();
+    power = settings.parsedPowerProfile();
+    closedSteps = getRuntimeContext().getMapState(
+        new MapStateDescriptor<>("closed-steps", Types.LONG, TypeInformation.of(StepLoads.class)));
+    learnedRanks = getRuntimeContext().getState(new ValueStateDescriptor<>("learned-ranks", Types.INT));
+    currentIdleFraction = new HashMap<>();
+  }
+
+  @Override
+  public void processElement(StepLoads loads, Context ctx, Collector<StepOutcome> out) throws Exception {
+    closedSteps.put(loads.step, loads);
+    // The element carries its step window's close time; every step closed by the same watermark is here when it fires.
+    ctx.timerService().registerEventTimeTimer(ctx.timestamp());
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<StepOutcome> out) throws Exception {
+    long spread = settings.maxStepSpread().toMillis();
+    List<StepLoads> due = new ArrayList<>();
+    for (StepLoads loads : closedSteps.values()) {
+      if (loads.stepStart + spread <= timestamp) {
+        due.add(loads);
+      }
+    }
+    due.sort(Comparator.<StepLoads>comparingLong(loads -> loads.stepStart).thenComparingLong(loads -> loads.step));
+    for (StepLoads loads : due) {
+      // Handled steps leave the buffer, which otherwise would keep every step of the cluster.
+      closedSteps.remove(loads.step);
+      out.collect(metricsOf(loads));
+    }
+  }
+
+  private StepOutcome metricsOf(StepLoads step) throws Exception {
+    int ranks = rosterSize(step);
+    long[] loads = new long[ranks];
+    double[] computeSeconds = new double[ranks];
+    boolean computeMeasured = true;
+    long measuredStepMicros = -1;
+    long running = 0;
+    for (RankLoad rank : step.ranks) {
+      loads[rank.rank] = rank.kvTokens;
+      running += rank.running;
+      if (rank.computeMicros == null) {
+        computeMeasured = false;
+      } else {
+        computeSeconds[rank.rank] = rank.computeMicros / 1e6;
+      }
+      if (rank.stepMicros != null) {
+        measuredStepMicros = Math.max(measuredStepMicros, rank.stepMicros);
+      }
+    }
+    double stepSeconds = measuredStepMicros >= 0
+        ? measuredStepMicros / 1e6
+        : costModel.stepSeconds(StepMetricsCalculator.maxLoad(loads, ranks));
+    io.dpbalance.engine.metrics.StepMetrics m = StepMetricsCalculator.compute(step.step, step.stepStart / 1000.0,
+        loads, ranks, running, stepSeconds, computeMeasured ? computeSeconds : null, power);
+    currentIdleFraction(step.clusterId, m.idleFraction());
+    StepMetrics record = StepMetrics.newBuilder()
+        .setClusterId(step.clusterId)
+        .setPolicy(AnalyticsSettings.OBSERVED)
+        .setStep(m.step())
+        .setStepStart(Instant.ofEpochMilli(step.stepStart))
+        .setRanks(m.ranks())
+        .setRunning(Math.toIntExact(running))
+        .setMaxLoad(m.maxLoad())
+        .setTotalLoad(m.totalLoad())
+        .setImbalance(m.imbalance())
+        .setIdleFraction(m.idleFraction())
+        .setTimeIdleFraction(Double.isNaN(m.timeIdleFraction()) ? null : m.timeIdleFraction())
+        .setStepSeconds(m.stepSeconds())
+        .setEnergyJoules(m.energyJoules())
+        .setIdleEnergyJoules(m.idleEnergyJoules())
+        .setTokens(m.tokens())
+        .build();
+    return StepOutcome.step(record, ranks - step.ranks.length);
+  }
+
+  private int rosterSize(StepLoads step) throws Exception {
+    Integer configured = settings.roster().get(step.clusterId);
+    if (configured != null) {
+      return configured;
+    }
+    int highest = step.ranks[step.ranks.length - 1].rank;
+    Integer learned = learnedRanks.value();
+    if (learned == null || highest + 1 > learned) {
+      // Kept for the cluster's lifetime: it is the cluster's roster, one number per cluster.
+      learned = highest + 1;
+      learnedRanks.update(learned);
+    }
+    return learned;
+  }
+
+  private void currentIdleFraction(String clusterId, double idleFraction) {
+    if (currentIdleFraction.put(clusterId, idleFraction) == null) {
+      getRuntimeContext().getMetricGroup().addGroup("cluster", clusterId)
+          .gauge("currentIdleFraction", () -> currentIdleFraction.get(clusterId));
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.dpbalance.jobs.analytics;
+
+import io.dpbalance.schemas.StepMetrics;
+
+/**
+ * What the window rollup learns about one cluster under one policy: the metrics of one closed step (with the roster
+ * ranks that had no record), or a count of input records that came after their step window had closed. A Flink POJO.
+ */
+public final class StepOutcome {
+
+  public String clusterId;
+  public String policy;
+  /** Event time the outcome belongs to, epoch milliseconds: the step's start, or the late records' time. */
+  public long time;
+  /** The step's metrics; null for a count of late records. */
+  public StepMetrics metrics;
+  /** Roster ranks with no record for the step, counted as load 0. */
+  public long missingRankSteps;
+  /** Input records that arrived after their step window had closed. */
+  public long lateRecords;
+
+  public StepOutcome() {}
+
+  static StepOutcome step(StepMetrics metrics, long missingRankSteps) {
+    StepOutcome outcome = new StepOutcome();
+    outcome.clusterId = metrics.getClusterId();
+    outcome.policy = metrics.getPolicy();
+    outcome.time = metrics.getStepStart().toEpochMilli();
+    outcome.metrics = metrics;
+    outcome.missingRankSteps = missingRankSteps;
+    return outcome;
+  }
+
+  static StepOutcome late(String clusterId, String policy, long time, long records) {
+    StepOutcome outcome = new StepOutcome();
+    outcome.clusterId = clusterId;
+    outcome.policy = policy;
+    outcome.time = time;
+    outcome.lateRecords = records;
+    return outcome;
+  }
+
+  @Override
+  public String toString() {
+    return metrics != null
+        ? clusterId + "/" + policy + " step " + metrics.getStep() + " (" + missingRankSteps + " missing)"
+        : clusterId + "/" + policy + " " + lateRecords + " late @" + time;
+  }
+}

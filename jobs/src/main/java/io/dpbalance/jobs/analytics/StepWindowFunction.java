@@ -1,0 +1,81 @@
+package io.dpbalance.jobs.analytics;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Keyed by (cluster, step): the step window. Collects every rank's {@link RankLoad} of one step and closes when the
+ * watermark passes the step's earliest record time plus the max step spread: by then every rank's record that was not
+ * later than the out-of-orderness bound has arrived. Emits the ranks' loads; a share arriving after its step window
+ * closed is counted on {@link #LATE} and changes nothing.
+ */
+final class StepWindowFunction extends KeyedProcessFunction<String, RankLoad, StepLoads> {
+
+  static final OutputTag<StepOutcome> LATE = new OutputTag<>("late-rank-steps") {};
+
+  private final long maxStepSpreadMillis;
+
+  private transient MapState<Integer, RankLoad> ranks;
+  private transient ValueState<Long> closeAt;
+  private transient Counter lateRecords;
+  private transient Counter stepWindowsClosed;
+
+  StepWindowFunction(AnalyticsSettings settings) {
+    this.maxStepSpreadMillis = settings.maxStepSpread().toMillis();
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    ranks = getRuntimeContext().getMapState(
+        new MapStateDescriptor<>("rank-loads", Types.INT, TypeInformation.of(RankLoad.class)));
+    closeAt = getRuntimeContext().getState(new ValueStateDescriptor<>("close-at", Types.LONG));
+    lateRecords = getRuntimeContext().getMetricGroup().counter("lateRecords");
+    stepWindowsClosed = getRuntimeContext().getMetricGroup().counter("stepWindowsClosed");
+  }
+
+  @Override
+  public void processElement(RankLoad load, Context ctx, Collector<StepLoads> out) throws Exception {
+    long close = load.time + maxStepSpreadMillis;
+    if (ctx.timerService().currentWatermark() >= close) {
+      lateRecords.inc(load.records);
+      ctx.output(LATE, StepOutcome.late(load.clusterId, AnalyticsSettings.OBSERVED, load.time, load.records));
+      return;
+    }
+    RankLoad existing = ranks.get(load.rank);
+    ranks.put(load.rank, existing == null ? load : RankLoad.merge(existing, load));
+    Long scheduled = closeAt.value();
+    if (scheduled == null || close < scheduled) {
+      if (scheduled != null) {
+        ctx.timerService().deleteEventTimeTimer(scheduled);
+      }
+      ctx.timerService().registerEventTimeTimer(close);
+      closeAt.update(close);
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<StepLoads> out) throws Exception {
+    List<RankLoad> loads = new ArrayList<>();
+    ranks.values().forEach(loads::add);
+    loads.sort(Comparator.comparingInt(load -> load.rank));
+    RankLoad first = loads.get(0);
+    long stepStart = loads.stream().mapToLong(load -> load.time).min().orElseThrow();
+    out.collect(StepLoads.of(first.clusterId, first.step, stepStart, loads.toArray(new RankLoad[0])));
+    stepWindowsClosed.inc();
+    // The step window is closed: its records are in the output, and a late one is judged by the watermark alone.
+    ranks.clear();
+    closeAt.clear();
+  }
+}

@@ -1,0 +1,72 @@
+package io.dpbalance.jobs.io;
+
+import io.dpbalance.schemas.AvroCodec;
+import io.dpbalance.schemas.Codecs;
+import io.dpbalance.schemas.DecodeResult;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Turns the bytes of one input record into an {@link InputRecord}: decoded and checked, or marked undecodable with the
+ * codec's reason. Never throws. Holds the record class, not the codec (which is not serializable): the codec is looked
+ * up on first use in each task.
+ *
+ * @param <T> the record type
+ */
+public final class InputDecoder<T extends SpecificRecord> implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final Class<T> type;
+  private final RecordCheck<T> check;
+  private transient AvroCodec<T> codec;
+
+  public InputDecoder(Class<T> type, RecordCheck<T> check) {
+    this.type = type;
+    this.check = check;
+  }
+
+  public Class<T> type() {
+    return type;
+  }
+
+  /**
+   * @param key the record's key bytes (UTF-8 {@code cluster_id} or {@code cluster_id/rank}); null when it has none
+   */
+  public InputRecord<T> decode(String topic, int partition, long offset, byte[] key, byte[] payload) {
+    DecodeResult<T> result = codec().decode(payload);
+    String keyCluster = clusterOfKey(key);
+    if (result instanceof DecodeResult.Decoded<T> decoded) {
+      T value = decoded.value();
+      return InputRecord.decoded(topic, partition, offset, keyCluster, payload, value, check.problem(value));
+    }
+    DecodeResult.Failed<T> failed = (DecodeResult.Failed<T>) result;
+    return InputRecord.undecodable(
+        topic, partition, offset, keyCluster, payload, failed.reason().name() + ": " + failed.detail());
+  }
+
+  /** An already decoded record (file input), re-encoded as its payload. */
+  public InputRecord<T> ofDecoded(String topic, long offset, T value) {
+    byte[] payload = codec().encode(value);
+    String cluster = String.valueOf(value.get(value.getSchema().getField("cluster_id").pos()));
+    return InputRecord.decoded(topic, -1, offset, cluster, payload, value, check.problem(value));
+  }
+
+  private AvroCodec<T> codec() {
+    if (codec == null) {
+      codec = Codecs.codec(type);
+    }
+    return codec;
+  }
+
+  /** The cluster part of a spec §6 key: the whole key, or what stands before the '/' of a per-rank key. */
+  static String clusterOfKey(byte[] key) {
+    if (key == null) {
+      return "";
+    }
+    String text = new String(key, StandardCharsets.UTF_8);
+    int slash = text.lastIndexOf('/');
+    return slash < 0 ? text : text.substring(0, slash);
+  }
+}

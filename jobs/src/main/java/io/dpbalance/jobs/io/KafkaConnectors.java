@@ -1,0 +1,66 @@
+package io.dpbalance.jobs.io;
+
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/** Kafka sources and sinks of dpbalance records. */
+public final class KafkaConnectors {
+
+  private KafkaConnectors() {}
+
+  /**
+   * A source of one record type.
+   *
+   * @param clientProperties Kafka client settings (security, …) applied to the consumer; {@code isolation.level}
+   *     defaults to {@code read_committed}, so that records of aborted transactions are never read
+   * @param bounded stop at the end offsets the topic has when the job starts (a replay), instead of running on
+   */
+  public static <T extends SpecificRecord> KafkaSource<InputRecord<T>> source(String bootstrapServers, String topic,
+      String groupId, OffsetsInitializer startingOffsets, boolean bounded, Properties clientProperties,
+      InputDecoder<T> decoder) {
+    Properties properties = new Properties();
+    properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.putAll(clientProperties);
+    KafkaSourceBuilder<InputRecord<T>> builder = KafkaSource.<InputRecord<T>>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setTopics(topic)
+        .setGroupId(groupId)
+        .setStartingOffsets(startingOffsets)
+        .setProperties(properties)
+        .setDeserializer(new InputRecordDeserializer<>(decoder));
+    if (bounded) {
+      builder.setBounded(OffsetsInitializer.latest());
+    }
+    return builder.build();
+  }
+
+  /**
+   * A sink of one record type, keyed by cluster.
+   *
+   * @param transactionalIdPrefix unique per sink and per job; used only with exactly-once
+   * @param transactionTimeoutMillis for exactly-once: must not exceed the broker's transaction.max.timeout.ms
+   */
+  public static <T extends SpecificRecord> KafkaSink<T> sink(String bootstrapServers, String topic, Class<T> type,
+      DeliveryGuarantee guarantee, String transactionalIdPrefix, long transactionTimeoutMillis,
+      Properties clientProperties) {
+    Properties properties = new Properties();
+    properties.putAll(clientProperties);
+    if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+      properties.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeoutMillis));
+    }
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setKafkaProducerConfig(properties)
+        .setRecordSerializer(new ClusterKeyedSerializer<>(type, topic))
+        .setDeliveryGuarantee(guarantee)
+        .setTransactionalIdPrefix(transactionalIdPrefix)
+        .build();
+  }
+}

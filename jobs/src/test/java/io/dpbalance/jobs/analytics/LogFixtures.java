@@ -1,0 +1,45 @@
+package io.dpbalance.jobs.analytics;
+
+import io.dpbalance.jobs.io.InputRecord;
+import io.dpbalance.schemas.Codecs;
+import io.dpbalance.schemas.RankStep;
+import io.dpbalance.schemas.TokenEvent;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Named instants and record factories of the analytics tests. */
+final class LogFixtures {
+
+  /** A window boundary: 10 s windows start here. */
+  static final long T0 = 1_700_000_000_000L;
+  static final Duration SPREAD = Duration.ofMillis(100);
+
+  private LogFixtures() {}
+
+  /** Defaults with a 1 s bound and a 100 ms max step spread, so that hand-made steps 20 ms apart stay apart. */
+  static AnalyticsSettings settings() {
+    return AnalyticsSettings.defaults().withWatermarks(Duration.ofSeconds(1), SPREAD);
+  }
+
+  static TokenEvent token(String cluster, int rank, long step, String request, long time, long context,
+      boolean last) {
+    return TokenEvent.newBuilder().setClusterId(cluster).setRank(rank).setStep(step).setRequestId(request)
+        .setEventTime(Instant.ofEpochMilli(time)).setContextTokens(context).setFinal$(last).build();
+  }
+
+  static RankStep rankStep(String cluster, int rank, long step, long time, int running, long kvTokens,
+      Long computeMicros, Long stepMicros) {
+    return RankStep.newBuilder().setClusterId(cluster).setRank(rank).setStep(step)
+        .setStepStart(Instant.ofEpochMilli(time)).setRunning(running).setKvTokens(kvTokens)
+        .setComputeMicros(computeMicros).setStepMicros(stepMicros).build();
+  }
+
+  static InputRecord<TokenEvent> input(TokenEvent token, long offset) {
+    return InputRecord.decoded("dp.token-events", 0, offset, token.getClusterId(),
+        Codecs.TOKEN_EVENT.encode(token), token, null);
+  }
+
+  static RankLoad load(String cluster, int rank, long step, long time, int running, long kvTokens) {
+    return RankLoad.of(rankStep(cluster, rank, step, time, running, kvTokens, null, null));
+  }
+}

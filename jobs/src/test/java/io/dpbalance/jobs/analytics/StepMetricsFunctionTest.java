@@ -1,0 +1,90 @@
+package io.dpbalance.jobs.analytics;
+
+import static io.dpbalance.jobs.analytics.LogFixtures.T0;
+import static io.dpbalance.jobs.analytics.LogFixtures.load;
+import static io.dpbalance.jobs.analytics.LogFixtures.settings;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
+
+import io.dpbalance.engine.metrics.CostModel;
+import io.dpbalance.schemas.StepMetrics;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class StepMetricsFunctionTest {
+
+  private static final long CLOSE = 100;
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, StepLoads, StepOutcome> harness(
+      AnalyticsSettings settings) throws Exception {
+    var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new StepMetricsFunction(settings)), (StepLoads s) -> s.clusterId, Types.STRING);
+    h.open();
+    return h;
+  }
+
+  private static StepLoads step(String cluster, long step, long start, RankLoad... ranks) {
+    return StepLoads.of(cluster, step, start, ranks);
+  }
+
+  @Test
+  void countsRosterRanksWithoutARecordAsLoadZeroAndAsMissing() throws Exception {
+    try (var h = harness(settings().withRoster(Map.of("a", 4)))) {
+      h.processElement(step("a", 3, T0, load("a", 0, 3, T0, 2, 10), load("a", 2, 3, T0, 1, 4)), T0 + CLOSE);
+      h.processWatermark(T0 + CLOSE);
+
+      StepOutcome outcome = h.extractOutputValues().get(0);
+      StepMetrics m = outcome.metrics;
+      assertThat(m.getRanks()).isEqualTo(4);
+      assertThat(m.getMaxLoad()).isEqualTo(10);
+      assertThat(m.getTotalLoad()).isEqualTo(14);
+      assertThat(m.getImbalance()).isEqualTo(4 * 10 - 14);
+      // (0 + 1 + 0.6 + 1) / 4
+      assertThat(m.getIdleFraction()).isCloseTo(0.65, within(1e-12));
+      assertThat(m.getRunning()).isEqualTo(3);
+      assertThat(m.getTokens()).isEqualTo(3);
+      assertThat(m.getPolicy()).isEqualTo("observed");
+      assertThat(m.getStepSeconds()).isCloseTo(CostModel.reference(72).stepSeconds(10), within(1e-15));
+      assertThat(m.getTimeIdleFraction()).isNull();
+      assertThat(outcome.missingRankSteps).isEqualTo(2);
+      assertThat(h.numKeyedStateEntries()).isZero();
+    }
+  }
+
+  @Test
+  void learnsTheRosterInStepOrderWhateverOrderTheStepsArriveIn() throws Exception {
+    try (var h = harness(settings())) {
+      h.processElement(step("b", 2, T0 + 20, load("b", 0, 2, T0 + 20, 1, 5), load("b", 2, 2, T0 + 20, 1, 5)),
+          T0 + 20 + CLOSE);
+      h.processElement(step("b", 1, T0, load("b", 0, 1, T0, 1, 5), load("b", 1, 1, T0, 1, 5)), T0 + CLOSE);
+      h.processWatermark(T0 + 20 + CLOSE);
+
+      assertThat(h.extractOutputValues()).extracting(o -> o.metrics.getStep(), o -> o.metrics.getRanks(),
+              o -> o.missingRankSteps)
+          .containsExactly(tuple(1L, 2, 0L),
+              tuple(2L, 3, 1L));
+    }
+  }
+
+  @Test
+  void usesMeasuredStepAndComputeTimesWhenTheLogsCarryThem() throws Exception {
+    RankLoad r0 = RankLoad.of(LogFixtures.rankStep("c", 0, 1, T0, 2, 100, 8_000L, 10_000L));
+    RankLoad r1 = RankLoad.of(LogFixtures.rankStep("c", 1, 1, T0, 1, 50, 4_000L, 10_000L));
+    try (var h = harness(settings())) {
+      h.processElement(step("c", 1, T0, r0, r1), T0 + CLOSE);
+      h.processWatermark(T0 + CLOSE);
+
+      StepMetrics m = h.extractOutputValues().get(0).metrics;
+      assertThat(m.getStepSeconds()).isEqualTo(0.01);
+      // ((0.01 - 0.008) + (0.01 - 0.004)) / (2 * 0.01)
+      assertThat(m.getTimeIdleFraction()).isCloseTo(0.4, within(1e-12));
+      // u = (1, 0.5): (400 W + 100 W + 300 W * 0.5^0.7) * 0.01 s
+      assertThat(m.getEnergyJoules()).isCloseTo((400 + 100 + 300 * Math.pow(0.5, 0.7)) * 0.01, within(1e-12));
+      assertThat(m.getIdleEnergyJoules()).isCloseTo(100 * 0.01 * 0.5, within(1e-12));
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.dpbalance.jobs.analytics;
+
+import static io.dpbalance.jobs.analytics.LogFixtures.T0;
+import static io.dpbalance.jobs.analytics.LogFixtures.load;
+import static io.dpbalance.jobs.analytics.LogFixtures.settings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class StepWindowFunctionTest {
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, RankLoad, StepLoads> harness() throws Exception {
+    var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new StepWindowFunction(settings())),
+        (RankLoad l) -> Keys.step(l.clusterId, l.step), Types.STRING);
+    h.open();
+    return h;
+  }
+
+  @Test
+  void closesStepWindowWhenWatermarkPassesEarliestRecordPlusSpread() throws Exception {
+    try (var h = harness()) {
+      h.processElement(load("a", 1, 7, T0 + 30, 2, 40), T0 + 30);
+      h.processElement(load("a", 0, 7, T0 + 10, 3, 90), T0 + 10);
+      assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+      h.processWatermark(T0 + 109);
+      assertThat(h.extractOutputValues()).isEmpty();
+      h.processWatermark(T0 + 110);
+
+      assertThat(h.extractOutputValues()).singleElement().satisfies(step -> {
+        assertThat(step.step).isEqualTo(7);
+        assertThat(step.stepStart).isEqualTo(T0 + 10);
+        assertThat(step.ranks).extracting(r -> r.rank).containsExactly(0, 1);
+      });
+      assertThat(h.numKeyedStateEntries()).isZero();
+      assertThat(h.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void countsRecordsArrivingAfterTheirStepWindowClosedAsLateAndChangesNothing() throws Exception {
+    try (var h = harness()) {
+      h.processElement(load("a", 0, 1, T0, 1, 10), T0);
+      h.processWatermark(T0 + 500);
+      h.processElement(load("a", 1, 1, T0, 1, 99), T0);
+
+      assertThat(h.extractOutputValues()).singleElement()
+          .satisfies(step -> assertThat(step.ranks).hasSize(1));
+      assertThat(h.getSideOutput(StepWindowFunction.LATE)).singleElement().satisfies(late -> {
+        assertThat(late.getValue().lateRecords).isEqualTo(1);
+        assertThat(late.getValue().clusterId).isEqualTo("a");
+      });
+      assertThat(h.numKeyedStateEntries()).isZero();
+    }
+  }
+
+  @Test
+  void tokenSharesOfOneRankAddUpAndARankStepReplacesThem() throws Exception {
+    RankLoad first = RankLoad.of(LogFixtures.token("a", 0, 2, "r1", T0, 10, false));
+    RankLoad second = RankLoad.of(LogFixtures.token("a", 0, 2, "r2", T0 + 5, 20, false));
+    RankLoad rankStep = load("a", 1, 2, T0, 4, 400);
+    RankLoad resent = load("a", 1, 2, T0, 4, 400);
+    try (var h = harness()) {
+      h.processElement(first, T0);
+      h.processElement(second, T0 + 5);
+      h.processElement(rankStep, T0);
+      h.processElement(resent, T0);
+      h.processWatermark(T0 + 100);
+
+      StepLoads step = h.extractOutputValues().get(0);
+      assertThat(step.ranks[0].running).isEqualTo(2);
+      assertThat(step.ranks[0].kvTokens).isEqualTo(30);
+      assertThat(step.ranks[1].kvTokens).isEqualTo(400);
+    }
+  }
+}
