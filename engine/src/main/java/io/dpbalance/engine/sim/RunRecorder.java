@@ -1,6 +1,7 @@
 package io.dpbalance.engine.sim;
 
 import io.dpbalance.engine.metrics.Percentiles;
+import io.dpbalance.engine.metrics.StepAggregate;
 import io.dpbalance.engine.metrics.StepMetrics;
 import io.dpbalance.engine.model.Request;
 
@@ -82,19 +83,9 @@ final class RunRecorder implements SimulationListener {
         int averaged = mode == WorkloadMode.POOL
                 ? (int) Math.max(0, Math.min(sim.lastPlacementStep(), steps))
                 : steps;
-        double imbalanceSum = 0;
-        double idleSum = 0;
-        double secondsSum = 0;
-        long tokenSum = 0;
-        double energySum = 0;
-        double idleEnergySum = 0;
+        StepAggregate window = new StepAggregate();
         for (int k = 0; k < averaged; k++) {
-            imbalanceSum += imbalance[k];
-            idleSum += idle[k];
-            secondsSum += seconds[k];
-            tokenSum += tokens[k];
-            energySum += energy[k];
-            idleEnergySum += idleEnergy[k];
+            window.add(imbalance[k], idle[k], tokens[k], seconds[k], energy[k], idleEnergy[k]);
         }
         double tpotSum = 0;
         for (int i = 0; i < finished; i++) {
@@ -111,14 +102,14 @@ final class RunRecorder implements SimulationListener {
                 sim.config().batch(),
                 steps,
                 averaged,
-                averaged == 0 ? 0.0 : imbalanceSum / averaged,
-                averaged == 0 ? 0.0 : idleSum / averaged,
-                tokenSum,
-                secondsSum,
-                secondsSum > 0 ? tokenSum / secondsSum : 0.0,
-                energySum,
-                idleEnergySum,
-                energySum > 0 ? tokenSum / energySum : 0.0,
+                window.avgImbalance(),
+                window.avgIdleFraction(),
+                window.tokens,
+                window.seconds,
+                window.throughputTokensPerS(),
+                window.energyJoules,
+                window.idleEnergyJoules,
+                window.tokensPerJoule(),
                 finished,
                 finished == 0 ? Double.NaN : tpotSum / finished,
                 Percentiles.ofSorted(waits, 50),
