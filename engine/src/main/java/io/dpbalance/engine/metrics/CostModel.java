@@ -8,7 +8,7 @@ import java.util.Locale;
  * simulator for DeepSeek-V3-like decode on one rank: {@code C = (B * 0.6e-3 + 35e-3) / 16} s and
  * {@code t_tok = 1.5 * 2 * 576 * 61e-6 / 2^20} s per resident token.
  */
-public record CostModel(double fixedSeconds, double secondsPerToken) {
+public record CostModel(double fixedSeconds, double secondsPerToken) implements java.io.Serializable {
 
     public static final double REFERENCE_SECONDS_PER_TOKEN = 1.5 * 2 * 576 * 61e-6 / (1 << 20);
 

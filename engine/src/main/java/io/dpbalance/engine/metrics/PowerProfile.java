@@ -15,7 +15,7 @@ import java.util.Map;
  * A100, 90 W for H100, 100 W for H200); they keep the paper's sub-linear exponent. They are presets for
  * comparison, not measurements of any particular fleet: teams with measured curves pass their own values.
  */
-public record PowerProfile(String name, double idleWatts, double maxWatts, double gamma) {
+public record PowerProfile(String name, double idleWatts, double maxWatts, double gamma) implements java.io.Serializable {
 
     public static final PowerProfile REFERENCE = new PowerProfile("reference", 100.0, 400.0, 0.7);
     public static final PowerProfile A100 = new PowerProfile("a100", 60.0, 400.0, 0.7);
