@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 
-/** Where the Kafka cluster is and how to talk to it: the options every {@code topics} command shares. */
-final class KafkaOptions {
+/** Where the Kafka cluster is and how to talk to it: the options every command that talks to Kafka shares. */
+public final class KafkaOptions {
 
     static final String LOCAL_BOOTSTRAP = "127.0.0.1:9092";
 
@@ -36,6 +36,24 @@ final class KafkaOptions {
 
     /** An admin client for the cluster; the caller closes it. */
     Admin admin() {
+        Properties props = clientProperties();
+        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeoutSeconds * 1000));
+        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(timeoutSeconds * 1000));
+        try {
+            return Admin.create(props);
+        } catch (KafkaException e) {
+            throw new IllegalArgumentException("cannot make a Kafka client for " + resolvedBootstrap + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * The properties of every client: those of {@code --command-config}, then {@code --bootstrap} (default: the file's
+     * {@code bootstrap.servers}, else the local broker).
+     *
+     * @throws IllegalArgumentException if the timeout is not positive or the file cannot be read
+     */
+    Properties clientProperties() {
         if (timeoutSeconds <= 0) {
             throw new IllegalArgumentException("--timeout must be positive, not " + timeoutSeconds);
         }
@@ -52,17 +70,15 @@ final class KafkaOptions {
         }
         props.putIfAbsent(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LOCAL_BOOTSTRAP);
         resolvedBootstrap = props.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
-        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeoutSeconds * 1000));
-        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(timeoutSeconds * 1000));
-        try {
-            return Admin.create(props);
-        } catch (KafkaException e) {
-            throw new IllegalArgumentException("cannot make a Kafka client for " + resolvedBootstrap + ": "
-                    + rootMessage(e), e);
-        }
+        return props;
     }
 
-    /** The bootstrap servers the last {@link #admin()} connects to. */
+    /** Whether {@code --bootstrap} or {@code --command-config} was given: the user asked for Kafka. */
+    public boolean isSet() {
+        return bootstrap != null || commandConfig != null;
+    }
+
+    /** The bootstrap servers the last client connects to. */
     String bootstrap() {
         return resolvedBootstrap;
     }
@@ -89,7 +105,8 @@ final class KafkaOptions {
                 + rootMessage(cause), cause);
     }
 
-    private static String rootMessage(Throwable t) {
+    /** The exception's message, and its root cause's when that is another exception. */
+    static String rootMessage(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
