@@ -69,7 +69,7 @@ public final class Generation {
         long start = System.nanoTime();
         Progress progress = Progress.forTerminal(label, generator, sink);
         try {
-            generator.run(sink, new RunControl(paced, stop, progress));
+            generator.run(sink, new RunControl(paced, stop, progress, sink));
         } catch (RuntimeException e) {
             closeAfterFailure(e);
             throw e;

@@ -1,5 +1,7 @@
 package io.dpbalance.datagen.generate;
 
+import io.dpbalance.datagen.sink.RecordSink;
+
 /**
  * What a generator asks before each batch of records it emits: may it go on, and is the batch due yet. Paced, event
  * time advances with the wall clock from the start of the run (a record {@code t} seconds into the generation is
@@ -11,12 +13,14 @@ public final class RunControl {
     private final boolean paced;
     private final StopSignal stop;
     private final Progress progress;
+    private final RecordSink sink;
     private final long startNanos = System.nanoTime();
 
-    RunControl(boolean paced, StopSignal stop, Progress progress) {
+    RunControl(boolean paced, StopSignal stop, Progress progress, RecordSink sink) {
         this.paced = paced;
         this.stop = stop;
         this.progress = progress;
+        this.sink = sink;
     }
 
     /**
@@ -29,6 +33,10 @@ public final class RunControl {
         if (!paced) {
             return !stop.isRequested();
         }
-        return stop.sleepUntil(startNanos + (long) (eventSeconds * 1e9));
+        long due = startNanos + (long) (eventSeconds * 1e9);
+        if (due > System.nanoTime()) {
+            sink.beforeIdle();
+        }
+        return stop.sleepUntil(due);
     }
 }

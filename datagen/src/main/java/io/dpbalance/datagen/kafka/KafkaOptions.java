@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 public final class KafkaOptions {
 
     static final String LOCAL_BOOTSTRAP = "127.0.0.1:9092";
+    private static final int DEFAULT_TIMEOUT_SECONDS = 15;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,...]",
             description = "Kafka bootstrap servers. Default: bootstrap.servers of --command-config, else "
@@ -28,11 +29,19 @@ public final class KafkaOptions {
             description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...) for a secured cluster.")
     Path commandConfig;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "15",
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + DEFAULT_TIMEOUT_SECONDS,
             description = "How long to wait for the cluster to answer a request. Default ${DEFAULT-VALUE}.")
     int timeoutSeconds;
 
     private String resolvedBootstrap;
+
+    /** The options of a plain cluster at {@code bootstrap}, for programs without a command line of this shape. */
+    public static KafkaOptions of(String bootstrap) {
+        KafkaOptions options = new KafkaOptions();
+        options.bootstrap = bootstrap;
+        options.timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+        return options;
+    }
 
     /** An admin client for the cluster; the caller closes it. */
     Admin admin() {

@@ -9,7 +9,6 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -59,6 +58,7 @@ public final class KafkaRecordSink implements RecordSink {
     private final Acks[] acks;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final AtomicLong written = new AtomicLong();
+    private final SenderThread sender;
     private boolean closed;
 
     private KafkaRecordSink(KafkaOptions kafka, Producer<byte[], byte[]> producer, String prefix,
@@ -72,6 +72,7 @@ public final class KafkaRecordSink implements RecordSink {
             names[topic.index()] = prefix + topic.specName();
             acks[topic.index()] = new Acks();
         }
+        this.sender = new SenderThread(producer, names, acks);
     }
 
     /**
@@ -112,29 +113,36 @@ public final class KafkaRecordSink implements RecordSink {
         }
     }
 
+    /** Encodes the record here and leaves {@code send} to the {@link SenderThread}. */
     @Override
     public <T extends SpecificRecord> void write(RecordTopic<T> topic, byte[] key, T record) {
-        Exception refused = failure.get();
-        if (refused != null) {
-            throw refusal(refused);
-        }
+        checkHealthy();
         int i = topic.index();
         if (names[i] == null) {
             throw new IllegalStateException("this sink was not opened for " + topic);
         }
-        byte[] value = topic.codec().encode(record);
-        try {
-            producer.send(new ProducerRecord<>(names[i], key, value), acks[i]);
-        } catch (KafkaException e) {
-            throw new IllegalStateException("Kafka at " + kafka.bootstrap() + " did not take a record of "
-                    + names[i] + ": " + KafkaOptions.rootMessage(e), e);
-        }
+        sender.send(i, key, topic.codec().encode(record));
         written.lazySet(written.get() + 1);
     }
 
-    private IllegalStateException refusal(Exception refused) {
-        return new IllegalStateException("Kafka at " + kafka.bootstrap() + " refused a record: " + KafkaOptions.rootMessage(refused),
-                refused);
+    /** Paced generation waits for its next record: what is queued goes to Kafka now. */
+    @Override
+    public void beforeIdle() {
+        sender.handOver();
+    }
+
+    /** Fails once the sender thread could not pass a record to the producer, or the broker refused one. */
+    private void checkHealthy() {
+        RuntimeException notSent = sender.failure();
+        if (notSent != null) {
+            throw new IllegalStateException("Kafka at " + kafka.bootstrap() + " did not take a record: "
+                    + KafkaOptions.rootMessage(notSent), notSent);
+        }
+        Exception refused = failure.get();
+        if (refused != null) {
+            throw new IllegalStateException("Kafka at " + kafka.bootstrap() + " refused a record: "
+                    + KafkaOptions.rootMessage(refused), refused);
+        }
     }
 
     @Override
@@ -161,14 +169,12 @@ public final class KafkaRecordSink implements RecordSink {
         }
         closed = true;
         try {
+            sender.close();
             producer.flush();
         } finally {
             producer.close(Duration.ofSeconds(kafka.timeoutSeconds));
         }
-        Exception refused = failure.get();
-        if (refused != null) {
-            throw refusal(refused);
-        }
+        checkHealthy();
     }
 
     @Override

@@ -20,6 +20,13 @@ public interface RecordSink extends AutoCloseable {
      */
     <T extends SpecificRecord> void write(RecordTopic<T> topic, byte[] key, T record);
 
+    /**
+     * Called when the generator is about to wait for its next record (paced generation): a sink that buffers records
+     * on their way passes them on now, so that they are not held back until the next write.
+     */
+    default void beforeIdle() {
+    }
+
     /** Records handed to {@link #write} so far, over all topics. */
     long written();
 
