@@ -2,17 +2,18 @@ package io.dpbalance.datagen;
 
 import io.dpbalance.datagen.kafka.SpecTopics;
 import io.dpbalance.datagen.kafka.TopicsCommand;
+import io.dpbalance.engine.trace.WorkloadException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.UncheckedIOException;
 
-/** {@code bin/dpbalance} commands that talk to Kafka: the topics now, the data generators next to them. */
+/** {@code bin/dpbalance} commands that talk to Kafka: the topics and the data generators. */
 @Command(name = "dpbalance",
         mixinStandardHelpOptions = true,
         version = "dpbalance 0.1.0",
         description = "Kafka-side tools of dpbalance.",
-        subcommands = {TopicsCommand.class})
+        subcommands = {TopicsCommand.class, DatagenCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -23,14 +24,14 @@ public final class Main implements Runnable {
     }
 
     /**
-     * The configured command line; tests execute it with their own output streams. A bad flag value exits 2, like a
-     * usage error; a cluster that cannot be reached or refuses a request exits 1.
+     * The configured command line; tests execute it with their own output streams. A bad flag value or input file
+     * exits 2, like a usage error; a cluster that cannot be reached or refuses a request exits 1.
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             String prefix = commandLine.getCommandSpec().qualifiedName(" ") + ": ";
-            if (ex instanceof IllegalArgumentException) {
+            if (ex instanceof IllegalArgumentException || ex instanceof WorkloadException) {
                 commandLine.getErr().println(prefix + ex.getMessage());
                 return 2;
             }

@@ -14,10 +14,11 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 
-/** Where the Kafka cluster is and how to talk to it: the options every {@code topics} command shares. */
-final class KafkaOptions {
+/** Where the Kafka cluster is and how to talk to it: the options every command that talks to Kafka shares. */
+public final class KafkaOptions {
 
     static final String LOCAL_BOOTSTRAP = "127.0.0.1:9092";
+    private static final int DEFAULT_TIMEOUT_SECONDS = 15;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,...]",
             description = "Kafka bootstrap servers. Default: bootstrap.servers of --command-config, else "
@@ -28,14 +29,40 @@ final class KafkaOptions {
             description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...) for a secured cluster.")
     Path commandConfig;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "15",
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + DEFAULT_TIMEOUT_SECONDS,
             description = "How long to wait for the cluster to answer a request. Default ${DEFAULT-VALUE}.")
     int timeoutSeconds;
 
     private String resolvedBootstrap;
 
+    /** The options of a plain cluster at {@code bootstrap}, for programs without a command line of this shape. */
+    public static KafkaOptions of(String bootstrap) {
+        KafkaOptions options = new KafkaOptions();
+        options.bootstrap = bootstrap;
+        options.timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+        return options;
+    }
+
     /** An admin client for the cluster; the caller closes it. */
     Admin admin() {
+        Properties props = clientProperties();
+        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeoutSeconds * 1000));
+        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(timeoutSeconds * 1000));
+        try {
+            return Admin.create(props);
+        } catch (KafkaException e) {
+            throw new IllegalArgumentException("cannot make a Kafka client for " + resolvedBootstrap + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * The properties of every client: those of {@code --command-config}, then {@code --bootstrap} (default: the file's
+     * {@code bootstrap.servers}, else the local broker).
+     *
+     * @throws IllegalArgumentException if the timeout is not positive or the file cannot be read
+     */
+    Properties clientProperties() {
         if (timeoutSeconds <= 0) {
             throw new IllegalArgumentException("--timeout must be positive, not " + timeoutSeconds);
         }
@@ -52,17 +79,15 @@ final class KafkaOptions {
         }
         props.putIfAbsent(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LOCAL_BOOTSTRAP);
         resolvedBootstrap = props.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
-        props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeoutSeconds * 1000));
-        props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(timeoutSeconds * 1000));
-        try {
-            return Admin.create(props);
-        } catch (KafkaException e) {
-            throw new IllegalArgumentException("cannot make a Kafka client for " + resolvedBootstrap + ": "
-                    + rootMessage(e), e);
-        }
+        return props;
     }
 
-    /** The bootstrap servers the last {@link #admin()} connects to. */
+    /** Whether {@code --bootstrap} or {@code --command-config} was given: the user asked for Kafka. */
+    public boolean isSet() {
+        return bootstrap != null || commandConfig != null;
+    }
+
+    /** The bootstrap servers the last client connects to. */
     String bootstrap() {
         return resolvedBootstrap;
     }
@@ -89,7 +114,8 @@ final class KafkaOptions {
                 + rootMessage(cause), cause);
     }
 
-    private static String rootMessage(Throwable t) {
+    /** The exception's message, and its root cause's when that is another exception. */
+    static String rootMessage(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

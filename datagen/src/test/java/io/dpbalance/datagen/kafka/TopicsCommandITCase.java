@@ -1,5 +1,6 @@
 package io.dpbalance.datagen.kafka;
 
+import io.dpbalance.datagen.CommandRun;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;

@@ -1,5 +1,6 @@
 package io.dpbalance.datagen.kafka;
 
+import io.dpbalance.datagen.CommandRun;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
