@@ -20,6 +20,12 @@ public final class RankLoad {
   public long kvTokens;
   /** Input records this share was made of (1 for a RankStep), for counting late records. */
   public long records;
+  /**
+   * The rank's load entering the step (every running request's context before this step's token), known only when
+   * folded from token events: the sum of their {@code context_tokens - 1}. Null for a RankStep record, which carries
+   * only the load at the step's end.
+   */
+  public Long enteringTokens;
   /** Measured compute time of the rank, microseconds; null when not measured. */
   public Long computeMicros;
   /** Measured duration of the whole step, microseconds; null when not measured. */
@@ -51,6 +57,7 @@ public final class RankLoad {
     load.rank = token.getRank();
     load.step = token.getStep();
     load.time = token.getEventTime().toEpochMilli();
+    load.enteringTokens = 0L;
     load.add(token);
     return load;
   }
@@ -60,6 +67,8 @@ public final class RankLoad {
     time = Math.min(time, token.getEventTime().toEpochMilli());
     running++;
     records++;
+    // Before this token the request held its context less the token just generated.
+    enteringTokens += token.getContextTokens() - 1;
     // A request's last token leaves the rank at the end of the step: its KV cache is not resident afterwards.
     if (!token.getFinal$()) {
       kvTokens += token.getContextTokens();
@@ -85,6 +94,7 @@ public final class RankLoad {
     sum.time = Math.min(existing.time, incoming.time);
     sum.running = existing.running + incoming.running;
     sum.kvTokens = existing.kvTokens + incoming.kvTokens;
+    sum.enteringTokens = existing.enteringTokens + incoming.enteringTokens;
     sum.records = existing.records + incoming.records;
     return sum;
   }

@@ -30,7 +30,8 @@ import org.apache.flink.util.Collector;
  * so that a learned roster grows at the same step in every run, streaming or batch.
  *
  * <p>Step time: the measured {@code step_micros} when the logs carry it (the longest any rank reports), else the cost
- * model on the step's busiest rank's load (the spec's reference model on max load). The time idle fraction needs every
+ * model on the step's busiest rank's load entering the step (spec §2), which token events give exactly (context
+ * tokens less the one generated); rank-steps carry only the load at the step's end, which then stands in for it. The time idle fraction needs every
  * reporting rank's measured {@code compute_micros}; missing ranks computed nothing.
  */
 final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, StepOutcome> {
@@ -102,7 +103,7 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
     }
     double stepSeconds = measuredStepMicros >= 0
         ? measuredStepMicros / 1e6
-        : costModel.stepSeconds(StepMetricsCalculator.maxLoad(loads, ranks));
+        : costModel.stepSeconds(costLoad(step, loads, ranks));
     io.dpbalance.engine.metrics.StepMetrics m = StepMetricsCalculator.compute(step.step, step.stepStart / 1000.0,
         loads, ranks, running, stepSeconds, computeMeasured ? computeSeconds : null, power);
     currentIdleFraction(step.clusterId, m.idleFraction());
@@ -124,6 +125,22 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
         .setTokens(m.tokens())
         .build();
     return StepOutcome.step(record, ranks - step.ranks.length);
+  }
+
+  /**
+   * The load the cost model times the step by (spec §2: the busiest rank's load entering the step): known exactly when
+   * every reporting rank's share was folded from token events; a RankStep carries only the load at the step's end,
+   * which then stands in for it.
+   */
+  private static long costLoad(StepLoads step, long[] loads, int ranks) {
+    long entering = 0;
+    for (RankLoad rank : step.ranks) {
+      if (rank.enteringTokens == null) {
+        return StepMetricsCalculator.maxLoad(loads, ranks);
+      }
+      entering = Math.max(entering, rank.enteringTokens);
+    }
+    return entering;
   }
 
   private int rosterSize(StepLoads step) throws Exception {
