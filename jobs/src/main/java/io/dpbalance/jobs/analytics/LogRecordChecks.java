@@ -31,6 +31,10 @@ final class LogRecordChecks {
       if (token.getContextTokens() < 0) {
         return NEGATIVE_COUNT + ": context_tokens " + token.getContextTokens();
       }
+      // The token just generated is part of the context: a context of 0 tokens cannot be.
+      if (token.getContextTokens() == 0) {
+        return ABSURD_COUNT + ": context_tokens 0, the generated token itself is in the context";
+      }
       return null;
     };
   }
