@@ -31,8 +31,8 @@ import org.apache.flink.util.Collector;
  *
  * <p>Step time: the measured {@code step_micros} when the logs carry it (the longest any rank reports), else the cost
  * model on the step's busiest rank's load entering the step (spec §2), which token events give exactly (context
- * tokens less the one generated); rank-steps carry only the load at the step's end, which then stands in for it. The time idle fraction needs every
- * reporting rank's measured {@code compute_micros}; missing ranks computed nothing.
+ * tokens less the one generated); rank-steps carry only the load at the step's end, which then stands in for it. The
+ * time idle fraction needs every reporting rank's measured {@code compute_micros}; missing ranks computed nothing.
  */
 final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, StepOutcome> {
 
