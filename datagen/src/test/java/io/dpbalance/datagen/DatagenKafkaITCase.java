@@ -143,7 +143,8 @@ class DatagenKafkaITCase {
         for (ConsumerRecord<byte[], byte[]> r : steps) {
             RankStep s = decoded(r, RankStep.class);
             assertThat(key(r)).isEqualTo(s.getClusterId() + "/" + s.getRank());
-            assertThat(s.getStep()).as("steps of %s in offset order", key(r)).isEqualTo(lastStep.getOrDefault(key(r), 0L) + 1);
+            assertThat(s.getStep()).as("steps of %s in offset order", key(r))
+                    .isEqualTo(lastStep.getOrDefault(key(r), 0L) + 1);
             lastStep.put(key(r), s.getStep());
         }
         assertThat(lastStep.keySet()).hasSize(2 * 4);
