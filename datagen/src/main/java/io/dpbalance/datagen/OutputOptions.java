@@ -32,7 +32,7 @@ final class OutputOptions {
 
     @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
             description = "A Kafka producer property that overrides datagen's throughput defaults ("
-                    + "acks=all, enable.idempotence=true, linger.ms=20, batch.size=524288, compression.type=lz4, "
+                    + "acks=all, enable.idempotence=true, linger.ms=50, batch.size=524288, compression.type=lz4, "
                     + "buffer.memory=67108864) and --command-config, e.g. compression.type=zstd. Repeatable.")
     Map<String, String> producerProperties = new LinkedHashMap<>();
 

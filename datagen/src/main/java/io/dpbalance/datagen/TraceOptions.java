@@ -21,7 +21,7 @@ final class TraceOptions {
             description = "auto|azure|mooncake|burstgpt|lengths. Default ${DEFAULT-VALUE}: detected from the file.")
     String format;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Read at most the first N requests of the file.")
+    @Option(names = "--limit", paramLabel = "N", description = "Use at most the first N requests of the workload (file order).")
     Long limit;
 
     @Option(names = "--skip-invalid",

@@ -7,10 +7,14 @@ import io.dpbalance.schemas.RankStep;
 import io.dpbalance.schemas.RequestArrival;
 import io.dpbalance.schemas.TokenEvent;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -139,7 +143,8 @@ class DatagenKafkaITCase {
         for (ConsumerRecord<byte[], byte[]> r : steps) {
             RankStep s = decoded(r, RankStep.class);
             assertThat(key(r)).isEqualTo(s.getClusterId() + "/" + s.getRank());
-            assertThat(s.getStep()).as("steps of %s in offset order", key(r)).isEqualTo(lastStep.getOrDefault(key(r), 0L) + 1);
+            assertThat(s.getStep()).as("steps of %s in offset order", key(r))
+                    .isEqualTo(lastStep.getOrDefault(key(r), 0L) + 1);
             lastStep.put(key(r), s.getStep());
         }
         assertThat(lastStep.keySet()).hasSize(2 * 4);
@@ -176,6 +181,19 @@ class DatagenKafkaITCase {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("topics [absent.dp.requests] do not exist",
                 "bin/dpbalance topics create --prefix absent.");
+    }
+
+    @Test
+    void aRecordTheBrokerRefusesStopsTheRunNamingTheTopic() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            // Smaller than any batch: the broker refuses every record.
+            admin.createTopics(List.of(new NewTopic("refuse.dp.requests", 1, (short) 1)
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "64")))).all().get();
+        }
+        CommandRun run = datagen("synth", "--synthetic", WORKLOAD, "--topic-prefix", "refuse.", "--as-fast-as-possible");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("refused a record of refuse.dp.requests");
     }
 
     @Test

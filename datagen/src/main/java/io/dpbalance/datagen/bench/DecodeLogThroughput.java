@@ -70,21 +70,25 @@ public final class DecodeLogThroughput implements Callable<Integer> {
     Path workload;
 
     @Option(names = "--time-scale", paramLabel = "X", defaultValue = "0.01",
-            description = "Inter-arrival time factor; the default loads a 32 x 72 cluster to ~30% idle. Default "
-                    + "${DEFAULT-VALUE}.")
+            description = "Inter-arrival time factor. The default compresses the shared trace's hour into ~40 s of "
+                    + "simulated time, so that a 32 x 72 cluster steps with ~950 running requests per step, as a "
+                    + "busy production cluster does. Default ${DEFAULT-VALUE}.")
     double timeScale;
 
-    @Option(names = "--ranks", paramLabel = "G", defaultValue = "32", description = "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--ranks", paramLabel = "G", defaultValue = "32",
+            description = "DP ranks of the simulated cluster. Default ${DEFAULT-VALUE}.")
     int ranks;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "72", description = "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "72",
+            description = "Batch capacity per rank. Default ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "vllm", description = "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "vllm",
+            description = "Production placement policy. Default ${DEFAULT-VALUE}.")
     String policy;
 
     @Option(names = "--granularity", paramLabel = "token|rank|both", defaultValue = "both",
-            description = "Default ${DEFAULT-VALUE}.")
+            description = "Records besides the requests, as decode-log --granularity. Default ${DEFAULT-VALUE}.")
     String granularity;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "3",

@@ -41,7 +41,8 @@ class JsonRecordsTest {
 
     @Test
     void writesBytesAsBase64() throws IOException {
-        DeadLetter letter = DeadLetter.newBuilder().setClusterId("c-0").setSourceTopic("dp.token-events").setPartition(0).setOffset(5L)
+        DeadLetter letter = DeadLetter.newBuilder().setClusterId("c-0").setSourceTopic("dp.token-events")
+                .setPartition(0).setOffset(5L)
                 .setReason("CORRUPT_BODY").setPayload(ByteBuffer.wrap(new byte[] {1, 2, 3})).setSeenAt(T).build();
         assertThat(json(letter)).contains("\"payload\":\"AQID\"");
     }
