@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
             "  dp.requests      RequestArrival when a request arrives (rank, output_tokens null), and a completion "
                     + "update when it finishes: the same request_id and arrival_time with rank (where production "
                     + "placed it) and output_tokens set. Key cluster_id.",
-            "  dp.token-events  TokenEvent per running request per step: rank, step, event_time (the step's end), "
+            "  dp.token-events  TokenEvent per running request per step: rank, step, event_time (the step's start), "
                     + "context_tokens (prompt + generated), final. Key cluster_id/rank.",
             "  dp.rank-steps    RankStep per rank per step: step_start, running, kv_tokens (resident at the step's "
                     + "end, after departures: the loads of the engine's metrics), compute_micros (the cost model on "

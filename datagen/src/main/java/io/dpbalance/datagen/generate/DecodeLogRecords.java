@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  *   <li>a {@link RequestArrival} when a request arrives (rank and output length null) and a second one, the
  *       <em>completion update</em>, when it finishes: same request id and arrival time, with the rank production
  *       placed it on and its output length;</li>
- *   <li>a {@link TokenEvent} per running request per step, at the step's end;</li>
+ *   <li>a {@link TokenEvent} per running request per step, stamped with the step's start (the barrier-synchronized
+ *       step the token belongs to; the analytics job times the step by it);</li>
  *   <li>a {@link RankStep} per rank per step: the loads the engine's metrics use (after the step's token and its
  *       departures), the step time, and the rank's compute time from the cost model on the load it entered the step
  *       with.</li>
@@ -46,7 +47,6 @@ final class DecodeLogRecords implements DecodeObserver, SimulationListener {
     private final RankStep rankStep = new RankStep();
     private long timedStep = -1;
     private Instant stepStart;
-    private Instant stepEnd;
     private long tokensDecoded;
 
     /** @param seed seeds the compute-time jitter */
@@ -105,7 +105,7 @@ final class DecodeLogRecords implements DecodeObserver, SimulationListener {
         token.setRank(rank);
         token.setStep(step);
         token.setRequestId(request.id());
-        token.setEventTime(stepEnd);
+        token.setEventTime(stepStart);
         token.setContextTokens(contextTokens);
         token.setFinal$(last);
         sink.write(RecordTopic.TOKEN_EVENTS, rankKeys[rank], token);
@@ -133,12 +133,11 @@ final class DecodeLogRecords implements DecodeObserver, SimulationListener {
         sink.write(RecordTopic.RANK_STEPS, rankKeys[rank], rankStep);
     }
 
-    /** The step's start and end instants, made once per step rather than once per record. */
+    /** The step's start instant, made once per step rather than once per record. */
     private void timeStep(long step, double start, double seconds) {
         if (step != timedStep) {
             timedStep = step;
             stepStart = timeline.instant(start);
-            stepEnd = timeline.instant(start + seconds);
         }
     }
 
