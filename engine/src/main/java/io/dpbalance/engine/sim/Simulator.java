@@ -4,8 +4,6 @@ import io.dpbalance.engine.lookahead.Lookahead;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.Policy;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /** Runs a whole workload through one {@link ClusterSimulation}, in pool or arrival mode (spec §2). */
@@ -52,25 +50,9 @@ public final class Simulator {
     }
 
     private static void runArrival(ClusterSimulation sim, List<Request> requests) {
-        List<Request> byArrival = new ArrayList<>(requests);
-        byArrival.sort(Comparator.comparingDouble(Request::arrival));
-        int next = 0;
-        while (true) {
-            while (next < byArrival.size() && byArrival.get(next).arrival() <= sim.clock()) {
-                sim.enqueue(byArrival.get(next++));
-            }
-            sim.refill();
-            if (sim.totalRunning() == 0) {
-                if (sim.poolSize() > 0) {
-                    throw stalled(sim);
-                }
-                if (next == byArrival.size()) {
-                    return;
-                }
-                sim.advanceClockTo(byArrival.get(next).arrival());
-                continue;
-            }
-            sim.step();
+        ArrivalRun run = new ArrivalRun(sim, requests);
+        while (!run.isFinished()) {
+            run.advance(request -> { });
         }
     }
 
