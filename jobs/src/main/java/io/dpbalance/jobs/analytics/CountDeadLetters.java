@@ -9,7 +9,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
 /** Counts dead letters by reason code (metric {@code deadLetters}, group {@code reason}) on their way to the sink. */
-final class CountDeadLetters extends RichMapFunction<DeadLetter, DeadLetter> {
+public final class CountDeadLetters extends RichMapFunction<DeadLetter, DeadLetter> {
 
   private transient MetricGroup metrics;
   private transient Map<String, Counter> byReason;

@@ -15,9 +15,9 @@ import org.apache.flink.util.OutputTag;
  *
  * @param <T> the record type
  */
-final class InputTriage<T extends SpecificRecord> extends ProcessFunction<InputRecord<T>, InputRecord<T>> {
+public final class InputTriage<T extends SpecificRecord> extends ProcessFunction<InputRecord<T>, InputRecord<T>> {
 
-  static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+  public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
   private transient Counter recordsIn;
 

@@ -5,27 +5,41 @@ package io.dpbalance.jobs.analytics;
  * length-prefixed, so that two different tuples never make the same key whatever characters their ids hold; numeric
  * parts come last, after a '/'.
  */
-final class Keys {
+public final class Keys {
 
   private Keys() {}
 
   /** One request of one cluster. */
-  static String request(String clusterId, String requestId) {
+  public static String request(String clusterId, String requestId) {
     return clusterId.length() + ":" + clusterId + requestId;
   }
 
   /** One rank's share of one step. */
-  static String rankStep(String clusterId, int rank, long step) {
+  public static String rankStep(String clusterId, int rank, long step) {
     return clusterId.length() + ":" + clusterId + "/" + rank + "/" + step;
   }
 
   /** One step of one cluster: its step window. */
-  static String step(String clusterId, long step) {
+  public static String step(String clusterId, long step) {
     return clusterId.length() + ":" + clusterId + "/" + step;
   }
 
   /** One cluster under one policy. */
-  static String clusterPolicy(String clusterId, String policy) {
+  public static String clusterPolicy(String clusterId, String policy) {
     return clusterId.length() + ":" + clusterId + policy;
+  }
+
+  /** The cluster part of a {@link #clusterPolicy} key. */
+  public static String clusterOf(String clusterPolicyKey) {
+    int colon = clusterPolicyKey.indexOf(':');
+    int length = Integer.parseInt(clusterPolicyKey.substring(0, colon));
+    return clusterPolicyKey.substring(colon + 1, colon + 1 + length);
+  }
+
+  /** The policy part of a {@link #clusterPolicy} key. */
+  public static String policyOf(String clusterPolicyKey) {
+    int colon = clusterPolicyKey.indexOf(':');
+    int length = Integer.parseInt(clusterPolicyKey.substring(0, colon));
+    return clusterPolicyKey.substring(colon + 1 + length);
   }
 }

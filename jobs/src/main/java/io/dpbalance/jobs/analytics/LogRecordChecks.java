@@ -10,12 +10,12 @@ import java.util.Map;
  * move the watermark). Reasons are the dead-letter reason codes of the job; {@link RequestStepOrderFunction} adds the
  * per-request ones.
  */
-final class LogRecordChecks {
+public final class LogRecordChecks {
 
-  static final String NEGATIVE_COUNT = "NEGATIVE_COUNT";
-  static final String ABSURD_COUNT = "ABSURD_COUNT";
-  static final String RANK_OUTSIDE_ROSTER = "RANK_OUTSIDE_ROSTER";
-  static final String BAD_STEP = "BAD_STEP";
+  public static final String NEGATIVE_COUNT = "NEGATIVE_COUNT";
+  public static final String ABSURD_COUNT = "ABSURD_COUNT";
+  public static final String RANK_OUTSIDE_ROSTER = "RANK_OUTSIDE_ROSTER";
+  public static final String BAD_STEP = "BAD_STEP";
 
   private LogRecordChecks() {}
 

@@ -10,18 +10,18 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /** A sink that keeps what it is given in this JVM (the MiniCluster runs in it), under an id of its own. */
-final class CollectingSink<T> implements Sink<T> {
+public final class CollectingSink<T> implements Sink<T> {
 
   private static final Map<String, List<Object>> COLLECTED = new ConcurrentHashMap<>();
 
   private final String id = UUID.randomUUID().toString();
 
-  CollectingSink() {
+  public CollectingSink() {
     COLLECTED.put(id, new ArrayList<>());
   }
 
   @SuppressWarnings("unchecked") // only writers of this sink add to its list
-  List<T> values() {
+  public List<T> values() {
     List<Object> values = COLLECTED.get(id);
     synchronized (values) {
       return (List<T>) new ArrayList<>(values);

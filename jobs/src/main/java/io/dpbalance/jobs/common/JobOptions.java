@@ -1,0 +1,289 @@
+package io.dpbalance.jobs.common;
+
+import io.dpbalance.jobs.io.KafkaConnectors;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags every dpbalance Flink job shares (a picocli mixin): Kafka connection and security, consumer group and
+ * starting offsets, checkpointing and delivery guarantee, parallelism, the bounded file mode, and where the job runs
+ * (embedded MiniCluster, or a Flink cluster's REST endpoint). Also how a job's {@code main} reports usage errors.
+ */
+public final class JobOptions {
+
+  /** The broker's default transaction.max.timeout.ms: a longer transaction timeout is refused. */
+  private static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+  public enum StartingOffsets { COMMITTED, EARLIEST, LATEST }
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,...]", defaultValue = "127.0.0.1:9092",
+      description = "Kafka bootstrap servers. Default ${DEFAULT-VALUE} (the broker of `bin/dpbalance kafka start`).")
+  public String bootstrap;
+
+  @Option(names = "--kafka-properties", paramLabel = "FILE",
+      description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...) for consumers and producers.")
+  public Path kafkaProperties;
+
+  @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "",
+      description = "Put in front of every topic name (as `bin/dpbalance topics create --prefix`).")
+  public String prefix;
+
+  @Option(names = "--group-id", paramLabel = "GROUP",
+      description = "Kafka consumer group (offsets are committed on checkpoints). Default: the job's name.")
+  public String groupId;
+
+  @Option(names = "--starting-offsets", defaultValue = "committed", converter = StartingOffsetsConverter.class,
+      description = "committed (the group's, else earliest), earliest or latest. Default ${DEFAULT-VALUE}.")
+  public StartingOffsets startingOffsets;
+
+  @Option(names = "--bounded",
+      description = "Stop at the end offsets the input topics have when the job starts (replay a finished stream).")
+  public boolean bounded;
+
+  @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "Checkpoint interval; Kafka output is flushed (and, exactly-once, committed) on checkpoints. "
+          + "Default ${DEFAULT-VALUE}.")
+  public Duration checkpointInterval;
+
+  @Option(names = "--delivery-guarantee", paramLabel = "GUARANTEE", defaultValue = "at-least-once",
+      converter = DeliveryGuaranteeConverter.class,
+      description = "at-least-once or exactly-once (Kafka transactions; readers must use read_committed). Default "
+          + "${DEFAULT-VALUE}.")
+  public DeliveryGuarantee deliveryGuarantee;
+
+  @Option(names = "--transactional-id-prefix", paramLabel = "PREFIX",
+      description = "Exactly-once: prefix of the sinks' transactional ids, unique per job on the cluster. Default: "
+          + "the job's name.")
+  public String transactionalIdPrefix;
+
+  @Option(names = "--transaction-timeout", paramLabel = "DURATION", defaultValue = "10m",
+      converter = DurationConverter.class,
+      description = "Exactly-once: transaction.timeout.ms, at most the broker's maximum (15m by default) and well "
+          + "above the checkpoint interval. Default ${DEFAULT-VALUE}.")
+  public Duration transactionTimeout;
+
+  @Option(names = "--parallelism", paramLabel = "N", description = "Default parallelism (default: Flink's).")
+  public Integer parallelism;
+
+  @Option(names = "--max-parallelism", paramLabel = "N", defaultValue = "128",
+      description = "Max parallelism: the number of key groups, fixed for the life of the job's state. Default "
+          + "${DEFAULT-VALUE}.")
+  public int maxParallelism;
+
+  @Option(names = "--input-files", paramLabel = "DIR",
+      description = "Batch mode: read <DIR>/<topic>.avro (Avro container files, as the datagen writes them) instead "
+          + "of Kafka.")
+  public Path inputFiles;
+
+  @Option(names = "--output-files", paramLabel = "DIR",
+      description = "Batch mode: write JSON lines (field names of the .avsc) under <DIR>/<topic>/ instead of Kafka.")
+  public Path outputFiles;
+
+  @Option(names = "--jobmanager", paramLabel = "HOST:PORT",
+      description = "Submit the job jar to this Flink cluster's REST endpoint and return, instead of running on an "
+          + "embedded MiniCluster.")
+  public String jobmanager;
+
+  /** Whether the job reads files (batch mode) rather than Kafka; checks the two file flags go together. */
+  public boolean fileMode() {
+    if ((inputFiles == null) != (outputFiles == null)) {
+      throw new IllegalArgumentException("--input-files and --output-files go together (batch mode)");
+    }
+    return inputFiles != null;
+  }
+
+  /** The environment: remote when --jobmanager is given, else local; batch execution in file mode. */
+  public StreamExecutionEnvironment environment(Class<?> jobClass) {
+    StreamExecutionEnvironment env;
+    if (jobmanager == null) {
+      env = StreamExecutionEnvironment.getExecutionEnvironment();
+    } else {
+      int colon = jobmanager.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("--jobmanager: expected HOST:PORT, got '" + jobmanager + "'");
+      }
+      int port;
+      try {
+        port = Integer.parseInt(jobmanager.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--jobmanager: port must be a number, got '" + jobmanager + "'");
+      }
+      env = StreamExecutionEnvironment.createRemoteEnvironment(jobmanager.substring(0, colon), port,
+          jobJar(jobClass));
+    }
+    if (parallelism != null) {
+      env.setParallelism(parallelism);
+    }
+    if (fileMode()) {
+      env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+    }
+    return env;
+  }
+
+  /** Checkpointing for the Kafka mode, with the mode the delivery guarantee needs. */
+  public void enableCheckpointing(StreamExecutionEnvironment env) {
+    if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
+        && transactionTimeout.compareTo(BROKER_MAX_TRANSACTION_TIMEOUT) > 0) {
+      throw new IllegalArgumentException("--transaction-timeout " + transactionTimeout.toMinutes()
+          + "m is above the broker's default maximum of 15m (transaction.max.timeout.ms)");
+    }
+    env.enableCheckpointing(checkpointInterval.toMillis(), deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
+        ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+  }
+
+  /** Runs the defined job: submits it and returns (remote), or runs it to its end (embedded). */
+  public void execute(StreamExecutionEnvironment env, String jobName) throws Exception {
+    if (jobmanager != null) {
+      JobClient client = env.executeAsync(jobName);
+      System.out.println("submitted job " + client.getJobID() + " to " + jobmanager);
+    } else {
+      env.execute(jobName);
+    }
+  }
+
+  public OffsetsInitializer offsets() {
+    return switch (startingOffsets) {
+      case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+      case EARLIEST -> OffsetsInitializer.earliest();
+      case LATEST -> OffsetsInitializer.latest();
+    };
+  }
+
+  public String groupId(String fallback) {
+    return groupId != null ? groupId : fallback;
+  }
+
+  /** A Kafka sink of the configured delivery guarantee; {@code name} makes its transactional id unique. */
+  public <T extends SpecificRecord> Sink<T> kafkaSink(String topic, Class<T> type, String name, String fallbackPrefix) {
+    String transactional = (transactionalIdPrefix != null ? transactionalIdPrefix : fallbackPrefix) + "-" + name;
+    return KafkaConnectors.sink(bootstrap, prefix + topic, type, deliveryGuarantee, transactional,
+        transactionTimeout.toMillis(), clientProperties());
+  }
+
+  public Properties clientProperties() {
+    Properties properties = new Properties();
+    if (kafkaProperties != null) {
+      try (Reader in = Files.newBufferedReader(kafkaProperties)) {
+        properties.load(in);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--kafka-properties: cannot read " + kafkaProperties + ": "
+            + e.getMessage(), e);
+      }
+    }
+    return properties;
+  }
+
+  /** The shaded job jar to ship to a remote cluster: named by the launcher, else the jar the job class came from. */
+  private static String jobJar(Class<?> jobClass) {
+    String named = System.getProperty("dpbalance.job.jar");
+    String jar = named != null ? named : jobClass.getProtectionDomain().getCodeSource().getLocation().getPath();
+    if (!jar.endsWith(".jar") || !Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalArgumentException("--jobmanager needs the shaded job jar (mvn -pl jobs -am install builds "
+          + "jobs/target/dpbalance-jobs-*-job.jar); not found: " + jar);
+    }
+    return jar;
+  }
+
+  /**
+   * A job's {@code main}: parses, prints help, runs; a usage error prints the message and exits 2. Never exits after
+   * a run: inside a Flink cluster (jar submitted over REST) {@code main} runs in the JobManager.
+   */
+  public static void main(String command, Runnable job, String[] args) {
+    CommandLine cli = new CommandLine(job);
+    try {
+      cli.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      fail(command, e.getMessage());
+      return;
+    }
+    if (cli.isUsageHelpRequested()) {
+      cli.usage(System.out);
+      return;
+    }
+    if (cli.isVersionHelpRequested()) {
+      cli.printVersionHelp(System.out);
+      return;
+    }
+    try {
+      job.run();
+    } catch (IllegalArgumentException e) {
+      fail(command, e.getMessage());
+    }
+  }
+
+  private static void fail(String command, String message) {
+    PrintStream err = System.err;
+    err.println("dpbalance " + command + ": " + message);
+    err.println("(bin/dpbalance " + command + " --help lists the options)");
+    System.exit(2);
+  }
+
+  public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String text) {
+      return parseDuration(text);
+    }
+  }
+
+  /** {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}. */
+  public static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    Map<String, Duration> units = Map.of("ms", Duration.ofMillis(1), "s", Duration.ofSeconds(1),
+        "m", Duration.ofMinutes(1), "h", Duration.ofHours(1));
+    for (String unit : new String[] {"ms", "s", "m", "h"}) {
+      if (t.endsWith(unit)) {
+        String number = t.substring(0, t.length() - unit.length()).trim();
+        try {
+          return units.get(unit).multipliedBy(Long.parseLong(number));
+        } catch (NumberFormatException e) {
+          break;
+        }
+      }
+    }
+    throw new CommandLine.TypeConversionException(
+        "expected a duration such as 500ms, 10s, 5m or 1h, got '" + text + "'");
+  }
+
+  public static final class StartingOffsetsConverter implements CommandLine.ITypeConverter<StartingOffsets> {
+    @Override
+    public StartingOffsets convert(String text) {
+      try {
+        return StartingOffsets.valueOf(text.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(
+            "expected committed, earliest or latest, got '" + text + "'");
+      }
+    }
+  }
+
+  public static final class DeliveryGuaranteeConverter implements CommandLine.ITypeConverter<DeliveryGuarantee> {
+    @Override
+    public DeliveryGuarantee convert(String text) {
+      return switch (text.trim()) {
+        case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+        case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+        default -> throw new CommandLine.TypeConversionException(
+            "expected at-least-once or exactly-once, got '" + text + "'");
+      };
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package io.dpbalance.jobs.shadow;
+
+import io.dpbalance.jobs.analytics.CountDeadLetters;
+import io.dpbalance.jobs.analytics.InputTriage;
+import io.dpbalance.jobs.analytics.Keys;
+import io.dpbalance.jobs.common.JobOptions;
+import io.dpbalance.jobs.io.FileConnectors;
+import io.dpbalance.jobs.io.InputDecoder;
+import io.dpbalance.jobs.io.InputRecord;
+import io.dpbalance.jobs.io.KafkaConnectors;
+import io.dpbalance.schemas.Assignment;
+import io.dpbalance.schemas.DeadLetter;
+import io.dpbalance.schemas.RequestArrival;
+import io.dpbalance.schemas.StepMetrics;
+import io.dpbalance.schemas.WindowMetrics;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Shadow scheduling (spec §7): the live request stream in, what BF-IO and every baseline would have done with it out.
+ * Each request record is copied to every configured policy; each (cluster, policy) runs the engine's step loop in
+ * keyed state ({@link ShadowSchedulerFunction}); its steps, placements and windows go out labelled by policy, beside
+ * the analytics job's {@code observed} ones.
+ */
+@Command(name = "shadow",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+        "Shadow scheduling: reads request arrivals (dp.requests: arrivals, and the completion updates that carry a "
+            + "request's output length once production finished it), runs every policy's shadow cluster on them "
+            + "(spec §2, arrival mode) and writes dp.assignments, dp.step-metrics and dp.window-metrics labelled by "
+            + "policy; rejected records go to dp.dead-letter.",
+        "A request joins a shadow only once its output length is known: the shadow runs --lag behind the watermark "
+            + "and waits for a later completion up to --max-hold past the request's arrival; then it leaves the "
+            + "request out and counts it in the window's late_records (and the abandonedRequests metric).",
+        "Runs on an embedded Flink MiniCluster unless --jobmanager names a Flink cluster to submit to. With "
+            + "--input-files it reads <DIR>/dp.requests.avro and runs as a bounded batch job."})
+public final class ShadowSchedulerJob implements Runnable {
+
+  static final String REQUESTS = "dp.requests";
+  static final String ASSIGNMENTS = "dp.assignments";
+  static final String STEP_METRICS = "dp.step-metrics";
+  static final String WINDOW_METRICS = "dp.window-metrics";
+  static final String DEAD_LETTER = "dp.dead-letter";
+  private static final String NAME = "dpbalance-shadow";
+
+  @Option(names = "--policies", paramLabel = "P1,P2,...", defaultValue = "vllm,least-tokens,bfio:h=0,bfio:h=20",
+      description = "Shadow policies with their parameters, as `simulate --policies` (e.g. "
+          + "bfio:h=20,lookahead=hazard,vllm); each is a label in the output. Default ${DEFAULT-VALUE}.")
+  String policies;
+
+  @Option(names = "--lookahead", paramLabel = "L", defaultValue = "oracle",
+      description = "Lookahead of policies whose spec names none: oracle (the true output length, which the shadow "
+          + "knows before it lets a request in), noisy:D, none or hazard. Default ${DEFAULT-VALUE}.")
+  String lookahead;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+      description = "Seed of noisy lookaheads. Default ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--ranks", paramLabel = "G", defaultValue = "32",
+      description = "Ranks of a shadow cluster not configured by --cluster. Default ${DEFAULT-VALUE}.")
+  int ranks;
+
+  @Option(names = "--batch", paramLabel = "B", defaultValue = "72",
+      description = "Batch capacity of a shadow cluster not configured by --cluster. Default ${DEFAULT-VALUE}.")
+  int batch;
+
+  @Option(names = "--cost-model", paramLabel = "MODEL", defaultValue = "reference",
+      description = "Step-time model: reference (spec §2) or affine:c=SECONDS,t=SECONDS_PER_TOKEN. Default "
+          + "${DEFAULT-VALUE}.")
+  String costModel;
+
+  @Option(names = "--power-profile", paramLabel = "NAME", defaultValue = "reference",
+      description = "reference, a100, h100, h200 or idle=W,max=W,gamma=G. Default ${DEFAULT-VALUE}.")
+  String powerProfile;
+
+  @Option(names = "--cluster", paramLabel = "CLUSTER:KEY=VALUE;...",
+      description = "One cluster's shadow, over the defaults above; keys ranks, batch, cost-model, power-profile, "
+          + "separated by ';' (e.g. 'cluster-a:ranks=8;batch=16;power-profile=h100'). Repeatable.")
+  List<String> clusters = new ArrayList<>();
+
+  @Option(names = "--lag", paramLabel = "DURATION", defaultValue = "60s", converter = JobOptions.DurationConverter.class,
+      description = "How far behind the watermark the shadow runs: completions coming within it never hold the "
+          + "shadow back. Default ${DEFAULT-VALUE}.")
+  Duration lag;
+
+  @Option(names = "--max-hold", paramLabel = "DURATION", defaultValue = "10m",
+      converter = JobOptions.DurationConverter.class,
+      description = "How long past a request's arrival (beyond the lag) the shadow waits for its output length "
+          + "before leaving it out. Default ${DEFAULT-VALUE}.")
+  Duration maxHold;
+
+  @Option(names = "--window", paramLabel = "DURATION", defaultValue = "10s",
+      converter = JobOptions.DurationConverter.class,
+      description = "Size of the tumbling windows of dp.window-metrics, on the shadow clock. Default ${DEFAULT-VALUE}.")
+  Duration window;
+
+  @Option(names = "--out-of-orderness", paramLabel = "DURATION", defaultValue = "2s",
+      converter = JobOptions.DurationConverter.class,
+      description = "How far behind the newest arrival time an arrival may come. Default ${DEFAULT-VALUE}.")
+  Duration outOfOrderness;
+
+  @Option(names = "--idleness", paramLabel = "DURATION", defaultValue = "30s",
+      converter = JobOptions.DurationConverter.class,
+      description = "A partition without records for this long stops holding the watermark back. Default "
+          + "${DEFAULT-VALUE}.")
+  Duration idleness;
+
+  @Option(names = "--requests-topic", defaultValue = REQUESTS, description = "Default ${DEFAULT-VALUE}.")
+  String requestsTopic;
+
+  @Option(names = "--assignments-topic", defaultValue = ASSIGNMENTS, description = "Default ${DEFAULT-VALUE}.")
+  String assignmentsTopic;
+
+  @Option(names = "--step-metrics-topic", defaultValue = STEP_METRICS, description = "Default ${DEFAULT-VALUE}.")
+  String stepMetricsTopic;
+
+  @Option(names = "--window-metrics-topic", defaultValue = WINDOW_METRICS, description = "Default ${DEFAULT-VALUE}.")
+  String windowMetricsTopic;
+
+  @Option(names = "--dead-letter-topic", defaultValue = DEAD_LETTER, description = "Default ${DEFAULT-VALUE}.")
+  String deadLetterTopic;
+
+  @Option(names = "--step-metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Write every shadow step's StepMetrics (--no-step-metrics: window metrics only).")
+  boolean stepMetrics;
+
+  @Option(names = "--assignments", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Write every shadow placement (--no-assignments: none).")
+  boolean assignments;
+
+  @Option(names = "--job-name", defaultValue = "dpbalance shadow scheduling", description = "Default ${DEFAULT-VALUE}.")
+  String jobName;
+
+  @Mixin
+  JobOptions job = new JobOptions();
+
+  public static void main(String[] args) {
+    JobOptions.main("shadow", new ShadowSchedulerJob(), args);
+  }
+
+  @Override
+  public void run() {
+    ClusterSpec fallback = new ClusterSpec(ranks, batch, costModel, powerProfile);
+    ShadowSettings settings = new ShadowSettings(policyTexts(), lookahead, seed,
+        ShadowSettings.parseClusters(clusters, fallback), fallback, lag, maxHold, window, outOfOrderness, idleness,
+        job.maxParallelism);
+    StreamExecutionEnvironment env = job.environment(ShadowSchedulerJob.class);
+    try {
+      if (job.fileMode()) {
+        defineFileWorkflow(env, settings);
+      } else {
+        defineKafkaWorkflow(env, settings);
+      }
+      job.execute(env, jobName);
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("shadow scheduling failed: " + e.getMessage(), e);
+    }
+  }
+
+  private List<String> policyTexts() {
+    List<String> texts = new ArrayList<>();
+    io.dpbalance.engine.policy.PolicySpec.parseList(policies).forEach(spec -> texts.add(spec.text()));
+    return texts;
+  }
+
+  private void defineKafkaWorkflow(StreamExecutionEnvironment env, ShadowSettings settings) {
+    job.enableCheckpointing(env);
+    String prefix = job.prefix;
+    defineWorkflow(env, settings,
+        KafkaConnectors.source(job.bootstrap, prefix + requestsTopic, job.groupId(NAME), job.offsets(), job.bounded,
+            job.clientProperties(), arrivalDecoder()),
+        stepMetrics ? job.kafkaSink(stepMetricsTopic, StepMetrics.class, "step-metrics", NAME) : null,
+        assignments ? job.kafkaSink(assignmentsTopic, Assignment.class, "assignments", NAME) : null,
+        job.kafkaSink(windowMetricsTopic, WindowMetrics.class, "window-metrics", NAME),
+        job.kafkaSink(deadLetterTopic, DeadLetter.class, "dead-letter", NAME));
+  }
+
+  private void defineFileWorkflow(StreamExecutionEnvironment env, ShadowSettings settings) {
+    java.nio.file.Path requests = job.inputFiles.resolve(job.prefix + requestsTopic + ".avro");
+    if (!Files.isRegularFile(requests)) {
+      throw new IllegalArgumentException("--input-files: " + requests + " does not exist");
+    }
+    Path out = new Path(job.outputFiles.toAbsolutePath().toUri());
+    defineWorkflow(env, settings,
+        FileConnectors.avroContainer(new Path(requests.toAbsolutePath().toUri()), arrivalDecoder()),
+        stepMetrics ? FileConnectors.jsonLines(new Path(out, stepMetricsTopic), stepMetricsTopic) : null,
+        assignments ? FileConnectors.jsonLines(new Path(out, assignmentsTopic), assignmentsTopic) : null,
+        FileConnectors.jsonLines(new Path(out, windowMetricsTopic), windowMetricsTopic),
+        FileConnectors.jsonLines(new Path(out, deadLetterTopic), deadLetterTopic));
+  }
+
+  /** The decoder of request records, with their stateless checks. */
+  public static InputDecoder<RequestArrival> arrivalDecoder() {
+    return new InputDecoder<>(RequestArrival.class, ArrivalChecks.CHECK);
+  }
+
+  /**
+   * Wires the shadow-scheduling pipeline.
+   *
+   * @param requests request records, checked with {@link #arrivalDecoder}
+   * @param stepMetricsSink where StepMetrics go, or null to write none
+   * @param assignmentSink where Assignments go, or null to write none
+   */
+  public static void defineWorkflow(StreamExecutionEnvironment env, ShadowSettings settings,
+      Source<InputRecord<RequestArrival>, ?, ?> requests, Sink<StepMetrics> stepMetricsSink,
+      Sink<Assignment> assignmentSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink) {
+    env.setMaxParallelism(settings.maxParallelism());
+    SerializableTimestampAssigner<InputRecord<RequestArrival>> time = (record, kafkaTime) ->
+        record.isValid() ? record.value.getArrivalTime().toEpochMilli() : Long.MIN_VALUE;
+    SingleOutputStreamOperator<InputRecord<RequestArrival>> records = env
+        .fromSource(requests, WatermarkStrategy.<InputRecord<RequestArrival>>forBoundedOutOfOrderness(
+            settings.outOfOrderness()).withTimestampAssigner(time).withIdleness(settings.idleness()), "requests")
+        .uid("requests-source")
+        .process(new InputTriage<RequestArrival>(), InputRecord.typeInfo(RequestArrival.class))
+        .uid("requests-triage").name("requests: check");
+
+    SingleOutputStreamOperator<StepMetrics> shadow = records
+        .flatMap(new PerPolicy(settings.policies()), TypeInformation.of(ShadowInput.class))
+        .uid("requests-per-policy").name("requests -> policies")
+        .keyBy(in -> Keys.clusterPolicy(in.clusterId, in.policy))
+        .process(new ShadowSchedulerFunction(settings), new AvroTypeInfo<>(StepMetrics.class))
+        .uid("shadow-scheduler").name("shadow scheduler");
+    if (stepMetricsSink != null) {
+      shadow.sinkTo(stepMetricsSink).uid("step-metrics-sink").name("step metrics sink");
+    }
+    if (assignmentSink != null) {
+      shadow.getSideOutput(ShadowSchedulerFunction.ASSIGNMENTS)
+          .sinkTo(assignmentSink).uid("assignments-sink").name("assignments sink");
+    }
+    shadow.getSideOutput(ShadowSchedulerFunction.WINDOWS)
+        .sinkTo(windowMetricsSink).uid("window-metrics-sink").name("window metrics sink");
+    records.getSideOutput(InputTriage.DEAD_LETTERS)
+        .map(new CountDeadLetters())
+        .uid("dead-letter-count").name("dead letters: count")
+        .sinkTo(deadLetterSink)
+        .uid("dead-letter-sink").name("dead letter sink");
+  }
+
+  /** Copies each valid request record once per shadow policy. */
+  static final class PerPolicy implements FlatMapFunction<InputRecord<RequestArrival>, ShadowInput> {
+    private final List<String> policies;
+
+    PerPolicy(List<String> policies) {
+      this.policies = List.copyOf(policies);
+    }
+
+    @Override
+    public void flatMap(InputRecord<RequestArrival> record, Collector<ShadowInput> out) {
+      for (String policy : policies) {
+        out.collect(ShadowInput.of(record.value, policy));
+      }
+    }
+  }
+}
