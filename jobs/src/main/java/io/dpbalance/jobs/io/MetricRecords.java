@@ -14,22 +14,10 @@ public final class MetricRecords {
    */
   public static StepMetrics stepMetrics(String clusterId, String policy, io.dpbalance.engine.metrics.StepMetrics m,
       long stepStartMillis, long running) {
-    return StepMetrics.newBuilder()
-        .setClusterId(clusterId)
-        .setPolicy(policy)
-        .setStep(m.step())
-        .setStepStart(Instant.ofEpochMilli(stepStartMillis))
-        .setRanks(m.ranks())
-        .setRunning(Math.toIntExact(running))
-        .setMaxLoad(m.maxLoad())
-        .setTotalLoad(m.totalLoad())
-        .setImbalance(m.imbalance())
-        .setIdleFraction(m.idleFraction())
-        .setTimeIdleFraction(Double.isNaN(m.timeIdleFraction()) ? null : m.timeIdleFraction())
-        .setStepSeconds(m.stepSeconds())
-        .setEnergyJoules(m.energyJoules())
-        .setIdleEnergyJoules(m.idleEnergyJoules())
-        .setTokens(m.tokens())
-        .build();
+    // The all-fields constructor: the builder validates and copies every field, a cost per step the shadow pays.
+    return new StepMetrics(clusterId, policy, m.step(), Instant.ofEpochMilli(stepStartMillis), m.ranks(),
+        Math.toIntExact(running), m.maxLoad(), m.totalLoad(), m.imbalance(), m.idleFraction(),
+        Double.isNaN(m.timeIdleFraction()) ? null : m.timeIdleFraction(), m.stepSeconds(), m.energyJoules(),
+        m.idleEnergyJoules(), m.tokens());
   }
 }

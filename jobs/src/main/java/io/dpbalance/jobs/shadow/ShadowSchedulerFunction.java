@@ -95,6 +95,7 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
     if (offer == ShadowRun.Offer.LATE) {
       l.lateRecords.inc();
       countLate(l, 1);
+      l.flushWindow();
       runState.update(l.run.snapshot());
     }
     long watermark = ctx.timerService().currentWatermark();
@@ -112,6 +113,7 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
     long completeUntil = end ? Long.MAX_VALUE : watermark - settings.lag().toMillis();
     l.run.advance(completeUntil);
     l.watermark = watermark;
+    l.flushWindow();
     closeWindows(end ? Long.MAX_VALUE : l.run.clockMillis(), l);
     runState.update(l.run.snapshot());
     if (!end && (!l.run.isIdle() || !windows.isEmpty())) {
@@ -139,13 +141,7 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
 
   private void countLate(Live l, long records) throws Exception {
     long clock = l.run.clockMillis();
-    long start = windowStart(clock == ShadowRun.NO_ORIGIN ? 0 : clock);
-    WindowAggregate aggregate = windows.get(start);
-    if (aggregate == null) {
-      aggregate = new WindowAggregate(l.clusterId, l.policy);
-    }
-    aggregate.addLate(records);
-    windows.put(start, aggregate);
+    l.window(windowStart(clock == ShadowRun.NO_ORIGIN ? 0 : clock)).addLate(records);
   }
 
   private long windowStart(long time) {
@@ -179,6 +175,12 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
 
     Context ctx;
     Collector<StepMetrics> out;
+    /**
+     * The window the last steps went to, taken from state and written back once per call ({@link #flushWindow}), not
+     * once per step. Never kept across calls: a snapshot may be serializing the object state holds.
+     */
+    long windowStart;
+    WindowAggregate window;
 
     Live(String key) throws Exception {
       this.clusterId = Keys.clusterOf(key);
@@ -214,6 +216,24 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
     void bind(Context context, Collector<StepMetrics> collector) {
       this.ctx = context;
       this.out = collector;
+    }
+
+    WindowAggregate window(long start) throws Exception {
+      if (window != null && windowStart == start) {
+        return window;
+      }
+      flushWindow();
+      WindowAggregate aggregate = windows.get(start);
+      window = aggregate != null ? aggregate : new WindowAggregate(clusterId, policy);
+      windowStart = start;
+      return window;
+    }
+
+    void flushWindow() throws Exception {
+      if (window != null) {
+        windows.put(windowStart, window);
+        window = null;
+      }
     }
 
     @Override
@@ -268,13 +288,7 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
           run.epochMillis(metrics.stepStart()), metrics.tokens());
       out.collect(record);
       try {
-        long start = windowStart(record.getStepStart().toEpochMilli());
-        WindowAggregate aggregate = windows.get(start);
-        if (aggregate == null) {
-          aggregate = new WindowAggregate(clusterId, policy);
-        }
-        aggregate.add(record, 0);
-        windows.put(start, aggregate);
+        window(windowStart(record.getStepStart().toEpochMilli())).add(record, 0);
       } catch (Exception e) {
         throw new IllegalStateException("cannot update the window of step " + metrics.step(), e);
       }
