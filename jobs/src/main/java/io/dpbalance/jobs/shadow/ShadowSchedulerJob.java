@@ -225,6 +225,9 @@ public final class ShadowSchedulerJob implements Runnable {
       Source<InputRecord<RequestArrival>, ?, ?> requests, Sink<StepMetrics> stepMetricsSink,
       Sink<Assignment> assignmentSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink) {
     env.setMaxParallelism(settings.maxParallelism());
+    // Records pass between chained operators by reference instead of as deep copies: no function here changes a
+    // record after emitting it or keeps one it was given (the keyed function receives deserialized copies anyway).
+    env.getConfig().enableObjectReuse();
     SerializableTimestampAssigner<InputRecord<RequestArrival>> time = (record, kafkaTime) ->
         record.isValid() ? record.value.getArrivalTime().toEpochMilli() : Long.MIN_VALUE;
     SingleOutputStreamOperator<InputRecord<RequestArrival>> records = env

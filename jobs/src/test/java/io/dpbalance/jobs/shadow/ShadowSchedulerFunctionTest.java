@@ -221,4 +221,53 @@ class ShadowSchedulerFunctionTest {
     sizes.forEach(s -> assertThat(s).as("state size %s vs %s at the first quarter", s, first)
         .isLessThan(first * 3).isLessThan(64 * 1024));
   }
+
+  private static ShadowInput request(String id, long arrival, int prompt, int output) {
+    ShadowInput in = new ShadowInput();
+    in.clusterId = CLUSTER;
+    in.policy = "fcfs";
+    in.requestId = id;
+    in.arrivalMillis = arrival;
+    in.promptTokens = prompt;
+    in.outputTokens = output;
+    return in;
+  }
+
+  /**
+   * A request whose output length never comes holds the shadow until max-hold past its arrival (beyond the lag), then
+   * is left out and counted in the window's late_records; the shadow goes on. A completion that comes in time lets
+   * the held request in. A record ordered before what the shadow let in is counted late.
+   */
+  @Test
+  void heldRequestsAreLetInWhenTheirLengthComesAbandonedAfterMaxHoldAndNeverSilentlyDropped() throws Exception {
+    try (var h = harness("fcfs")) {
+      h.open();
+      h.processElement(request("held", T0, 100, PendingArrival.UNKNOWN_OUTPUT), T0);
+      h.processElement(request("lost", T0 + 100, 100, PendingArrival.UNKNOWN_OUTPUT), T0 + 100);
+      h.processElement(request("known", T0 + 200, 100, 3), T0 + 200);
+      // lag 5 s: the stream is complete past every arrival, but "held" has no length: nothing is decided.
+      h.processWatermark(T0 + 5_500);
+      assertThat(h.extractOutputValues()).isEmpty();
+      // Its completion comes: it is let in and runs; "lost" now holds the shadow.
+      h.processElement(request("held", T0, 100, 2), T0 + 6_000);
+      h.processWatermark(T0 + 6_000);
+      assertThat(h.extractOutputValues()).extracting(StepMetrics::getStep).containsExactly(1L, 2L);
+      // max-hold 10 min past the arrival of "lost": it is left out and "known" runs.
+      h.processWatermark(T0 + 100 + 5_000 + 600_000);
+      assertThat(h.extractOutputValues()).extracting(StepMetrics::getStep).containsExactly(1L, 2L);
+      h.processWatermark(T0 + 100 + 5_000 + 600_001);
+      assertThat(h.extractOutputValues()).hasSize(2 + 3);
+      // Ordered before "known", which the shadow let in: late.
+      h.processElement(request("straggler", T0 + 150, 100, 4), T0 + 150);
+      h.processWatermark(Long.MAX_VALUE);
+
+      assertThat(h.getSideOutput(ShadowSchedulerFunction.ASSIGNMENTS)).extracting(r -> r.getValue().getRequestId())
+          .containsExactly("held", "known");
+      List<WindowMetrics> windows = h.getSideOutput(ShadowSchedulerFunction.WINDOWS).stream()
+          .map(StreamRecord::getValue).toList();
+      assertThat(windows.stream().mapToLong(WindowMetrics::getLateRecords).sum()).as("lost + straggler").isEqualTo(2);
+      assertThat(windows.stream().mapToLong(WindowMetrics::getSteps).sum()).isEqualTo(5);
+      assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+    }
+  }
 }
