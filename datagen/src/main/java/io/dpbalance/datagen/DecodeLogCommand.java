@@ -135,9 +135,13 @@ final class DecodeLogCommand implements Callable<GenerationResult> {
     }
 
     private Workload workload() {
-        if (trace.isSet() == (synthetic != null)) {
-            throw new IllegalArgumentException("decode-log needs a workload: --workload FILE or --synthetic SPEC "
-                    + "(one of them)");
+        if (trace.isSet() && synthetic != null) {
+            throw new IllegalArgumentException("decode-log takes one workload: --workload FILE or --synthetic SPEC, "
+                    + "not both");
+        }
+        if (synthetic == null && !trace.orSharedTrace()) {
+            throw new IllegalArgumentException("decode-log needs a workload: --workload FILE or --synthetic SPEC (the "
+                    + "shared trace " + TraceOptions.SHARED_TRACE + " is not there)");
         }
         return synthetic != null ? Workloads.synthetic(synthetic, timeScale, trace.limit) : trace.read(timeScale);
     }

@@ -40,8 +40,9 @@ final class ReplayCommand implements Callable<GenerationResult> {
     @Override
     public GenerationResult call() {
         return GeneratorLauncher.launch(spec, output, generation, (clusters, start) -> {
-            if (!trace.isSet()) {
-                throw new IllegalArgumentException("replay needs --workload FILE (for generated requests use "
+            if (!trace.orSharedTrace()) {
+                throw new IllegalArgumentException("replay needs --workload FILE (the shared trace "
+                        + TraceOptions.SHARED_TRACE + " is not there; for generated requests use "
                         + "`datagen synth --synthetic SPEC`)");
             }
             Workload workload = trace.read(timeScale);

@@ -14,8 +14,13 @@ final class TraceOptions {
 
     @Option(names = "--workload", paramLabel = "FILE",
             description = "Trace file: Azure LLM inference CSV (2023/2024), Mooncake JSONL, BurstGPT CSV, or lengths "
-                    + "JSON (no times: every request arrives at time 0).")
+                    + "JSON (no times: every request arrives at time 0). Default: the shared Azure conversation trace, "
+                    + "../shared/data/azure-llm-2023/AzureLLMInferenceTrace_conv.csv, when it is there.")
     Path workload;
+
+    /** The shared trace beside the checkout (spec §8), the workload when none is named. */
+    static final Path SHARED_TRACE = Path.of("..", "shared", "data", "azure-llm-2023",
+            "AzureLLMInferenceTrace_conv.csv");
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
             description = "auto|azure|mooncake|burstgpt|lengths. Default ${DEFAULT-VALUE}: detected from the file.")
@@ -29,6 +34,14 @@ final class TraceOptions {
     boolean skipInvalid;
 
     boolean isSet() {
+        return workload != null;
+    }
+
+    /** Names the shared trace as the workload when none is named and it is there; says whether one is named now. */
+    boolean orSharedTrace() {
+        if (workload == null && Files.isRegularFile(SHARED_TRACE)) {
+            workload = SHARED_TRACE;
+        }
         return workload != null;
     }
 

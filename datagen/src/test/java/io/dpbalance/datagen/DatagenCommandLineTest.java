@@ -42,6 +42,8 @@ class DatagenCommandLineTest {
 
     @Test
     void decodeLogNeedsExactlyOneWorkload(@TempDir Path dir) throws IOException {
+        // Tests run in the module's folder, where ../shared (the default workload beside the checkout) is not found.
+        assertThat(TraceOptions.SHARED_TRACE).doesNotExist();
         assertThat(CommandRun.of("datagen", "decode-log", "--out", dir.toString()).err())
                 .contains("--workload FILE or --synthetic SPEC");
         Path trace = ArrivalCommandsTest.azureTrace(dir);
