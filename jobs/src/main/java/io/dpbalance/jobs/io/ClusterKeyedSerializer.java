@@ -38,6 +38,9 @@ public final class ClusterKeyedSerializer<T extends SpecificRecord> implements K
   @Override
   public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
     byte[] key = String.valueOf(element.get(clusterField)).getBytes(StandardCharsets.UTF_8);
-    return new ProducerRecord<>(topic, null, timestamp, key, codec.encode(element));
+    // The record's event time becomes the Kafka timestamp; one Kafka cannot hold (none, or before 1970, as Flink's
+    // Long.MIN_VALUE-based times are) is left to the producer, which stamps the send time.
+    Long kafkaTime = timestamp != null && timestamp >= 0 ? timestamp : null;
+    return new ProducerRecord<>(topic, null, kafkaTime, key, codec.encode(element));
   }
 }

@@ -25,6 +25,17 @@ public final class KafkaConnectors {
   public static <T extends SpecificRecord> KafkaSource<InputRecord<T>> source(String bootstrapServers, String topic,
       String groupId, OffsetsInitializer startingOffsets, boolean bounded, Properties clientProperties,
       InputDecoder<T> decoder) {
+    return source(bootstrapServers, topic, groupId, startingOffsets, bounded ? OffsetsInitializer.latest() : null,
+        clientProperties, decoder);
+  }
+
+  /**
+   * A source of one record type that stops where {@code stoppingOffsets} says (e.g. offsets a replay will reach), or
+   * runs on when it is null.
+   */
+  public static <T extends SpecificRecord> KafkaSource<InputRecord<T>> source(String bootstrapServers, String topic,
+      String groupId, OffsetsInitializer startingOffsets, OffsetsInitializer stoppingOffsets,
+      Properties clientProperties, InputDecoder<T> decoder) {
     Properties properties = new Properties();
     properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     properties.putAll(clientProperties);
@@ -35,8 +46,8 @@ public final class KafkaConnectors {
         .setStartingOffsets(startingOffsets)
         .setProperties(properties)
         .setDeserializer(new InputRecordDeserializer<>(decoder));
-    if (bounded) {
-      builder.setBounded(OffsetsInitializer.latest());
+    if (stoppingOffsets != null) {
+      builder.setBounded(stoppingOffsets);
     }
     return builder.build();
   }

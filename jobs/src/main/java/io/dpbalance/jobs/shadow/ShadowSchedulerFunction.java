@@ -100,7 +100,8 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
     }
     long watermark = ctx.timerService().currentWatermark();
     if (watermark != Long.MAX_VALUE) {
-      ctx.timerService().registerEventTimeTimer(watermark + 1);
+      // At the next watermark; never before 1970, so that what the timer emits carries a time Kafka accepts.
+      ctx.timerService().registerEventTimeTimer(Math.max(watermark + 1, 0));
     }
   }
 

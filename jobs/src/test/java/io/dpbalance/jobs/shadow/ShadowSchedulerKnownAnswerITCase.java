@@ -247,6 +247,11 @@ class ShadowSchedulerKnownAnswerITCase {
 
   /** Per shadow, the steps and assignments of the job against the engine's; asserts every one is equal. */
   static void assertSameAsEngine(Output output, Map<String, Output> expected) {
+    assertSameAsEngine(output, expected, REQUESTS);
+  }
+
+  /** As above, for a replay of {@code requests} requests per cluster. */
+  static void assertSameAsEngine(Output output, Map<String, Output> expected, int requests) {
     Map<String, Output> actual = byShadow(output);
     assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
     for (String shadow : expected.keySet()) {
@@ -259,7 +264,7 @@ class ShadowSchedulerKnownAnswerITCase {
       }
       // One partition per cluster and one subtask per shadow: placements come in the order they were made.
       assertThat(a.assignments()).as(shadow + " assignments").isEqualTo(e.assignments());
-      assertThat(e.assignments()).hasSize(REQUESTS);
+      assertThat(e.assignments()).hasSize(requests);
     }
     // Every window counts its steps once: the windows' steps add up to the shadow's steps.
     Map<String, Long> windowSteps = new TreeMap<>();
