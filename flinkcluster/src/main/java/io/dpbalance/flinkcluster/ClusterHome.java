@@ -11,11 +11,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -84,29 +85,54 @@ final class ClusterHome {
         return log.resolve(member.name() + ".out");
     }
 
-    /** The members that have a pid file: the JobManager first, then the TaskManagers in order. */
-    List<Member> membersWithPidFiles() throws IOException {
-        List<Member> members = new ArrayList<>();
-        if (Files.exists(pidFile(Member.JOBMANAGER))) {
-            members.add(Member.JOBMANAGER);
+    /**
+     * The processes the last start launched (the JobManager and its TaskManagers, whether they still run or not), and
+     * any other member with a pid file: the JobManager first, then the TaskManagers in order. Empty after a stop.
+     */
+    List<Member> members() throws IOException {
+        SortedSet<Integer> taskManagers = new TreeSet<>();
+        boolean jobManager = Files.exists(pidFile(Member.JOBMANAGER));
+        try {
+            int launched = Integer.parseInt(Files.readString(launchedFile()).strip());
+            jobManager = true;
+            for (int i = 1; i <= launched; i++) {
+                taskManagers.add(i);
+            }
+        } catch (NoSuchFileException | NumberFormatException e) {
+            // no start since the last stop (or an unreadable record of it): the pid files say what there is
         }
-        if (!Files.isDirectory(dir)) {
-            return members;
-        }
-        List<Integer> indexes = new ArrayList<>();
-        try (DirectoryStream<Path> pids = Files.newDirectoryStream(dir, "taskmanager-*.pid")) {
-            for (Path pid : pids) {
-                Matcher m = TASKMANAGER_PID.matcher(pid.getFileName().toString());
-                if (m.matches()) {
-                    indexes.add(Integer.parseInt(m.group(1)));
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> pids = Files.newDirectoryStream(dir, "taskmanager-*.pid")) {
+                for (Path pid : pids) {
+                    Matcher m = TASKMANAGER_PID.matcher(pid.getFileName().toString());
+                    if (m.matches()) {
+                        taskManagers.add(Integer.parseInt(m.group(1)));
+                    }
                 }
             }
         }
-        indexes.sort(Comparator.naturalOrder());
-        for (int index : indexes) {
-            members.add(Member.taskManager(index));
+        List<Member> members = new ArrayList<>();
+        if (jobManager) {
+            members.add(Member.JOBMANAGER);
         }
+        taskManagers.forEach(i -> members.add(Member.taskManager(i)));
         return members;
+    }
+
+    /**
+     * Records how many TaskManagers a start launched, so that one that died is missed even after its stale pid file
+     * is gone.
+     */
+    void writeLaunched(int taskManagers) throws IOException {
+        Files.writeString(launchedFile(), taskManagers + "\n");
+    }
+
+    void removeLaunched() throws IOException {
+        Files.deleteIfExists(launchedFile());
+    }
+
+    private Path launchedFile() {
+        return dir.resolve("taskmanagers.launched");
     }
 
     /**

@@ -95,7 +95,7 @@ final class StartCommand implements Callable<Integer> {
         ClusterHome h = home.home();
         try (var lock = h.lock()) {
             List<Member> running = new ArrayList<>();
-            for (Member member : h.membersWithPidFiles()) {
+            for (Member member : h.members()) {
                 OptionalLong pid = h.runningPid(member, err);
                 if (pid.isPresent()) {
                     running.add(member);
@@ -126,6 +126,7 @@ final class StartCommand implements Callable<Integer> {
                 members.add(Member.taskManager(i));
             }
             Map<Path, Long> logMarks = h.logMarks(members);
+            h.writeLaunched(taskManagers);
             Map<Member, Process> processes = new LinkedHashMap<>();
             FlinkRest rest = new FlinkRest(ClusterConfig.HOST + ":" + restPort);
             Optional<FlinkRest.Overview> ready;
@@ -210,16 +211,16 @@ final class StartCommand implements Callable<Integer> {
     }
 
     private int alreadyRunning(ClusterHome h, List<Member> running, PrintWriter out) throws IOException {
-        List<Member> all = h.membersWithPidFiles();
+        List<Member> all = h.members();
         if (running.size() == all.size() && running.contains(Member.JOBMANAGER)) {
             out.printf("Flink is already running: %d process%s (jobmanager pid %s), REST %s%n", running.size(),
                     running.size() == 1 ? "" : "es", Files.readString(h.pidFile(Member.JOBMANAGER)).strip(),
                     ClusterConfig.restEndpoint(h));
             return 0;
         }
-        throw new IllegalStateException("part of the cluster in " + h.dir + " runs ("
-                + String.join(", ", running.stream().map(Member::name).toList())
-                + "); stop it first with: bin/dpbalance flink stop" + home.flag());
+        List<String> missing = all.stream().filter(m -> !running.contains(m)).map(Member::name).toList();
+        throw new IllegalStateException("only part of the cluster in " + h.dir + " runs (" + String.join(", ", missing)
+                + " not); stop it first with: bin/dpbalance flink stop" + home.flag());
     }
 
     /**
@@ -275,6 +276,7 @@ final class StartCommand implements Callable<Integer> {
             }
             h.removePid(p.getKey());
         }
+        h.removeLaunched();
     }
 
     private static Member lastTaskManager(Map<Member, Process> processes) {

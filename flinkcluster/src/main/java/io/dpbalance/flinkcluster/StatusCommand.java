@@ -29,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ClusterHome h = home.home();
-        List<Member> members = h.membersWithPidFiles();
+        List<Member> members = h.members();
         int running = 0;
         boolean jobManagerRunning = false;
         StringBuilder processes = new StringBuilder();
@@ -41,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
                 processes.append(String.format("  %-14s pid %d, log %s%n", member.name(), pid.getAsLong(),
                         h.logFile(member)));
             } else {
-                processes.append(String.format("  %-14s not running (stale pid file removed)%n", member.name()));
+                processes.append(String.format("  %-14s NOT RUNNING%n", member.name()));
             }
         }
         if (running == 0) {
@@ -63,8 +63,8 @@ final class StatusCommand implements Callable<Integer> {
             out.println("  JobManager: REST endpoint not answering");
         }
         if (!whole) {
-            out.println("Restart it with: bin/dpbalance flink stop" + home.flag() + " && bin/dpbalance flink start"
-                    + home.flag());
+            out.println("Restart it with: bin/dpbalance flink stop" + home.flag() + ", then bin/dpbalance flink start"
+                    + home.flag() + " with the flags it was started with");
             return 1;
         }
         return 0;

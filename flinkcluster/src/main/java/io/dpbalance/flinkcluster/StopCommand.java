@@ -44,7 +44,7 @@ final class StopCommand implements Callable<Integer> {
         try (var lock = h.lock()) {
             Map<Member, ProcessHandle> taskManagers = new LinkedHashMap<>();
             ProcessHandle jobManager = null;
-            for (Member member : h.membersWithPidFiles()) {
+            for (Member member : h.members()) {
                 OptionalLong pid = h.runningPid(member, spec.commandLine().getErr());
                 ProcessHandle process = pid.isPresent() ? ProcessHandle.of(pid.getAsLong()).orElse(null) : null;
                 if (process == null) {
@@ -56,6 +56,7 @@ final class StopCommand implements Callable<Integer> {
                 }
             }
             if (jobManager == null && taskManagers.isEmpty()) {
+                h.removeLaunched();
                 out.println("Flink is not running (" + h.dir + ")");
                 return 0;
             }
@@ -64,6 +65,7 @@ final class StopCommand implements Callable<Integer> {
             if (jobManager != null) {
                 killed.addAll(stop(h, Map.of(Member.JOBMANAGER, jobManager)));
             }
+            h.removeLaunched();
             int count = taskManagers.size() + (jobManager == null ? 0 : 1);
             out.printf("Flink stopped in %.1f s (%d process%s)%s%n", (System.nanoTime() - started) / 1e9, count,
                     count == 1 ? "" : "es",

@@ -11,6 +11,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,6 +74,42 @@ class FlinkCommandTest {
         assertThat(r.exit()).isEqualTo(FlinkCommand.NOT_RUNNING);
         assertThat(r.err()).contains("removing stale pid file");
         assertThat(pidFile).doesNotExist();
+    }
+
+    @Test
+    void aTaskManagerThatDiedIsMissedByStatusStartAndStop(@TempDir Path dir) throws Exception {
+        // A stand-in JobManager: a process whose command line is the JobManager's as far as the launcher checks it.
+        ClusterHome home = new ClusterHome(dir);
+        Files.createDirectories(home.conf);
+        Files.writeString(home.configFile, ClusterConfig.render(ClusterConfig.entries(home,
+                new ClusterConfig.Settings(freePort(), freePort(), 1, "1024m", "1728m", "none", Map.of()))));
+        Process jobManager = new ProcessBuilder("sh", "-c", "sleep 60; true", Role.JOBMANAGER.mainClass,
+                home.conf.toString(), "-Dlog.file=" + home.logFile(ClusterHome.Member.JOBMANAGER)).start();
+        try {
+            home.writePid(ClusterHome.Member.JOBMANAGER, jobManager.pid());
+            home.writeLaunched(2);
+            home.writePid(ClusterHome.Member.taskManager(1), jobManager.pid()); // a pid now not a TaskManager's
+
+            Run status = run("status", "--dir", dir.toString());
+            assertThat(status.exit()).isEqualTo(1);
+            assertThat(status.out()).contains("Flink is PARTLY running: 1 process", "taskmanager-1  NOT RUNNING",
+                    "taskmanager-2  NOT RUNNING", "REST endpoint not answering");
+            assertThat(status.err()).contains("removing stale pid file "
+                    + home.pidFile(ClusterHome.Member.taskManager(1)));
+
+            Run start = run("start", "--dir", dir.toString());
+            assertThat(start.exit()).isEqualTo(1);
+            assertThat(start.err()).contains("only part of the cluster in " + home.dir
+                    + " runs (taskmanager-1, taskmanager-2 not); stop it first");
+
+            Run stop = run("stop", "--dir", dir.toString());
+            assertThat(stop.exit()).isZero();
+            assertThat(stop.out()).contains("Flink stopped in", "(1 process)");
+            assertThat(jobManager.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(run("status", "--dir", dir.toString()).exit()).isEqualTo(FlinkCommand.NOT_RUNNING);
+        } finally {
+            jobManager.destroyForcibly();
+        }
     }
 
     @Test
