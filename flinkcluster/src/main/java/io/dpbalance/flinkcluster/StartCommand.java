@@ -93,6 +93,8 @@ final class StartCommand implements Callable<Integer> {
         checkFlags();
         long started = System.nanoTime();
         ClusterHome h = home.home();
+        Map<String, String> config = ClusterConfig.entries(h, new ClusterConfig.Settings(restPort, rpcPort, slots,
+                jobManagerMemory, taskManagerMemory, prometheusPorts, extra));
         try (var lock = h.lock()) {
             List<Member> running = new ArrayList<>();
             for (Member member : h.members()) {
@@ -109,9 +111,7 @@ final class StartCommand implements Callable<Integer> {
             for (Path folder : List.of(h.conf, h.log, h.tmp, h.checkpoints, h.savepoints, h.plugins)) {
                 Files.createDirectories(folder);
             }
-            ClusterConfig.Settings settings = new ClusterConfig.Settings(restPort, rpcPort, slots, jobManagerMemory,
-                    taskManagerMemory, prometheusPorts, extra);
-            Files.writeString(h.configFile, ClusterConfig.render(ClusterConfig.entries(h, settings)));
+            Files.writeString(h.configFile, ClusterConfig.render(config));
             FlinkProcesses.writeLogConfig(h);
 
             String classpath = FlinkProcesses.classpath();
