@@ -2,17 +2,17 @@
 # End-to-end test of the trace analytics job on a real Flink cluster, driven as a user drives it: a Kafka broker
 # process, a Flink session cluster of one JobManager and two TaskManager processes, a decode log from datagen, the
 # shaded job jar submitted with `analytics --jobmanager` (parallelism 2, so records cross between the TaskManagers;
-# exactly-once, so the count read back with read_committed is exact), then every step's StepMetrics awaited in
-# dp.step-metrics, the job cancelled and everything stopped. Uses its own folder and free ports, so a developer's broker
-# and cluster are left alone, and always stops what it started. Fails, never skips.
+# exactly-once, so the count read back with read_committed is exact), then one StepMetrics per simulated step, with
+# the log's tokens, awaited in dp.step-metrics, the job cancelled and everything stopped. Uses its own folder and free
+# ports, so a developer's broker and cluster are left alone, and always stops what it started. Fails, never skips.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/dpbalance-flink-e2e.XXXXXX")"
 RANKS=4
 CLUSTERS=2
-# How long the job may take to write every step's metrics once it runs.
-RESULT_TIMEOUT="${FLINK_E2E_RESULT_TIMEOUT:-120}"
+# How long the job may take to write every step's metrics once it runs (84 s seen on a machine at load 20).
+RESULT_TIMEOUT="${FLINK_E2E_RESULT_TIMEOUT:-300}"
 
 
 fail() {
@@ -88,10 +88,13 @@ bin/dpbalance datagen decode-log --bootstrap "$BOOTSTRAP" --as-fast-as-possible 
   --ranks "$RANKS" --batch 16 --clusters "$CLUSTERS" --cluster-prefix e2e- --start-time 2026-01-01T00:00:00Z \
   | tee "$WORK/decode-log.txt"
 rank_steps="$(awk '$1 == "dp.rank-steps" {print $2}' "$WORK/decode-log.txt")"
-[[ "$rank_steps" =~ ^[0-9]+$ && "$rank_steps" -gt 0 ]] || fail "no rank-steps count in datagen's summary"
-# One rank-step per rank per step, idle ranks included: the steps the clusters made, each one StepMetrics.
+token_events="$(awk '$1 == "dp.token-events" {print $2}' "$WORK/decode-log.txt")"
+[[ "$rank_steps" =~ ^[0-9]+$ && "$rank_steps" -gt 0 && "$token_events" =~ ^[0-9]+$ ]] \
+  || fail "no rank-steps or token-events count in datagen's summary"
+# One rank-step per rank per step, idle ranks included: the steps the clusters made, each one StepMetrics. One token
+# event per running request per step: the tokens the steps generated.
 expected=$((rank_steps / RANKS))
-echo "expecting $expected StepMetrics (the steps of e2e-0 and e2e-1)"
+echo "expecting $expected StepMetrics (the steps of e2e-0 and e2e-1) generating $token_events tokens"
 # The last steps of a log close only when event time moves past them: a later log of another cluster, an hour on, in
 # both partitions, moves the watermark past every step of the first.
 bin/dpbalance datagen decode-log --bootstrap "$BOOTSTRAP" --as-fast-as-possible \
@@ -133,14 +136,23 @@ echo "(all committed $((SECONDS - t0)) s after the job started running)"
 distinct="$(grep -o '"cluster_id":"e2e-[0-9]*","policy":"observed","step":[0-9]*' "$WORK/step-metrics.jsonl" \
   | sort -u | wc -l)"
 [[ "$distinct" == "$expected" ]] || fail "$distinct distinct (cluster, step) StepMetrics, expected $expected"
+sum_tokens() {
+  grep '"cluster_id":"e2e-' "$1" | grep -o '"tokens":[0-9]*' | cut -d: -f2 | awk '{s += $1} END {print s + 0}'
+}
+step_tokens="$(sum_tokens "$WORK/step-metrics.jsonl")"
+[[ "$step_tokens" == "$token_events" ]] || fail "the StepMetrics count $step_tokens tokens, expected $token_events"
 
 echo "== window metrics and dead letters"
 bin/dpbalance datagen tail --bootstrap "$BOOTSTRAP" --topic dp.window-metrics --from-beginning --max 10000000 \
   >"$WORK/window-metrics.jsonl"
 window_steps="$(grep '"cluster_id":"e2e-' "$WORK/window-metrics.jsonl" \
   | sed -n 's/.*"steps":\([0-9]*\).*/\1/p' | awk '{s += $1} END {print s + 0}')"
-echo "window metrics of the e2e clusters: $(grep -c '"cluster_id":"e2e-' "$WORK/window-metrics.jsonl") windows, $window_steps steps"
+window_tokens="$(sum_tokens "$WORK/window-metrics.jsonl")"
+echo "window metrics of the e2e clusters: $(grep -c '"cluster_id":"e2e-' "$WORK/window-metrics.jsonl") windows," \
+  "$window_steps steps, $window_tokens tokens"
 [[ "$window_steps" == "$expected" ]] || fail "the e2e clusters' windows hold $window_steps steps, expected $expected"
+[[ "$window_tokens" == "$token_events" ]] || fail "the e2e clusters' windows count $window_tokens tokens, expected" \
+  "$token_events"
 dead_letters="$(bin/dpbalance datagen tail --bootstrap "$BOOTSTRAP" --topic dp.dead-letter --from-beginning \
   --max 10000000 | wc -l)"
 [[ "$dead_letters" == 0 ]] || fail "$dead_letters dead letters from a clean decode log"
