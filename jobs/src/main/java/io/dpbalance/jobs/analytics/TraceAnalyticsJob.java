@@ -12,13 +12,18 @@ import io.dpbalance.schemas.WindowMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -63,6 +68,9 @@ public final class TraceAnalyticsJob implements Runnable {
   static final String STEP_METRICS = "dp.step-metrics";
   static final String WINDOW_METRICS = "dp.window-metrics";
   static final String DEAD_LETTER = "dp.dead-letter";
+
+  /** How long a job submitted to a cluster may take to start running. */
+  private static final Duration SUBMISSION_TIMEOUT = Duration.ofSeconds(60);
 
   /** The broker's default transaction.max.timeout.ms: a longer transaction timeout is refused. */
   private static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
@@ -206,8 +214,8 @@ public final class TraceAnalyticsJob implements Runnable {
   java.nio.file.Path outputFiles;
 
   @Option(names = "--jobmanager", paramLabel = "HOST:PORT",
-      description = "Submit the job jar to this Flink cluster's REST endpoint and return, instead of running on an "
-          + "embedded MiniCluster.")
+      description = "Submit the shaded job jar to this Flink cluster's REST endpoint (e.g. the one of `bin/dpbalance "
+          + "flink start`) instead of running on an embedded MiniCluster; returns once the job runs, with its id.")
   String jobmanager;
 
   @Option(names = "--job-name", defaultValue = "dpbalance trace analytics", description = "Default ${DEFAULT-VALUE}.")
@@ -268,6 +276,7 @@ public final class TraceAnalyticsJob implements Runnable {
       if (jobmanager != null) {
         JobClient client = env.executeAsync(jobName);
         System.out.println("submitted job " + client.getJobID() + " to " + jobmanager);
+        awaitRunning(client);
       } else {
         env.execute(jobName);
       }
@@ -276,6 +285,42 @@ public final class TraceAnalyticsJob implements Runnable {
     } catch (Exception e) {
       throw new IllegalStateException("trace analytics failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Waits until the cluster runs the submitted job and says how to follow and cancel it; a job that fails before that
+   * fails this run with the cluster's reason.
+   */
+  private void awaitRunning(JobClient client) throws Exception {
+    JobID id = client.getJobID();
+    long deadline = System.nanoTime() + SUBMISSION_TIMEOUT.toNanos();
+    JobStatus status = client.getJobStatus().get();
+    while (status != JobStatus.RUNNING && !status.isGloballyTerminalState() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      status = client.getJobStatus().get();
+    }
+    if (status == JobStatus.FAILED) {
+      try {
+        client.getJobExecutionResult().get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("job " + id + " failed on " + jobmanager + ": " + rootCause(e), e);
+      }
+    }
+    if (status != JobStatus.RUNNING) {
+      throw new IllegalStateException("job " + id + " is " + status + " on " + jobmanager + " "
+          + SUBMISSION_TIMEOUT.toSeconds() + " s after submission (bin/dpbalance flink jobs --jobmanager "
+          + jobmanager + " shows it; the cluster's logs say why)");
+    }
+    System.out.println("job " + id + " is RUNNING: web UI http://" + jobmanager + "/#/job/running/" + id);
+    System.out.println("cancel it with: bin/dpbalance flink cancel " + id + " --jobmanager " + jobmanager);
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.toString();
   }
 
   private StreamExecutionEnvironment environment() {
@@ -292,7 +337,15 @@ public final class TraceAnalyticsJob implements Runnable {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--jobmanager: port must be a number, got '" + jobmanager + "'");
     }
-    return StreamExecutionEnvironment.createRemoteEnvironment(jobmanager.substring(0, colon), port, jobJar());
+    String host = jobmanager.substring(0, colon);
+    // Flink's REST client would retry for a minute (rest.retry.*) before saying that nothing is there.
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 3000);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--jobmanager: no Flink cluster answers at " + jobmanager + " ("
+          + e.getMessage() + "); bin/dpbalance flink start runs a local one");
+    }
+    return StreamExecutionEnvironment.createRemoteEnvironment(host, port, jobJar());
   }
 
   /** The shaded job jar to ship to a remote cluster: named by the launcher, else the jar this class came from. */
