@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Checks docker-compose.yml without a Docker engine (none runs on the development machines, and images cannot be
 # pulled there): the file validates with docker-compose (Debian's v1, which needs no daemon for `config`); every path it
-# mounts exists in the repository; every depends_on condition can be met; every bin/dpbalance command it runs exists
-# (`bin/dpbalance <command> --help` succeeds; the launcher builds a module on first use); the Prometheus config and the
-# Grafana dashboards parse. Installs docker-compose with apt when it is missing and this runs as root.
+# mounts exists in the repository; every depends_on condition can be met; every bin/dpbalance command it runs exists and
+# takes the flags given (`bin/dpbalance <command> <its flags> --help` succeeds, names the command and lists each flag;
+# the launcher builds a module on first use); the Prometheus config and the Grafana dashboards parse. Installs
+# docker-compose with apt when it is missing and this runs as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,13 +32,46 @@ echo "== mounts, depends_on conditions, commands"
 RESOLVED="$(mktemp "${TMPDIR:-/tmp}/compose-resolved.XXXXXX")"
 trap 'rm -f "$RESOLVED"' EXIT
 docker-compose -f docker-compose.yml config > "$RESOLVED"
-# The python3 YAML module comes with docker-compose. Prints the dpbalance commands to try, one per line, NUL-free.
-COMMANDS="$(python3 - "$RESOLVED" "$PWD" <<'PY'
-import os, shlex, sys, yaml
+# The python3 YAML module comes with docker-compose.
+python3 - "$RESOLVED" "$PWD" <<'PY' || fail "docker-compose.yml refers to things that are not there (above)"
+import os, re, shlex, subprocess, sys, yaml
 
 resolved, root = sys.argv[1], os.path.realpath(sys.argv[2])
 services = yaml.safe_load(open(resolved))["services"]
-problems, commands = [], []
+problems = []
+checked = set()
+
+
+def check_dpbalance(name, args):
+    """Runs `bin/dpbalance ARGS --help`: the (sub)command must exist, every flag must be one it lists, every value
+    must convert (picocli converts the values it parses before printing the help)."""
+    words = []
+    for word in args:
+        if word.startswith("-"):
+            break
+        words.append(word)
+    if not words:
+        problems.append(f"{name}: bin/dpbalance without a command")
+        return
+    key = tuple(args)
+    if key in checked:
+        return
+    checked.add(key)
+    print("  bin/dpbalance " + " ".join(words) + " ... --help", flush=True)
+    run = subprocess.run(["bin/dpbalance", *args, "--help"], cwd=root, capture_output=True, text=True)
+    if run.returncode != 0:
+        problems.append(f"{name}: bin/dpbalance {' '.join(words)} refuses its arguments: "
+                        + (run.stderr.strip() or run.stdout.strip()).splitlines()[0])
+        return
+    usage = next((line for line in run.stdout.splitlines() if line.startswith("Usage:")), "")
+    if not re.search(r"\b" + re.escape(" ".join(words)) + r"( |$)", usage):
+        problems.append(f"{name}: no command 'bin/dpbalance {' '.join(words)}' ({usage or 'no usage printed'})")
+        return
+    for flag in (word.split("=")[0] for word in args if word.startswith("--")):
+        negatable = "--[no-]" + flag[len("--no-"):] if flag.startswith("--no-") else "--[no-]" + flag[2:]
+        if flag not in run.stdout and negatable not in run.stdout:
+            problems.append(f"{name}: bin/dpbalance {' '.join(words)} has no option {flag}")
+
 
 for name, service in sorted(services.items()):
     for volume in service.get("volumes", []):
@@ -79,35 +113,20 @@ for name, service in sorted(services.items()):
         wrapper = os.path.join(root, words[0])
         if not (os.path.isfile(wrapper) and os.access(wrapper, os.X_OK)):
             problems.append(f"{name}: runs {words[0]}, not an executable file of the repository")
-        commands.append("bash -n " + shlex.quote(words[0]))
+        elif subprocess.run(["bash", "-n", wrapper]).returncode != 0:
+            problems.append(f"{name}: {words[0]} has a bash syntax error")
     if "bin/dpbalance" not in words:
         problems.append(f"{name}: runs no bin/dpbalance command")
         continue
-    rest = words[words.index("bin/dpbalance") + 1:]
-    subcommand = []
-    for word in rest:
-        if word.startswith("-"):
-            break
-        subcommand.append(word)
-    if not subcommand:
-        problems.append(f"{name}: bin/dpbalance without a command")
-        continue
-    commands.append(" ".join(shlex.quote(w) for w in ["bin/dpbalance", *subcommand, "--help"]))
+    args = words[words.index("bin/dpbalance") + 1:]
+    if words[0] == "deploy/submit-job.sh":
+        args += ["--jobmanager", words[1], "--job-name", words[2]]  # what the wrapper appends
+    check_dpbalance(name, args)
 
 for problem in problems:
-    print("PROBLEM " + problem)
-for command in dict.fromkeys(commands):
-    print("RUN " + command)
+    print("  PROBLEM " + problem, file=sys.stderr)
+sys.exit(1 if problems else 0)
 PY
-)"
-if grep -q '^PROBLEM ' <<<"$COMMANDS"; then
-  sed -n 's/^PROBLEM /  /p' <<<"$COMMANDS" >&2
-  fail "docker-compose.yml refers to things that are not there (above)"
-fi
-while IFS= read -r command; do
-  echo "  $command"
-  bash -c "$command" >/dev/null || fail "'$command' did not succeed"
-done < <(sed -n 's/^RUN //p' <<<"$COMMANDS")
 
 echo "== deploy/ configuration"
 for dashboard in deploy/grafana/dashboards/*.json; do
