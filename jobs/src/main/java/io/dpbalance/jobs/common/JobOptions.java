@@ -4,13 +4,18 @@ import io.dpbalance.jobs.io.KafkaConnectors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -28,6 +33,9 @@ import picocli.CommandLine.Option;
  * (embedded MiniCluster, or a Flink cluster's REST endpoint). Also how a job's {@code main} reports usage errors.
  */
 public final class JobOptions {
+
+  /** How long a job submitted to a cluster may take to start running. */
+  private static final Duration SUBMISSION_TIMEOUT = Duration.ofSeconds(60);
 
   /** The broker's default transaction.max.timeout.ms: a longer transaction timeout is refused. */
   private static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
@@ -99,8 +107,8 @@ public final class JobOptions {
   public Path outputFiles;
 
   @Option(names = "--jobmanager", paramLabel = "HOST:PORT",
-      description = "Submit the job jar to this Flink cluster's REST endpoint and return, instead of running on an "
-          + "embedded MiniCluster.")
+      description = "Submit the shaded job jar to this Flink cluster's REST endpoint (e.g. the one of `bin/dpbalance "
+          + "flink start`) instead of running on an embedded MiniCluster; returns once the job runs, with its id.")
   public String jobmanager;
 
   /** Whether the job reads files (batch mode) rather than Kafka; checks the two file flags go together. */
@@ -127,8 +135,15 @@ public final class JobOptions {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("--jobmanager: port must be a number, got '" + jobmanager + "'");
       }
-      env = StreamExecutionEnvironment.createRemoteEnvironment(jobmanager.substring(0, colon), port,
-          jobJar(jobClass));
+      String host = jobmanager.substring(0, colon);
+      // Flink's REST client would retry for a minute (rest.retry.*) before saying that nothing is there.
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(host, port), 3000);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--jobmanager: no Flink cluster answers at " + jobmanager + " ("
+            + e.getMessage() + "); bin/dpbalance flink start runs a local one");
+      }
+      env = StreamExecutionEnvironment.createRemoteEnvironment(host, port, jobJar(jobClass));
     }
     if (parallelism != null) {
       env.setParallelism(parallelism);
@@ -150,14 +165,49 @@ public final class JobOptions {
         ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
   }
 
-  /** Runs the defined job: submits it and returns (remote), or runs it to its end (embedded). */
+  /**
+   * Runs the defined job: on a cluster, submits it and returns once it runs, saying how to follow and cancel it (a job
+   * that fails before that fails this run with the cluster's reason); embedded, runs it to its end.
+   */
   public void execute(StreamExecutionEnvironment env, String jobName) throws Exception {
-    if (jobmanager != null) {
-      JobClient client = env.executeAsync(jobName);
-      System.out.println("submitted job " + client.getJobID() + " to " + jobmanager);
-    } else {
+    if (jobmanager == null) {
       env.execute(jobName);
+      return;
     }
+    JobClient client = env.executeAsync(jobName);
+    JobID id = client.getJobID();
+    System.out.println("submitted job " + id + " to " + jobmanager);
+    long deadline = System.nanoTime() + SUBMISSION_TIMEOUT.toNanos();
+    JobStatus status = client.getJobStatus().get();
+    while (status != JobStatus.RUNNING && !status.isGloballyTerminalState() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      status = client.getJobStatus().get();
+    }
+    if (status == JobStatus.FAILED) {
+      try {
+        client.getJobExecutionResult().get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("job " + id + " failed on " + jobmanager + ": " + rootCause(e), e);
+      }
+    }
+    if (status != JobStatus.RUNNING && status != JobStatus.FINISHED) {
+      throw new IllegalStateException("job " + id + " is " + status + " on " + jobmanager + " "
+          + SUBMISSION_TIMEOUT.toSeconds() + " s after submission (bin/dpbalance flink jobs --jobmanager "
+          + jobmanager + " shows it; the cluster's logs say why)");
+    }
+    System.out.println("job " + id + " is " + status + ": web UI http://" + jobmanager + "/#/job/"
+        + (status == JobStatus.RUNNING ? "running/" : "completed/") + id);
+    if (status == JobStatus.RUNNING) {
+      System.out.println("cancel it with: bin/dpbalance flink cancel " + id + " --jobmanager " + jobmanager);
+    }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.toString();
   }
 
   public OffsetsInitializer offsets() {
