@@ -13,6 +13,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@code cluster_id}, so one cluster's records stay ordered within a partition. Used for StepMetrics, WindowMetrics
  * and DeadLetter, which all carry a {@code cluster_id}.
  *
+ * <p>Records carry no timestamp of their own: Kafka stamps them when they are written. Their event time (a step's or a
+ * window's time, inside the value) can lie far in the past when a job replays an old log, and a broker deletes records
+ * whose timestamp is older than the topic's retention (7 days by default) at its next retention check, minutes after
+ * they were committed.
+ *
  * @param <T> the record type
  */
 public final class ClusterKeyedSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
@@ -36,8 +41,8 @@ public final class ClusterKeyedSerializer<T extends SpecificRecord> implements K
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long eventTime) {
     byte[] key = String.valueOf(element.get(clusterField)).getBytes(StandardCharsets.UTF_8);
-    return new ProducerRecord<>(topic, null, timestamp, key, codec.encode(element));
+    return new ProducerRecord<>(topic, key, codec.encode(element));
   }
 }

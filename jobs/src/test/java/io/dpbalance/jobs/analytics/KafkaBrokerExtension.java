@@ -53,6 +53,9 @@ final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback 
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")
         .setConfigProp("offsets.topic.replication.factor", "1")
+        // Retention checked every second, not every 5 minutes: output stamped with an old event time (the tests'
+        // logs are from 2023 and 2026-01-01) would be deleted while a test reads it, not after the test.
+        .setConfigProp("log.retention.check.interval.ms", "1000")
         .build();
     kafka.format();
     kafka.startup();
