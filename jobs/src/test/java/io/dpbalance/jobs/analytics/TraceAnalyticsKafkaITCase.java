@@ -15,30 +15,16 @@ import io.dpbalance.schemas.TokenEvent;
 import io.dpbalance.schemas.WindowMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -52,46 +38,15 @@ class TraceAnalyticsKafkaITCase {
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
       .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-  private static KafkaClusterTestKit kafka;
-  private static Admin admin;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-        .setConfigProp("auto.create.topics.enable", "false")
-        // One broker: the internal topics of transactions and consumer groups cannot have 3 replicas.
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .build();
-    kafka.format();
-    kafka.startup();
-    kafka.waitForReadyBrokers();
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-  }
-
-  @AfterAll
-  static void stopKafka() throws Exception {
-    if (admin != null) {
-      admin.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension
+  static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @Test
   void writesStepMetricsOfTokenEventsReadFromKafka() throws Exception {
     String prefix = "kafka-it.";
-    List<NewTopic> topics = new ArrayList<>();
-    for (String topic : List.of("dp.token-events", "dp.step-metrics", "dp.window-metrics", "dp.dead-letter")) {
-      topics.add(new NewTopic(prefix + topic, 2, (short) 1));
-    }
-    admin.createTopics(topics).all().get();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-        new ByteArraySerializer(), new ByteArraySerializer())) {
+    KAFKA.createTopics(2, prefix + "dp.token-events", prefix + "dp.step-metrics", prefix + "dp.window-metrics",
+        prefix + "dp.dead-letter");
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       // cluster k, 2 ranks: step 1 loads (30, 10); step 2 loads (31, 0) as k2 finishes on rank 1
       for (TokenEvent t : List.of(
           token("k", 0, 1, "k1", T0, 30, false), token("k", 1, 1, "k2", T0, 10, false),
@@ -107,7 +62,7 @@ class TraceAnalyticsKafkaITCase {
     env.setParallelism(2);
     env.enableCheckpointing(500);
     AnalyticsSettings settings = settings();
-    String bootstrap = kafka.bootstrapServers();
+    String bootstrap = KAFKA.bootstrapServers();
     TraceAnalyticsJob.defineWorkflow(env, settings,
         KafkaConnectors.source(bootstrap, prefix + "dp.token-events", "it-group", OffsetsInitializer.earliest(),
             true, new Properties(), TraceAnalyticsJob.tokenEventDecoder(settings)),
@@ -120,16 +75,16 @@ class TraceAnalyticsKafkaITCase {
             DeliveryGuarantee.EXACTLY_ONCE, "it-dead", Duration.ofMinutes(5).toMillis(), new Properties()));
     env.execute("kafka test");
 
-    List<ConsumerRecord<byte[], byte[]>> stepRecords = readAll(prefix + "dp.step-metrics", 2);
+    List<ConsumerRecord<byte[], byte[]>> stepRecords = KAFKA.readCommitted(prefix + "dp.step-metrics");
     List<StepMetrics> steps = stepRecords.stream().map(r -> decoded(Codecs.STEP_METRICS.decode(r.value()))).toList();
     assertThat(steps).extracting(StepMetrics::getStep, StepMetrics::getMaxLoad, StepMetrics::getTotalLoad,
             StepMetrics::getImbalance, StepMetrics::getRanks)
         .containsExactlyInAnyOrder(tuple(1L, 30L, 40L, 20L, 2), tuple(2L, 31L, 31L, 31L, 2));
     assertThat(stepRecords).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("k"));
 
-    assertThat(readAll(prefix + "dp.window-metrics", 1)).singleElement()
+    assertThat(KAFKA.readCommitted(prefix + "dp.window-metrics")).singleElement()
         .satisfies(r -> assertThat(decoded(Codecs.WINDOW_METRICS.decode(r.value())).getSteps()).isEqualTo(2));
-    assertThat(readAll(prefix + "dp.dead-letter", 1)).singleElement().satisfies(r -> {
+    assertThat(KAFKA.readCommitted(prefix + "dp.dead-letter")).singleElement().satisfies(r -> {
       DeadLetter letter = decoded(Codecs.DEAD_LETTER.decode(r.value()));
       assertThat(letter.getReason()).startsWith("TOO_SHORT");
       assertThat(letter.getClusterId()).isEqualTo("k");
@@ -139,25 +94,5 @@ class TraceAnalyticsKafkaITCase {
   private static <T> T decoded(DecodeResult<T> result) {
     assertThat(result.isDecoded()).as(String.valueOf(result)).isTrue();
     return ((DecodeResult.Decoded<T>) result).value();
-  }
-
-  /** Reads a topic from the start, committed records only, until {@code expected} records came (or 30 s passed). */
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (records.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      // One more poll: a record beyond the expected count would show up here.
-      consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-    }
-    return records;
   }
 }

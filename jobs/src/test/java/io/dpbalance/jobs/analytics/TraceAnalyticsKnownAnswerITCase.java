@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.analytics;
 
+import static io.dpbalance.jobs.analytics.DatagenRun.datagen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpbalance.engine.metrics.StepAggregate;
@@ -22,10 +23,8 @@ import io.dpbalance.schemas.StepMetrics;
 import io.dpbalance.schemas.TokenEvent;
 import io.dpbalance.schemas.WindowMetrics;
 import io.dpbalance.jobs.io.KafkaConnectors;
-import java.io.PrintWriter;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.specific.SpecificDatumReader;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,9 +41,6 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -52,7 +48,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Known answer through the whole path: a decode log of the shared Azure trace for two clusters, made by {@code datagen
@@ -77,35 +72,26 @@ class TraceAnalyticsKnownAnswerITCase {
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
       .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
+  @RegisterExtension
+  static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
   @TempDir
   static Path dir;
 
-  private static KafkaClusterTestKit kafka;
   /** The engine's steps per cluster. */
   private static final Map<String, List<io.dpbalance.engine.metrics.StepMetrics>> ENGINE = new TreeMap<>();
 
   @BeforeAll
   static void generate() throws Exception {
-    kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-        .setConfigProp("auto.create.topics.enable", "false")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .build();
-    kafka.format();
-    kafka.startup();
-    kafka.waitForReadyBrokers();
-
     Path trace = SharedData.azureConversationTrace();
-    datagen("topics", "create", "--prefix", PREFIX, "--partitions", "2", "--bootstrap", kafka.bootstrapServers());
+    datagen("topics", "create", "--prefix", PREFIX, "--partitions", "2", "--bootstrap", KAFKA.bootstrapServers());
     List<String> decodeLog = List.of("datagen", "decode-log", "--workload", trace.toString(),
         "--limit", Integer.toString(REQUESTS), "--time-scale", Double.toString(TIME_SCALE),
         "--ranks", Integer.toString(RANKS), "--batch", Integer.toString(BATCH), "--policy", "vllm",
         "--granularity", "both", "--clusters", Integer.toString(CLUSTERS.size()));
     List<String> toKafka = new ArrayList<>(decodeLog);
     toKafka.addAll(List.of("--topic-prefix", PREFIX, "--as-fast-as-possible", "--bootstrap",
-        kafka.bootstrapServers()));
+        KAFKA.bootstrapServers()));
     datagen(toKafka.toArray(new String[0]));
     List<String> toFiles = new ArrayList<>(decodeLog);
     toFiles.addAll(List.of("--out", dir.resolve("log").toString()));
@@ -126,23 +112,6 @@ class TraceAnalyticsKnownAnswerITCase {
           });
       ENGINE.put(CLUSTERS.get(i), steps);
     }
-  }
-
-  @AfterAll
-  static void stopKafka() throws Exception {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
-
-  private static void datagen(String... args) {
-    CommandLine cli = io.dpbalance.datagen.Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    assertThat(exit).as("%s\n%s\n%s", String.join(" ", args), out, err).isZero();
   }
 
   private static AnalyticsSettings settings() {
@@ -170,12 +139,12 @@ class TraceAnalyticsKnownAnswerITCase {
   }
 
   private static Source<InputRecord<TokenEvent>, ?, ?> kafkaTokens(String group) {
-    return KafkaConnectors.source(kafka.bootstrapServers(), PREFIX + "dp.token-events", group,
+    return KafkaConnectors.source(KAFKA.bootstrapServers(), PREFIX + "dp.token-events", group,
         OffsetsInitializer.earliest(), true, new Properties(), TraceAnalyticsJob.tokenEventDecoder(settings()));
   }
 
   private static Source<InputRecord<RankStep>, ?, ?> kafkaRankSteps(String group) {
-    return KafkaConnectors.source(kafka.bootstrapServers(), PREFIX + "dp.rank-steps", group,
+    return KafkaConnectors.source(KAFKA.bootstrapServers(), PREFIX + "dp.rank-steps", group,
         OffsetsInitializer.earliest(), true, new Properties(), TraceAnalyticsJob.rankStepDecoder(settings()));
   }
 

@@ -1,0 +1,155 @@
+package io.dpbalance.jobs.analytics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real Kafka broker (KRaft, one combined broker and controller) started in the test JVM for the test class, with
+ * what the tests do with it: create topics, produce raw records, read a topic back to its end.
+ *
+ * <p>{@code @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();} starts it before
+ * the class's {@code @BeforeAll} methods and stops it after the class.
+ */
+final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
+
+  /** How long reading a topic to its end may take, waiting for transactions to settle included. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+  private KafkaClusterTestKit kafka;
+  private Admin admin;
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        .setConfigProp("auto.create.topics.enable", "false")
+        // One broker: the internal topics of transactions and consumer groups cannot have 3 replicas.
+        .setConfigProp("transaction.state.log.replication.factor", "1")
+        .setConfigProp("transaction.state.log.min.isr", "1")
+        .setConfigProp("offsets.topic.replication.factor", "1")
+        // Retention checked every second, not every 5 minutes: output stamped with an old event time (the tests'
+        // logs are from 2023 and 2026-01-01) would be deleted while a test reads it, not after the test.
+        .setConfigProp("log.retention.check.interval.ms", "1000")
+        .build();
+    kafka.format();
+    kafka.startup();
+    kafka.waitForReadyBrokers();
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (admin != null) {
+      admin.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  void createTopics(int partitions, String... topics) throws Exception {
+    List<NewTopic> newTopics = new ArrayList<>();
+    for (String topic : topics) {
+      newTopics.add(new NewTopic(topic, partitions, (short) 1));
+    }
+    admin.createTopics(newTopics).all().get();
+  }
+
+  KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+        new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * Every record of the topic a {@code read_committed} consumer sees, from the start to the end offsets the topic has
+   * now. Reading waits for open transactions to settle: a commit's markers land shortly after the commit returns. A
+   * transaction left open fails the read after 30 s, since it hides every later record from committed readers.
+   */
+  List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) throws Exception {
+    return read(topic, IsolationLevel.READ_COMMITTED);
+  }
+
+  /** Every record of the topic, those of aborted and of open transactions included. */
+  List<ConsumerRecord<byte[], byte[]>> readUncommitted(String topic) throws Exception {
+    return read(topic, IsolationLevel.READ_UNCOMMITTED);
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> read(String topic, IsolationLevel isolation) throws Exception {
+    List<TopicPartition> partitions = partitions(topic);
+    Map<TopicPartition, Long> end = endOffsets(partitions);
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString().toLowerCase(Locale.ROOT),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Set<TopicPartition> reading = new HashSet<>(partitions);
+      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+      while (!reading.isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          Map<TopicPartition, Long> at = new HashMap<>();
+          reading.forEach(partition -> at.put(partition, consumer.position(partition)));
+          throw new AssertionError(topic + " (" + isolation + "): stuck at " + at + " short of the end offsets "
+              + end + " after " + READ_TIMEOUT.toSeconds() + " s: a transaction left open?");
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        reading.removeIf(partition -> consumer.position(partition) >= end.get(partition));
+      }
+    }
+    return records;
+  }
+
+  /** The end offset of each partition of the topic, in partition order. */
+  List<Long> endOffsets(String topic) throws Exception {
+    List<TopicPartition> partitions = partitions(topic);
+    Map<TopicPartition, Long> end = endOffsets(partitions);
+    return partitions.stream().map(end::get).toList();
+  }
+
+  private List<TopicPartition> partitions(String topic) throws Exception {
+    return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+        .map(info -> new TopicPartition(topic, info.partition()))
+        .toList();
+  }
+
+  private Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResultInfo> offsets = admin.listOffsets(latest).all().get();
+    Map<TopicPartition, Long> end = new HashMap<>();
+    offsets.forEach((partition, info) -> end.put(partition, info.offset()));
+    return end;
+  }
+}
