@@ -1,6 +1,7 @@
 package io.dpbalance.jobs.analytics;
 
-import static io.dpbalance.jobs.analytics.DatagenRun.datagen;
+import io.dpbalance.jobs.testing.KafkaBrokerExtension;
+import static io.dpbalance.jobs.testing.DatagenRun.datagen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpbalance.jobs.io.InputRecord;

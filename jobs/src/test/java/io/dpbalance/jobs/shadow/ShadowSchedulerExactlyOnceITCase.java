@@ -7,6 +7,7 @@ import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
 import io.dpbalance.jobs.io.KafkaConnectors;
+import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import io.dpbalance.schemas.Assignment;
 import io.dpbalance.schemas.AvroCodec;
 import io.dpbalance.schemas.Codecs;
@@ -35,23 +36,13 @@ import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exactly-once through a crash: the request stream is produced into a real broker while the shadow job runs
@@ -65,24 +56,13 @@ class ShadowSchedulerExactlyOnceITCase {
   private static final List<String> POLICIES = List.of("vllm", "bfio:h=20,lookahead=hazard");
   private static final long START = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
-  private static KafkaClusterTestKit kafka;
+  @RegisterExtension
+  static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   /** The replay's records per partition (partition i holds cluster i), in arrival order. */
   private static final List<List<RequestArrival>> RECORDS = new ArrayList<>();
 
   @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-        .setConfigProp("auto.create.topics.enable", "false")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        // Retention checked every second: output stamped with old event times would be deleted while the test reads.
-        .setConfigProp("log.retention.check.interval.ms", "1000")
-        .build();
-    kafka.format();
-    kafka.startup();
-    kafka.waitForReadyBrokers();
+  static void readTrace() {
     var requests = WorkloadReader.read(SharedData.azureConversationTrace(), WorkloadFormat.AZURE,
         ReadOptions.defaults().withLimit(1200).withTimeScale(0.2)).sortedByArrival();
     for (String cluster : CLUSTERS) {
@@ -95,26 +75,13 @@ class ShadowSchedulerExactlyOnceITCase {
     }
   }
 
-  @AfterAll
-  static void stopKafka() throws Exception {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
-
-  private static Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-  }
-
   private static void createTopics(String prefix) throws Exception {
-    List<NewTopic> topics = new ArrayList<>();
+    List<String> topics = new ArrayList<>();
     for (String t : List.of("dp.requests", "dp.step-metrics", "dp.assignments", "dp.window-metrics",
         "dp.dead-letter")) {
-      topics.add(new NewTopic(prefix + t, CLUSTERS.size(), (short) 1));
+      topics.add(prefix + t);
     }
-    try (Admin admin = admin()) {
-      admin.createTopics(topics).all().get();
-    }
+    KAFKA.createTopics(CLUSTERS.size(), topics.toArray(new String[0]));
   }
 
   private static ShadowSettings settings() {
@@ -133,7 +100,7 @@ class ShadowSchedulerExactlyOnceITCase {
       end.put(new TopicPartition(prefix + "dp.requests", p), (long) RECORDS.get(p).size());
     }
     Properties none = new Properties();
-    String bootstrap = kafka.bootstrapServers();
+    String bootstrap = KAFKA.bootstrapServers();
     ShadowSchedulerJob.defineWorkflow(env, settings(),
         KafkaConnectors.source(bootstrap, prefix + "dp.requests", prefix + "group", OffsetsInitializer.earliest(),
             OffsetsInitializer.offsets(end), none, ShadowSchedulerJob.arrivalDecoder()),
@@ -163,10 +130,7 @@ class ShadowSchedulerExactlyOnceITCase {
   /** Produces the replay in {@code chunks} pieces, {@code pause} apart, calling {@code afterChunk} after each. */
   private static void produce(String topic, int chunks, Duration pause, ChunkHook afterChunk) throws Exception {
     AvroCodec<RequestArrival> codec = Codecs.REQUEST_ARRIVAL;
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       int n = RECORDS.get(0).size();
       for (int c = 0; c < chunks; c++) {
         for (int i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
@@ -188,61 +152,23 @@ class ShadowSchedulerExactlyOnceITCase {
     void after(int chunk) throws Exception;
   }
 
-  /** Everything committed on a topic, read with read_committed up to the last stable offset. */
+  /** Everything committed on a topic, read with read_committed once its transactions have settled. */
   private static <T extends org.apache.avro.specific.SpecificRecord> List<T> committed(String topic, Class<T> type)
-      throws InterruptedException {
+      throws Exception {
     AvroCodec<T> codec = Codecs.codec(type);
     List<T> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = settledEnd(consumer, partitions);
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        assertThat(System.currentTimeMillis()).as("reading " + topic).isLessThan(deadline);
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          DecodeResult<T> result = codec.decode(record.value());
-          assertThat(result).isInstanceOf(DecodeResult.Decoded.class);
-          out.add(((DecodeResult.Decoded<T>) result).value());
-        }
-      }
+    for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(topic)) {
+      DecodeResult<T> result = codec.decode(record.value());
+      assertThat(result).isInstanceOf(DecodeResult.Decoded.class);
+      out.add(((DecodeResult.Decoded<T>) result).value());
     }
     return out;
-  }
-
-  /**
-   * The end offsets once no transaction is open on the partitions: a committed transaction's markers reach the
-   * partitions a little after the commit returns, and until then the last stable offset stops before its records.
-   */
-  private static Map<TopicPartition, Long> settledEnd(KafkaConsumer<byte[], byte[]> committed,
-      List<TopicPartition> partitions) throws InterruptedException {
-    try (KafkaConsumer<byte[], byte[]> uncommitted = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (true) {
-        Map<TopicPartition, Long> stable = committed.endOffsets(partitions);
-        if (stable.equals(uncommitted.endOffsets(partitions))) {
-          return stable;
-        }
-        assertThat(System.currentTimeMillis()).as("transactions on " + partitions + " still open").isLessThan(deadline);
-        Thread.sleep(100);
-      }
-    }
   }
 
   private record Committed(List<StepMetrics> steps, List<Assignment> assignments, List<WindowMetrics> windows,
       List<DeadLetter> deadLetters) {
 
-    static Committed of(String prefix) throws InterruptedException {
+    static Committed of(String prefix) throws Exception {
       return new Committed(committed(prefix + "dp.step-metrics", StepMetrics.class),
           committed(prefix + "dp.assignments", Assignment.class),
           committed(prefix + "dp.window-metrics", WindowMetrics.class),

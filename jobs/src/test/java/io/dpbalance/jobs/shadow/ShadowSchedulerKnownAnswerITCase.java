@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.shadow;
 
+import static io.dpbalance.jobs.testing.DatagenRun.datagen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpbalance.engine.model.Request;
@@ -20,8 +21,7 @@ import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.RequestArrival;
 import io.dpbalance.schemas.StepMetrics;
 import io.dpbalance.schemas.WindowMetrics;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,21 +41,12 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Same answer as the engine: the shared Azure trace replayed for two clusters (datagen replay: output lengths known
@@ -81,42 +72,25 @@ class ShadowSchedulerKnownAnswerITCase {
   @TempDir
   static Path dir;
 
-  private static KafkaClusterTestKit kafka;
+  @RegisterExtension
+  static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @BeforeAll
   static void generate() throws Exception {
-    kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-        .setConfigProp("auto.create.topics.enable", "false")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .build();
-    kafka.format();
-    kafka.startup();
-    kafka.waitForReadyBrokers();
-
     String trace = SharedData.azureConversationTrace().toString();
     List<String> workload = List.of("--workload", trace, "--limit", Integer.toString(REQUESTS), "--time-scale",
         Double.toString(TIME_SCALE), "--clusters", Integer.toString(CLUSTERS.size()));
-    datagen("topics", "create", "--prefix", "replay.", "--partitions", "2", "--bootstrap", kafka.bootstrapServers());
-    datagen("topics", "create", "--prefix", "log.", "--partitions", "2", "--bootstrap", kafka.bootstrapServers());
+    datagen("topics", "create", "--prefix", "replay.", "--partitions", "2", "--bootstrap", KAFKA.bootstrapServers());
+    datagen("topics", "create", "--prefix", "log.", "--partitions", "2", "--bootstrap", KAFKA.bootstrapServers());
     datagen(concat(List.of("datagen", "replay"), workload, List.of("--topic-prefix", "replay.",
-        "--as-fast-as-possible", "--bootstrap", kafka.bootstrapServers())));
+        "--as-fast-as-possible", "--bootstrap", KAFKA.bootstrapServers())));
     datagen(concat(List.of("datagen", "replay"), workload, List.of("--out", dir.resolve("replay").toString())));
     // Production (vllm on the same cluster shape) logs each request twice: at arrival, and when it finished.
     List<String> decodeLog = List.of(concat(List.of("datagen", "decode-log"), workload, List.of("--ranks",
         Integer.toString(RANKS), "--batch", Integer.toString(BATCH), "--policy", "vllm", "--granularity", "rank")));
     datagen(concat(decodeLog, List.of("--topic-prefix", "log.", "--as-fast-as-possible", "--bootstrap",
-        kafka.bootstrapServers())));
+        KAFKA.bootstrapServers())));
     datagen(concat(decodeLog, List.of("--out", dir.resolve("log").toString())));
-  }
-
-  @AfterAll
-  static void stopKafka() throws Exception {
-    if (kafka != null) {
-      kafka.close();
-    }
   }
 
   @SafeVarargs
@@ -126,16 +100,6 @@ class ShadowSchedulerKnownAnswerITCase {
       all.addAll(p);
     }
     return all.toArray(new String[0]);
-  }
-
-  private static void datagen(String... args) {
-    CommandLine cli = io.dpbalance.datagen.Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    assertThat(exit).as("%s\n%s\n%s", String.join(" ", args), out, err).isZero();
   }
 
   private static ShadowSettings settings(Duration lag) {
@@ -165,7 +129,7 @@ class ShadowSchedulerKnownAnswerITCase {
   }
 
   private static Source<InputRecord<RequestArrival>, ?, ?> kafka(String topic, String group) {
-    return KafkaConnectors.source(kafka.bootstrapServers(), topic, group, OffsetsInitializer.earliest(), true,
+    return KafkaConnectors.source(KAFKA.bootstrapServers(), topic, group, OffsetsInitializer.earliest(), true,
         new Properties(), ShadowSchedulerJob.arrivalDecoder());
   }
 
@@ -314,9 +278,7 @@ class ShadowSchedulerKnownAnswerITCase {
   @Test
   void outOfOrderWithinTheBoundAndBadRecordsChangeNothing() throws Exception {
     String topic = "shuffled.dp.requests";
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
-    }
+    KAFKA.createTopics(2, topic);
     List<RequestArrival> replay = records(dir.resolve("replay/dp.requests.avro"));
     SplittableRandom random = new SplittableRandom(3);
     List<long[]> order = new ArrayList<>();
@@ -325,10 +287,7 @@ class ShadowSchedulerKnownAnswerITCase {
     }
     order.sort(Comparator.comparingLong((long[] o) -> o[0]).thenComparingLong(o -> o[1]));
     var codec = Codecs.codec(RequestArrival.class);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       int sent = 0;
       for (long[] o : order) {
         RequestArrival r = replay.get((int) o[1]);

@@ -1,4 +1,4 @@
-package io.dpbalance.jobs.analytics;
+package io.dpbalance.jobs.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>{@code @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();} starts it before
  * the class's {@code @BeforeAll} methods and stops it after the class.
  */
-final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
+public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
 
   /** How long reading a topic to its end may take, waiting for transactions to settle included. */
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
@@ -73,11 +73,11 @@ final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback 
     }
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return kafka.bootstrapServers();
   }
 
-  void createTopics(int partitions, String... topics) throws Exception {
+  public void createTopics(int partitions, String... topics) throws Exception {
     List<NewTopic> newTopics = new ArrayList<>();
     for (String topic : topics) {
       newTopics.add(new NewTopic(topic, partitions, (short) 1));
@@ -85,7 +85,7 @@ final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback 
     admin.createTopics(newTopics).all().get();
   }
 
-  KafkaProducer<byte[], byte[]> producer() {
+  public KafkaProducer<byte[], byte[]> producer() {
     return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
         new ByteArraySerializer(), new ByteArraySerializer());
   }
@@ -95,12 +95,12 @@ final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback 
    * now. Reading waits for open transactions to settle: a commit's markers land shortly after the commit returns. A
    * transaction left open fails the read after 30 s, since it hides every later record from committed readers.
    */
-  List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) throws Exception {
+  public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) throws Exception {
     return read(topic, IsolationLevel.READ_COMMITTED);
   }
 
   /** Every record of the topic, those of aborted and of open transactions included. */
-  List<ConsumerRecord<byte[], byte[]>> readUncommitted(String topic) throws Exception {
+  public List<ConsumerRecord<byte[], byte[]>> readUncommitted(String topic) throws Exception {
     return read(topic, IsolationLevel.READ_UNCOMMITTED);
   }
 
@@ -132,7 +132,7 @@ final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback 
   }
 
   /** The end offset of each partition of the topic, in partition order. */
-  List<Long> endOffsets(String topic) throws Exception {
+  public List<Long> endOffsets(String topic) throws Exception {
     List<TopicPartition> partitions = partitions(topic);
     Map<TopicPartition, Long> end = endOffsets(partitions);
     return partitions.stream().map(end::get).toList();

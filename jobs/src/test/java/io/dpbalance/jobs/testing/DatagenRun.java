@@ -1,4 +1,4 @@
-package io.dpbalance.jobs.analytics;
+package io.dpbalance.jobs.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,12 +7,12 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** Runs the datagen command line ({@code bin/dpbalance datagen ...}, {@code topics ...}) in the test JVM. */
-final class DatagenRun {
+public final class DatagenRun {
 
   private DatagenRun() {}
 
   /** Runs the command and fails the test, with what it printed, unless it exits 0. */
-  static void datagen(String... args) {
+  public static void datagen(String... args) {
     CommandLine cli = io.dpbalance.datagen.Main.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
