@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -152,6 +154,32 @@ public final class JobOptions {
       env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     }
     return env;
+  }
+
+  /**
+   * Fails at once, with what to do, when none of the bootstrap servers accepts a connection (the Kafka clients would
+   * retry forever) of a job run here. Only a connection is tried: security and topics are the clients' business.
+   */
+  public void requireBroker() {
+    if (jobmanager != null) {
+      return; // the cluster's network is what matters, not the submitting machine's
+    }
+    List<String> tried = new ArrayList<>();
+    for (String server : bootstrap.split(",")) {
+      String s = server.trim();
+      int colon = s.lastIndexOf(':');
+      if (s.isEmpty() || colon <= 0) {
+        throw new IllegalArgumentException("--bootstrap: expected HOST:PORT[,...], got '" + bootstrap + "'");
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))), 3000);
+        return;
+      } catch (IOException | NumberFormatException e) {
+        tried.add(s + " (" + e.getMessage() + ")");
+      }
+    }
+    throw new IllegalArgumentException("--bootstrap: no Kafka broker answers at " + String.join(", ", tried)
+        + "; bin/dpbalance kafka start runs a local one");
   }
 
   /** Checkpointing for the Kafka mode, with the mode the delivery guarantee needs. */

@@ -184,6 +184,7 @@ public final class ShadowSchedulerJob implements Runnable {
   }
 
   private void defineKafkaWorkflow(StreamExecutionEnvironment env, ShadowSettings settings) {
+    job.requireBroker();
     job.enableCheckpointing(env);
     String prefix = job.prefix;
     defineWorkflow(env, settings,
