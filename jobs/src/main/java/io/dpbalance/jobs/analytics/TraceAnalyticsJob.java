@@ -250,21 +250,9 @@ public final class TraceAnalyticsJob implements Runnable {
 
   @Override
   public void run() {
-    AnalyticsSettings settings = new AnalyticsSettings(AnalyticsSettings.parseRoster(roster), outOfOrderness,
-        idleness, maxStepSpread, window, costModel, batch, powerProfile, requestIdleTimeout, maxParallelism);
-    if ((inputFiles == null) != (outputFiles == null)) {
-      throw new IllegalArgumentException("--input-files and --output-files go together (batch mode)");
-    }
     StreamExecutionEnvironment env = environment();
-    if (parallelism != null) {
-      env.setParallelism(parallelism);
-    }
     try {
-      if (inputFiles != null) {
-        defineFileWorkflow(env, settings);
-      } else {
-        defineKafkaWorkflow(env, settings);
-      }
+      define(env);
       if (jobmanager != null) {
         JobClient client = env.executeAsync(jobName);
         System.out.println("submitted job " + client.getJobID() + " to " + jobmanager);
@@ -275,6 +263,28 @@ public final class TraceAnalyticsJob implements Runnable {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("trace analytics failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Defines the job these flags describe on {@code env} (Kafka or files, checkpointing, parallelism) without running
+   * it: {@link #run} executes it, a throughput harness submits the same graph to a cluster it keeps running.
+   *
+   * @throws IllegalArgumentException on flags that do not go together
+   */
+  public void define(StreamExecutionEnvironment env) {
+    AnalyticsSettings settings = new AnalyticsSettings(AnalyticsSettings.parseRoster(roster), outOfOrderness,
+        idleness, maxStepSpread, window, costModel, batch, powerProfile, requestIdleTimeout, maxParallelism);
+    if ((inputFiles == null) != (outputFiles == null)) {
+      throw new IllegalArgumentException("--input-files and --output-files go together (batch mode)");
+    }
+    if (parallelism != null) {
+      env.setParallelism(parallelism);
+    }
+    if (inputFiles != null) {
+      defineFileWorkflow(env, settings);
+    } else {
+      defineKafkaWorkflow(env, settings);
     }
   }
 
