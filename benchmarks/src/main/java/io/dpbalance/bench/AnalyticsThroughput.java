@@ -174,6 +174,9 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
     @Option(names = "--keep-topics", description = "Leave the run's topics on the broker (default: deleted).")
     boolean keepTopics;
 
+    /** Job runs whose output failed its check. */
+    private int wrongOutputs;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new AnalyticsThroughput()).execute(args));
     }
@@ -249,6 +252,11 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
                     parallelism, jobMedian / consumerMedian);
             System.out.printf(Locale.ROOT, "  consumer runs %s%n  job runs      %s%n", rates(consumerRates),
                     rates(jobRates));
+            if (wrongOutputs > 0) {
+                System.out.printf(Locale.ROOT, "%d job run(s) of %d wrote wrong output (OUTPUT WRONG above)%n",
+                        wrongOutputs, runs + warmup);
+                return 1;
+            }
         } finally {
             deleteTree(checkpoints);
         }
@@ -332,7 +340,8 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             Measured m = Measured.start(brokerPid);
             cluster.submitJob(jobGraph).get();
             JobResult result = cluster.requestJobResult(jobGraph.getJobID()).get();
-            Measured done = m.stop(String.format(Locale.ROOT, "Flink net runtime %.2f s", result.getNetRuntime() / 1e3));
+            Measured done = m.stop(String.format(Locale.ROOT, "Flink net runtime %.2f s",
+                    result.getNetRuntime() / 1e3));
             AccessExecutionGraph graphRun = cluster.getArchivedExecutionGraph(jobGraph.getJobID()).get();
             result.toJobExecutionResult(getClass().getClassLoader());
             done.detail += "; " + failures(graphRun) + "; " + checkOutput(prefix + run, tokens);
@@ -352,13 +361,14 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {
             restarts = Math.max(restarts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
         }
-        return String.format(Locale.ROOT, "checkpoints %d completed, %d failed; %d restarts",
+        return String.format(Locale.ROOT, "checkpoints %d completed, %d declined or failed; %d restarts",
                 checkpoints.getNumberOfCompletedCheckpoints(), checkpoints.getNumberOfFailedCheckpoints(), restarts);
     }
 
     /**
-     * Reads the run's committed output back; fails unless its steps hold every token event (none late) and nothing was
-     * a dead letter. A failure is read again after 10 s, to tell output committed late from output missing.
+     * Reads the run's committed output back and checks that its steps hold every token event (none late) and that
+     * nothing was a dead letter. Wrong output is read again after 10 s, to tell output committed late from output
+     * missing, and counted: the harness goes on, and fails at the end.
      */
     private String checkOutput(String prefix, long tokens) throws InterruptedException {
         Output first = readOutput(prefix);
@@ -366,9 +376,10 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             return String.format(Locale.ROOT, "output %,d steps (tokens add up), %d windows, 0 late, 0 dead letters",
                     first.steps.steps, first.windows);
         }
+        wrongOutputs++;
         Thread.sleep(10_000);
-        throw new IllegalStateException(String.format(Locale.ROOT, "the job's output is wrong for %,d token events: "
-                + "%s; read again 10 s later: %s", tokens, first, readOutput(prefix)));
+        return String.format(Locale.ROOT, "OUTPUT WRONG for %,d token events: %s; read again 10 s later: %s", tokens,
+                first, readOutput(prefix));
     }
 
     private Output readOutput(String prefix) {
