@@ -14,11 +14,6 @@ final class Keys {
     return clusterId.length() + ":" + clusterId + requestId;
   }
 
-  /** One rank's share of one step. */
-  static String rankStep(String clusterId, int rank, long step) {
-    return clusterId.length() + ":" + clusterId + "/" + rank + "/" + step;
-  }
-
   /** One step of one cluster: its step window. */
   static String step(String clusterId, long step) {
     return clusterId.length() + ":" + clusterId + "/" + step;

@@ -22,6 +22,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -421,15 +422,15 @@ public final class TraceAnalyticsJob implements Runnable {
           .uid("token-events-source")
           .process(new InputTriage<TokenEvent>(), InputRecord.typeInfo(TokenEvent.class))
           .uid("token-events-triage").name("token events: check");
-      SingleOutputStreamOperator<TokenEvent> ordered = tokens
-          .keyBy(record -> Keys.request(record.value.getClusterId(), record.value.getRequestId()))
-          .process(new RequestStepOrderFunction(settings), new AvroTypeInfo<>(TokenEvent.class))
+      SingleOutputStreamOperator<RequestToken> ordered = tokens
+          .map(RequestToken::of, RequestToken.TYPE)
+          .uid("token-events-as-tokens").name("token events -> tokens")
+          .keyBy(token -> Keys.request(token.clusterId, token.requestId))
+          .process(new RequestStepOrderFunction(settings), RequestToken.TYPE)
           .uid("request-step-order").name("requests: step order");
-      SingleOutputStreamOperator<RankLoad> folded = ordered
-          .keyBy(token -> Keys.rankStep(token.getClusterId(), token.getRank(), token.getStep()))
-          .process(new RankStepFoldFunction())
-          .uid("rank-step-fold").name("token events -> rank-steps");
-      rankLoads = folded;
+      rankLoads = ordered
+          .transform("tokens -> rank-step shares", TypeInformation.of(RankLoad.class), new TokenFoldOperator())
+          .uid("token-fold");
       late = ordered.getSideOutput(RequestStepOrderFunction.LATE);
       deadLetters = tokens.getSideOutput(InputTriage.DEAD_LETTERS)
           .union(ordered.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS));

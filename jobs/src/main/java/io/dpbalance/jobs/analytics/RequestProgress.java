@@ -1,0 +1,66 @@
+package io.dpbalance.jobs.analytics;
+
+/**
+ * What {@link RequestStepOrderFunction} keeps per request besides its waiting tokens: the last step it passed, and the
+ * timers it has registered, so that it registers one release timer per watermark advance rather than one per token.
+ * A Flink POJO.
+ */
+public final class RequestProgress {
+
+  /** No release timer is registered. */
+  static final long NO_TIMER = Long.MAX_VALUE;
+
+  public String clusterId;
+  public String requestId;
+  /** The topic of the request's tokens (each waiting token that came from it leaves its own null). */
+  public String topic;
+  /** Step of the last token passed; null before the first, and once the request is forgotten. */
+  public Long lastStep;
+  /** Event time of the last token passed, epoch milliseconds; meaningful while {@link #lastStep} is set. */
+  public long lastTime;
+  /** Time of the registered release timer that has not fired yet, at or before every waiting token's; else NO_TIMER. */
+  public long releaseAt = NO_TIMER;
+  /** Time of the latest idle-check timer registered. */
+  public long idleCheckAt = Long.MIN_VALUE;
+
+  public RequestProgress() {}
+
+  static RequestProgress of(RequestToken first) {
+    RequestProgress progress = new RequestProgress();
+    progress.clusterId = first.clusterId;
+    progress.requestId = first.requestId;
+    progress.topic = first.topic;
+    return progress;
+  }
+
+  /** The token as it waits in state: without the strings this progress holds once. */
+  RequestToken waiting(RequestToken token) {
+    RequestToken copy = new RequestToken();
+    copy.rank = token.rank;
+    copy.step = token.step;
+    copy.time = token.time;
+    copy.contextTokens = token.contextTokens;
+    copy.last = token.last;
+    copy.topic = topic.equals(token.topic) ? null : token.topic;
+    copy.partition = token.partition;
+    copy.offset = token.offset;
+    copy.payload = token.payload;
+    return copy;
+  }
+
+  /** A token that waited, whole again. */
+  RequestToken released(RequestToken waiting) {
+    waiting.clusterId = clusterId;
+    waiting.requestId = requestId;
+    if (waiting.topic == null) {
+      waiting.topic = topic;
+    }
+    return waiting;
+  }
+
+  /** Forgets the request's last step: the request finished, or went quiet. */
+  void forget() {
+    lastStep = null;
+    lastTime = 0;
+  }
+}
