@@ -33,12 +33,12 @@ final class DeadLetters {
   /** A token rejected by a check after the source's: a request's step out of order. */
   static DeadLetter of(RequestToken token, String reason, long seenAt) {
     return DeadLetter.newBuilder()
-        .setClusterId(token.clusterId)
-        .setSourceTopic(token.topic)
-        .setPartition(token.partition)
-        .setOffset(token.offset)
+        .setClusterId(token.clusterId())
+        .setSourceTopic(token.topic())
+        .setPartition(token.partition())
+        .setOffset(token.offset())
         .setReason(reason)
-        .setPayload(ByteBuffer.wrap(token.payload))
+        .setPayload(ByteBuffer.wrap(token.payload()))
         .setSeenAt(Instant.ofEpochMilli(seenAt))
         .build();
   }

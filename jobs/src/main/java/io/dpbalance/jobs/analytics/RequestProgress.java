@@ -27,35 +27,20 @@ public final class RequestProgress {
 
   static RequestProgress of(RequestToken first) {
     RequestProgress progress = new RequestProgress();
-    progress.clusterId = first.clusterId;
-    progress.requestId = first.requestId;
-    progress.topic = first.topic;
+    progress.clusterId = first.clusterId();
+    progress.requestId = first.requestId();
+    progress.topic = first.topic();
     return progress;
   }
 
   /** The token as it waits in state: without the strings this progress holds once. */
   RequestToken waiting(RequestToken token) {
-    RequestToken copy = new RequestToken();
-    copy.rank = token.rank;
-    copy.step = token.step;
-    copy.time = token.time;
-    copy.contextTokens = token.contextTokens;
-    copy.last = token.last;
-    copy.topic = topic.equals(token.topic) ? null : token.topic;
-    copy.partition = token.partition;
-    copy.offset = token.offset;
-    copy.payload = token.payload;
-    return copy;
+    return token.withStrings(null, null, topic.equals(token.topic()) ? null : token.topic());
   }
 
   /** A token that waited, whole again. */
   RequestToken released(RequestToken waiting) {
-    waiting.clusterId = clusterId;
-    waiting.requestId = requestId;
-    if (waiting.topic == null) {
-      waiting.topic = topic;
-    }
-    return waiting;
+    return waiting.withStrings(clusterId, requestId, waiting.topic() == null ? topic : waiting.topic());
   }
 
   /** Forgets the request's last step: the request finished, or went quiet. */

@@ -39,7 +39,7 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
   static final OutputTag<StepOutcome> LATE = new OutputTag<>("late-tokens") {};
 
   private static final Comparator<RequestToken> EVENT_TIME_ORDER =
-      Comparator.<RequestToken>comparingLong(token -> token.time).thenComparingLong(token -> token.step);
+      Comparator.comparingLong(RequestToken::time).thenComparingLong(RequestToken::step);
 
   private final long maxStepSpreadMillis;
   private final long idleTimeoutMillis;
@@ -63,9 +63,9 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
 
   @Override
   public void processElement(RequestToken token, Context ctx, Collector<RequestToken> out) throws Exception {
-    if (ctx.timerService().currentWatermark() >= token.time + maxStepSpreadMillis) {
+    if (ctx.timerService().currentWatermark() >= token.time() + maxStepSpreadMillis) {
       lateRecords.inc();
-      ctx.output(LATE, StepOutcome.late(token.clusterId, AnalyticsSettings.OBSERVED, token.time, 1));
+      ctx.output(LATE, StepOutcome.late(token.clusterId(), AnalyticsSettings.OBSERVED, token.time(), 1));
       return;
     }
     RequestProgress request = progress.value();
@@ -73,9 +73,9 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
     if (request == null) {
       request = RequestProgress.of(token);
     }
-    if (token.time < request.releaseAt) {
-      ctx.timerService().registerEventTimeTimer(token.time);
-      request.releaseAt = token.time;
+    if (token.time() < request.releaseAt) {
+      ctx.timerService().registerEventTimeTimer(token.time());
+      request.releaseAt = token.time();
       changed = true;
     }
     if (changed) {
@@ -98,18 +98,18 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
     List<RequestToken> due = new ArrayList<>();
     List<RequestToken> later = new ArrayList<>();
     for (RequestToken token : waiting.get()) {
-      (token.time <= watermark ? due : later).add(token);
+      (token.time() <= watermark ? due : later).add(token);
     }
     if (!due.isEmpty()) {
       due.sort(EVENT_TIME_ORDER);
       int i = 0;
       while (i < due.size()) {
-        long time = due.get(i).time;
+        long time = due.get(i).time();
         if (request.lastStep != null && idleCheckTime(request.lastTime) < time) {
           // The idle check of the last token passed comes before this time: the request went quiet in between.
           request.forget();
         }
-        for (; i < due.size() && due.get(i).time == time; i++) {
+        for (; i < due.size() && due.get(i).time() == time; i++) {
           pass(request, request.released(due.get(i)), ctx, out);
         }
         forgetIfIdle(request, time);
@@ -117,7 +117,7 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
       // The passed and rejected tokens leave the wait: without this the list would keep every token of the request.
       waiting.update(later);
     }
-    long next = later.stream().mapToLong(token -> token.time).min().orElse(RequestProgress.NO_TIMER);
+    long next = later.stream().mapToLong(token -> token.time()).min().orElse(RequestProgress.NO_TIMER);
     if (next < request.releaseAt) {
       ctx.timerService().registerEventTimeTimer(next);
       request.releaseAt = next;
@@ -134,21 +134,21 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
 
   private void pass(RequestProgress request, RequestToken token, OnTimerContext ctx, Collector<RequestToken> out) {
     Long previous = request.lastStep;
-    if (previous != null && token.step <= previous) {
-      String code = token.step < previous ? STEP_BACKWARDS : STEP_REPEATED;
-      ctx.output(DEAD_LETTERS, DeadLetters.of(token, code + ": request '" + token.requestId + "' at step "
-          + token.step + " after step " + previous, System.currentTimeMillis()));
+    if (previous != null && token.step() <= previous) {
+      String code = token.step() < previous ? STEP_BACKWARDS : STEP_REPEATED;
+      ctx.output(DEAD_LETTERS, DeadLetters.of(token, code + ": request '" + token.requestId() + "' at step "
+          + token.step() + " after step " + previous, System.currentTimeMillis()));
       return;
     }
     out.collect(token);
-    if (token.last) {
+    if (token.last()) {
       // The request has left its rank: nothing of it needs remembering.
       request.forget();
       return;
     }
-    request.lastStep = token.step;
-    request.lastTime = token.time;
-    long check = idleCheckTime(token.time);
+    request.lastStep = token.step();
+    request.lastTime = token.time();
+    long check = idleCheckTime(token.time());
     if (check != request.idleCheckAt) {
       ctx.timerService().registerEventTimeTimer(check);
       request.idleCheckAt = check;

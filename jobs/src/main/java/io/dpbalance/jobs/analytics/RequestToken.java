@@ -2,55 +2,42 @@ package io.dpbalance.jobs.analytics;
 
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.schemas.TokenEvent;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
- * A valid token event as the request check and the rank-step fold use it, with where it came from for a dead letter.
- * The job's records between the source and the step windows: a Flink POJO of primitives and strings, several times
- * cheaper to ship and to keep in state than the Avro {@link TokenEvent} inside an {@link InputRecord}.
+ * A valid token event as the request check and the rank-step fold use it, with where it came from for a dead letter:
+ * the job's record from the source to the request check, and what the check keeps while a token waits. Several times
+ * cheaper to ship, copy and checkpoint than the Avro {@link TokenEvent} inside an {@link InputRecord}: immutable, with
+ * a serializer of its own ({@link RequestTokenSerializer}), so that Flink never copies it.
  *
- * <p>In {@link RequestStepOrderFunction}'s state, a waiting token leaves {@link #clusterId}, {@link #requestId} (its
- * key says them) and a {@link #topic} equal to its request's null: {@link RequestProgress} holds them once.
+ * <p>In {@link RequestStepOrderFunction}'s state, a waiting token leaves {@code clusterId}, {@code requestId} (its
+ * key says them) and a {@code topic} equal to its request's null: {@link RequestProgress} holds them once.
+ *
+ * @param time event_time, epoch milliseconds: the step's start
+ * @param contextTokens context_tokens: prompt plus generated tokens, this one included
+ * @param last the request's last token (field {@code final} of the record)
+ * @param topic the topic (or file) the record was read from
+ * @param payload the record's bytes exactly as read; never changed
  */
-public final class RequestToken {
+@TypeInfo(RequestTokenSerializer.TypeInfoFactory.class)
+public record RequestToken(String clusterId, String requestId, int rank, long step, long time, long contextTokens,
+    boolean last, String topic, int partition, long offset, byte[] payload) {
 
   static final TypeInformation<RequestToken> TYPE = TypeInformation.of(RequestToken.class);
-
-  public String clusterId;
-  public String requestId;
-  public int rank;
-  public long step;
-  /** event_time, epoch milliseconds: the step's start. */
-  public long time;
-  /** context_tokens: prompt plus generated tokens, this one included. */
-  public long contextTokens;
-  /** The request's last token (field {@code final} of the record). */
-  public boolean last;
-  /** The topic (or file) the record was read from. */
-  public String topic;
-  public int partition;
-  public long offset;
-  /** The record's bytes exactly as read. */
-  public byte[] payload;
-
-  public RequestToken() {}
 
   /** The token of a valid input record. */
   static RequestToken of(InputRecord<TokenEvent> record) {
     TokenEvent value = record.value;
-    RequestToken token = new RequestToken();
-    token.clusterId = value.getClusterId();
-    token.requestId = value.getRequestId();
-    token.rank = value.getRank();
-    token.step = value.getStep();
-    token.time = value.getEventTime().toEpochMilli();
-    token.contextTokens = value.getContextTokens();
-    token.last = value.getFinal$();
-    token.topic = record.topic;
-    token.partition = record.partition;
-    token.offset = record.offset;
-    token.payload = record.payload;
-    return token;
+    return new RequestToken(value.getClusterId(), value.getRequestId(), value.getRank(), value.getStep(),
+        value.getEventTime().toEpochMilli(), value.getContextTokens(), value.getFinal$(), record.topic,
+        record.partition, record.offset, record.payload);
+  }
+
+  /** This token with other strings (as it waits in state, or whole again). */
+  RequestToken withStrings(String clusterId, String requestId, String topic) {
+    return new RequestToken(clusterId, requestId, rank, step, time, contextTokens, last, topic, partition, offset,
+        payload);
   }
 
   @Override

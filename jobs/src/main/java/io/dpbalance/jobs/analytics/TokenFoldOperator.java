@@ -39,7 +39,7 @@ final class TokenFoldOperator extends AbstractStreamOperator<RankLoad>
   @Override
   public void processElement(StreamRecord<RequestToken> element) {
     RequestToken token = element.getValue();
-    ShareKey key = new ShareKey(token.clusterId, token.rank, token.step);
+    ShareKey key = new ShareKey(token.clusterId(), token.rank(), token.step());
     RankLoad share = shares.get(key);
     if (share == null) {
       shares.put(key, RankLoad.of(token));

@@ -425,7 +425,7 @@ public final class TraceAnalyticsJob implements Runnable {
       SingleOutputStreamOperator<RequestToken> ordered = tokens
           .map(RequestToken::of, RequestToken.TYPE)
           .uid("token-events-as-tokens").name("token events -> tokens")
-          .keyBy(token -> Keys.request(token.clusterId, token.requestId))
+          .keyBy(token -> Keys.request(token.clusterId(), token.requestId()))
           .process(new RequestStepOrderFunction(settings), RequestToken.TYPE)
           .uid("request-step-order").name("requests: step order");
       rankLoads = ordered

@@ -20,7 +20,7 @@ class RequestStepOrderFunctionTest {
       throws Exception {
     var h = new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new RequestStepOrderFunction(settings())),
-        (RequestToken t) -> Keys.request(t.clusterId, t.requestId), Types.STRING);
+        (RequestToken t) -> Keys.request(t.clusterId(), t.requestId()), Types.STRING);
     h.open();
     return h;
   }
@@ -37,7 +37,7 @@ class RequestStepOrderFunctionTest {
       feed(h, token("a", 0, 1, "r1", T0, 10, false), 0);
       h.processWatermark(T0 + 20);
 
-      assertThat(h.extractOutputValues()).extracting(token -> token.step).containsExactly(1L, 2L);
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(1L, 2L);
       assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS)).isNull();
     }
   }
@@ -50,7 +50,7 @@ class RequestStepOrderFunctionTest {
       feed(h, token("a", 0, 3, "r1", T0 + 40, 12, false), 8);
       h.processWatermark(T0 + 40);
 
-      assertThat(h.extractOutputValues()).extracting(token -> token.step).containsExactly(3L);
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(3L);
       assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS))
           .extracting(r -> r.getValue().getOffset(), r -> r.getValue().getReason().split(":")[0])
           .containsExactly(tuple(7L, "STEP_BACKWARDS"),
@@ -84,7 +84,7 @@ class RequestStepOrderFunctionTest {
 
       h.processWatermark(T0 + 60);
 
-      assertThat(h.extractOutputValues()).extracting(token -> token.step).containsExactly(1L, 2L, 3L);
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(1L, 2L, 3L);
       // the release timer of the two tokens still waiting, and the idle check of the last one passed
       assertThat(h.numEventTimeTimers()).isEqualTo(2);
     }
@@ -100,7 +100,7 @@ class RequestStepOrderFunctionTest {
       feed(h, token("a", 0, 1, "r1", T0, 10, false), 0);
       h.processWatermark(T0 + 40);
 
-      assertThat(h.extractOutputValues()).extracting(token -> token.step).containsExactly(2L, 3L);
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(2L, 3L);
       assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS))
           .extracting(r -> r.getValue().getOffset(), r -> r.getValue().getReason().split(":")[0])
           .containsExactly(tuple(0L, "STEP_BACKWARDS"));
@@ -116,7 +116,7 @@ class RequestStepOrderFunctionTest {
       feed(h, token("a", 0, 5, "r1", T0 + idle + 2000, 10, false), 1);
       h.processWatermark(T0 + idle + 2000);
 
-      assertThat(h.extractOutputValues()).extracting(token -> token.offset).containsExactly(0L, 1L);
+      assertThat(h.extractOutputValues()).extracting(token -> token.offset()).containsExactly(0L, 1L);
       assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS)).isNull();
     }
   }
@@ -133,16 +133,16 @@ class RequestStepOrderFunctionTest {
     }
     try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new RequestStepOrderFunction(settings())),
-        (RequestToken t) -> Keys.request(t.clusterId, t.requestId), Types.STRING)) {
+        (RequestToken t) -> Keys.request(t.clusterId(), t.requestId()), Types.STRING)) {
       restored.initializeState(snapshot);
       restored.open();
       restored.processWatermark(T0 + 40);
 
       assertThat(restored.extractOutputValues()).singleElement().satisfies(token -> {
-        assertThat(token.step).isEqualTo(2);
-        assertThat(token.clusterId).isEqualTo("a");
-        assertThat(token.requestId).isEqualTo("r1");
-        assertThat(token.topic).isEqualTo("dp.token-events");
+        assertThat(token.step()).isEqualTo(2);
+        assertThat(token.clusterId()).isEqualTo("a");
+        assertThat(token.requestId()).isEqualTo("r1");
+        assertThat(token.topic()).isEqualTo("dp.token-events");
       });
       assertThat(restored.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS)).singleElement()
           .satisfies(r -> {

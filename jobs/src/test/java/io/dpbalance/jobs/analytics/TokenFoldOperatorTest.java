@@ -22,7 +22,7 @@ class TokenFoldOperatorTest {
 
   private static void feed(OneInputStreamOperatorTestHarness<RequestToken, RankLoad> h, RequestToken token)
       throws Exception {
-    h.processElement(token, token.time);
+    h.processElement(token, token.time());
   }
 
   @Test
