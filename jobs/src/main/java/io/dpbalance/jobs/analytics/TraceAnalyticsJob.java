@@ -410,6 +410,9 @@ public final class TraceAnalyticsJob implements Runnable {
       throw new IllegalArgumentException("trace analytics needs token events, rank-steps or both");
     }
     env.setMaxParallelism(settings.maxParallelism());
+    // No function keeps or changes a record a chained operator handed it (keyed state holds records that came over the
+    // network, or the function's own), so records pass along a chain without Flink's defensive deep copy.
+    env.getConfig().enableObjectReuse();
 
     DataStream<RankLoad> rankLoads = null;
     DataStream<StepOutcome> late = null;
