@@ -2,35 +2,44 @@ package io.dpbalance.jobs.analytics;
 
 import java.io.IOException;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * The serializer of {@link RequestToken}, written out field by field: the record crosses the network once per token
  * and waits in keyed state, so Flink's generic serializers (reflection per field, a copy on every state access during
  * a checkpoint) cost more than the rest of the request check. The type is immutable: {@link #copy} is the identity.
  *
- * <p>Format (version 1): clusterId, requestId, topic (nullable strings), rank, step, time, contextTokens, last,
- * partition, offset, payload (length, or -1 for null, then the bytes). A change of format needs a new snapshot version
- * that still reads this one, or keyed state of running jobs cannot be restored.
+ * <p>A checkpoint writes the waiting tokens to a stream on which every int, boolean and string character is a call of
+ * its own; a token is therefore written to a buffer of this serializer first and goes to such a stream in one piece.
+ * The buffer makes the serializer stateful: {@link #duplicate} gives each thread its own, as Flink requires.
+ *
+ * <p>Format (version 1): clusterId, requestId, topic (UTF-8), rank, step, time, contextTokens, last, partition,
+ * offset, payload; strings and payload are written as their length (-1 for null) and their bytes. A change of format
+ * needs a new snapshot version that still reads this one, or keyed state of running jobs cannot be restored.
  */
-public final class RequestTokenSerializer extends TypeSerializerSingleton<RequestToken> {
+public final class RequestTokenSerializer extends TypeSerializer<RequestToken> {
 
   private static final long serialVersionUID = 1L;
 
-  static final RequestTokenSerializer INSTANCE = new RequestTokenSerializer();
+  private transient DataOutputSerializer buffer;
 
   @Override
   public boolean isImmutableType() {
     return true;
+  }
+
+  @Override
+  public TypeSerializer<RequestToken> duplicate() {
+    return new RequestTokenSerializer();
   }
 
   @Override
@@ -55,9 +64,22 @@ public final class RequestTokenSerializer extends TypeSerializerSingleton<Reques
 
   @Override
   public void serialize(RequestToken token, DataOutputView target) throws IOException {
-    StringValue.writeString(token.clusterId(), target);
-    StringValue.writeString(token.requestId(), target);
-    StringValue.writeString(token.topic(), target);
+    if (target instanceof DataOutputSerializer memory) {
+      write(token, memory);
+      return;
+    }
+    if (buffer == null) {
+      buffer = new DataOutputSerializer(128);
+    }
+    buffer.clear();
+    write(token, buffer);
+    target.write(buffer.getSharedBuffer(), 0, buffer.length());
+  }
+
+  private static void write(RequestToken token, DataOutputView target) throws IOException {
+    writeString(token.clusterId(), target);
+    writeString(token.requestId(), target);
+    writeString(token.topic(), target);
     target.writeInt(token.rank());
     target.writeLong(token.step());
     target.writeLong(token.time());
@@ -76,9 +98,9 @@ public final class RequestTokenSerializer extends TypeSerializerSingleton<Reques
 
   @Override
   public RequestToken deserialize(DataInputView source) throws IOException {
-    String clusterId = StringValue.readString(source);
-    String requestId = StringValue.readString(source);
-    String topic = StringValue.readString(source);
+    String clusterId = readString(source);
+    String requestId = readString(source);
+    String topic = readString(source);
     int rank = source.readInt();
     long step = source.readLong();
     long time = source.readLong();
@@ -96,6 +118,27 @@ public final class RequestTokenSerializer extends TypeSerializerSingleton<Reques
         payload);
   }
 
+  /** UTF-8 in one piece (Flink's string serializer makes a call per character). */
+  private static void writeString(String text, DataOutputView target) throws IOException {
+    if (text == null) {
+      target.writeInt(-1);
+      return;
+    }
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    target.writeInt(bytes.length);
+    target.write(bytes);
+  }
+
+  private static String readString(DataInputView source) throws IOException {
+    int length = source.readInt();
+    if (length < 0) {
+      return null;
+    }
+    byte[] bytes = new byte[length];
+    source.readFully(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
   @Override
   public RequestToken deserialize(RequestToken reuse, DataInputView source) throws IOException {
     return deserialize(source);
@@ -107,14 +150,24 @@ public final class RequestTokenSerializer extends TypeSerializerSingleton<Reques
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof RequestTokenSerializer;
+  }
+
+  @Override
+  public int hashCode() {
+    return RequestTokenSerializer.class.hashCode();
+  }
+
+  @Override
   public TypeSerializerSnapshot<RequestToken> snapshotConfiguration() {
     return new Snapshot();
   }
 
-  /** Restores {@link #INSTANCE}: there is one format so far. */
+  /** There is one format so far. */
   public static final class Snapshot extends SimpleTypeSerializerSnapshot<RequestToken> {
     public Snapshot() {
-      super(() -> INSTANCE);
+      super(RequestTokenSerializer::new);
     }
   }
 
@@ -163,7 +216,7 @@ public final class RequestTokenSerializer extends TypeSerializerSingleton<Reques
 
     @Override
     public TypeSerializer<RequestToken> createSerializer(SerializerConfig config) {
-      return INSTANCE;
+      return new RequestTokenSerializer();
     }
 
     @Override
