@@ -74,12 +74,15 @@ import java.util.stream.Stream;
  *   <li><b>consumer</b>: one {@code KafkaConsumer} (one thread, {@code read_committed}, default fetch settings) reads
  *       every partition from the start to the end offsets and decodes each value with the schemas codec, the codec the
  *       job's source uses;</li>
- *   <li><b>job</b>: the job exactly as {@code bin/dpbalance analytics --bounded} builds it from its flags, reading the
- *       same topic from the earliest offsets and writing StepMetrics, WindowMetrics and dead letters to topics of its
- *       own run. Its time runs from the job's submission to its result, on a MiniCluster started once beforehand
- *       (the MiniCluster's start-up is printed apart and not counted); it includes deploying the tasks and, with
- *       exactly-once sinks, the final checkpoint that commits the output. Each run's output is read back and checked:
- *       the StepMetrics' tokens add up to the topic's token events, and no record was a dead letter.</li>
+ *   <li><b>job</b>: the job exactly as {@code bin/dpbalance analytics --bounded --delivery-guarantee exactly-once}
+ *       builds it from its flags (its defaults otherwise: 10 s checkpoints), on a MiniCluster started once beforehand
+ *       (its start-up is printed apart and not counted), reading the same topic from the earliest offsets and writing
+ *       StepMetrics, WindowMetrics and dead letters to topics of its own run. Its time runs from the job's submission,
+ *       deploying its tasks included, to <em>its last output</em> (the broker's append time of the last record it
+ *       wrote: all input processed, all output written), and to <em>its end</em> (its result; a bounded job with
+ *       exactly-once sinks ends with a checkpoint that commits the output, which waits for the next periodic one: up
+ *       to a checkpoint interval more). Each run's output is read back and checked: the StepMetrics' tokens add up to
+ *       the topic's token events, none late, and no record was a dead letter.</li>
  * </ul>
  * Every rate is token events divided by wall time; CPU time per event (this JVM, and the broker's when its pid is
  * given) is printed beside it, since on a shared machine it is the steadier figure.
@@ -158,10 +161,9 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
     String skip;
 
     @Option(names = "--job-arg", paramLabel = "FLAG",
-            description = "A flag of `bin/dpbalance analytics` for the job (repeatable; `--job-arg=--window` "
-                    + "`--job-arg=5s`); it wins over the harness's own: --delivery-guarantee exactly-once "
-                    + "--checkpoint-interval 1s (a bounded job ends with a checkpoint: a shorter interval waits less "
-                    + "for it).")
+            description = "A flag of `bin/dpbalance analytics` for the job (repeatable: "
+                    + "`--job-arg=--checkpoint-interval --job-arg=1s`); it wins over the harness's own, "
+                    + "--delivery-guarantee exactly-once.")
     List<String> jobArgs = new ArrayList<>();
 
     @Option(names = "--checkpoint-storage", paramLabel = "filesystem|jobmanager", defaultValue = "filesystem",
@@ -219,6 +221,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             System.out.printf(Locale.ROOT, "job flags: %s%n", String.join(" ", jobFlags(prefix, "runN.")));
             double[] consumerRates = new double[runs];
             double[] jobRates = new double[runs];
+            double[] jobOutputRates = new double[runs];
             for (int i = -warmup; i < runs; i++) {
                 String label = i < 0 ? "warm-up" : "run " + (i + 1);
                 int index = i;
@@ -234,6 +237,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
                     m.print("job", label, tokens);
                     if (index >= 0) {
                         jobRates[index] = m.rate(tokens);
+                        jobOutputRates[index] = tokens / m.outputSeconds;
                     }
                 };
                 // Alternate which goes first, so that neither always follows the other's garbage or its page cache.
@@ -247,11 +251,17 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             System.out.println();
             double consumerMedian = median(consumerRates);
             double jobMedian = median(jobRates);
-            System.out.printf(Locale.ROOT, "%,d token events; medians of %d runs: consumer %,.0f events/s, job %,.0f "
-                    + "events/s (parallelism %d); job / consumer = %.2f%n", tokens, runs, consumerMedian, jobMedian,
-                    parallelism, jobMedian / consumerMedian);
-            System.out.printf(Locale.ROOT, "  consumer runs %s%n  job runs      %s%n", rates(consumerRates),
-                    rates(jobRates));
+            double jobOutputMedian = median(jobOutputRates);
+            System.out.printf(Locale.ROOT, "%,d token events, medians of %d runs (job at parallelism %d):%n", tokens,
+                    runs, parallelism);
+            System.out.printf(Locale.ROOT, "  consumer                     %,10.0f events/s%n", consumerMedian);
+            System.out.printf(Locale.ROOT, "  job, to its last output      %,10.0f events/s   job / consumer = %.2f%n",
+                    jobOutputMedian, jobOutputMedian / consumerMedian);
+            System.out.printf(Locale.ROOT, "  job, to its end              %,10.0f events/s   job / consumer = %.2f%n",
+                    jobMedian, jobMedian / consumerMedian);
+            System.out.printf(Locale.ROOT, "  runs: consumer           %s%n", rates(consumerRates));
+            System.out.printf(Locale.ROOT, "        job to last output %s%n", rates(jobOutputRates));
+            System.out.printf(Locale.ROOT, "        job to end         %s%n", rates(jobRates));
             if (wrongOutputs > 0) {
                 System.out.printf(Locale.ROOT, "%d job run(s) of %d wrote wrong output (OUTPUT WRONG above)%n",
                         wrongOutputs, runs + warmup);
@@ -316,7 +326,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         List<String> flags = new ArrayList<>(List.of("--bootstrap", bootstrap, "--prefix", prefix,
                 "--inputs", "token-events", "--bounded", "--starting-offsets", "earliest",
                 "--parallelism", Integer.toString(parallelism),
-                "--delivery-guarantee", "exactly-once", "--checkpoint-interval", "1s",
+                "--delivery-guarantee", "exactly-once",
                 "--group-id", prefix + run + "analytics", "--transactional-id-prefix", prefix + run + "analytics",
                 "--step-metrics-topic", run + "dp.step-metrics", "--window-metrics-topic", run + "dp.window-metrics",
                 "--dead-letter-topic", run + "dp.dead-letter"));
@@ -326,8 +336,10 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
 
     private Measured runJob(MiniCluster cluster, Admin admin, String prefix, String run, long tokens) {
         try {
-            admin.createTopics(OUTPUTS.stream().map(t -> new NewTopic(prefix + run + t, partitions, (short) 1))
-                    .toList()).all().get();
+            // The broker stamps output records with their append time: the last one tells when the job's output was
+            // all written, before the final checkpoint that commits it.
+            admin.createTopics(OUTPUTS.stream().map(t -> new NewTopic(prefix + run + t, partitions, (short) 1)
+                    .configs(Map.of("message.timestamp.type", "LogAppendTime"))).toList()).all().get();
             TraceAnalyticsJob job = new TraceAnalyticsJob();
             new CommandLine(job).setOverwrittenOptionsAllowed(true).parseArgs(jobFlags(prefix, run)
                     .toArray(new String[0]));
@@ -338,13 +350,16 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             JobGraph jobGraph = graph.getJobGraph(getClass().getClassLoader());
 
             Measured m = Measured.start(brokerPid);
+            long submitted = System.currentTimeMillis();
             cluster.submitJob(jobGraph).get();
             JobResult result = cluster.requestJobResult(jobGraph.getJobID()).get();
             Measured done = m.stop(String.format(Locale.ROOT, "Flink net runtime %.2f s",
                     result.getNetRuntime() / 1e3));
             AccessExecutionGraph graphRun = cluster.getArchivedExecutionGraph(jobGraph.getJobID()).get();
             result.toJobExecutionResult(getClass().getClassLoader());
-            done.detail += "; " + failures(graphRun) + "; " + checkOutput(prefix + run, tokens);
+            Output output = readOutput(prefix + run);
+            done.outputSeconds = (output.lastAppendMillis - submitted) / 1e3;
+            done.detail += "; " + failures(graphRun) + "; " + checkOutput(output, prefix + run, tokens);
             return done;
         } catch (Exception e) {
             throw new IllegalStateException("job run " + run + " failed: " + e.getMessage(), e);
@@ -370,8 +385,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
      * nothing was a dead letter. Wrong output is read again after 10 s, to tell output committed late from output
      * missing, and counted: the harness goes on, and fails at the end.
      */
-    private String checkOutput(String prefix, long tokens) throws InterruptedException {
-        Output first = readOutput(prefix);
+    private String checkOutput(Output first, String prefix, long tokens) throws InterruptedException {
         if (first.steps.tokens == tokens && first.deadLetters == 0 && first.lateRecords == 0) {
             return String.format(Locale.ROOT, "output %,d steps (tokens add up), %d windows, 0 late, 0 dead letters",
                     first.steps.steps, first.windows);
@@ -384,14 +398,18 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
 
     private Output readOutput(String prefix) {
         Output out = new Output();
-        readAll(prefix + "dp.step-metrics", payload -> out.steps.add(decoded(Codecs.STEP_METRICS.decode(payload))));
-        readAll(prefix + "dp.window-metrics", payload -> {
-            WindowMetrics w = decoded(Codecs.WINDOW_METRICS.decode(payload));
+        readAll(prefix + "dp.step-metrics", record -> {
+            out.steps.add(decoded(Codecs.STEP_METRICS.decode(record.value())));
+            out.lastAppendMillis = Math.max(out.lastAppendMillis, record.timestamp());
+        });
+        readAll(prefix + "dp.window-metrics", record -> {
+            WindowMetrics w = decoded(Codecs.WINDOW_METRICS.decode(record.value()));
             out.windows++;
             out.windowSteps += w.getSteps();
             out.lateRecords += w.getLateRecords();
+            out.lastAppendMillis = Math.max(out.lastAppendMillis, record.timestamp());
         });
-        readAll(prefix + "dp.dead-letter", payload -> out.deadLetters++);
+        readAll(prefix + "dp.dead-letter", record -> out.deadLetters++);
         return out;
     }
 
@@ -402,6 +420,8 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         long windowSteps;
         long lateRecords;
         long deadLetters;
+        /** Broker append time of the last output record, epoch milliseconds. */
+        long lastAppendMillis;
 
         @Override
         public String toString() {
@@ -434,7 +454,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         }
     }
 
-    private void readAll(String topic, Consumer<byte[]> each) {
+    private void readAll(String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -449,7 +469,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             List<TopicPartition> open = new ArrayList<>(partitions);
             while (!open.isEmpty()) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> each.accept(r.value()));
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
                 open.removeIf(p -> consumer.position(p) >= end.get(p));
             }
         }
@@ -492,6 +512,8 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         private final double startCpu;
         private final double startBrokerCpu;
         private double seconds;
+        /** For a job: seconds from its submission to its last output record. */
+        private double outputSeconds;
         private double cpu;
         private double brokerCpu;
         private String detail;
@@ -520,8 +542,10 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         }
 
         void print(String what, String label, long events) {
-            System.out.printf(Locale.ROOT, "%-8s %-7s: %6.2f s = %,10.0f events/s; CPU %.2f s here%s = %.2f us per "
-                            + "event; %s%n", what, label, seconds, rate(events), cpu,
+            String toOutput = outputSeconds > 0 ? String.format(Locale.ROOT, " (last output after %.2f s = %,.0f/s)",
+                    outputSeconds, events / outputSeconds) : "";
+            System.out.printf(Locale.ROOT, "%-8s %-7s: %6.2f s = %,10.0f events/s%s; CPU %.2f s here%s = %.2f us per "
+                            + "event; %s%n", what, label, seconds, rate(events), toOutput, cpu,
                     brokerPid == null ? "" : String.format(Locale.ROOT, " + %.2f s broker", brokerCpu),
                     (cpu + brokerCpu) * 1e6 / events, detail);
         }
