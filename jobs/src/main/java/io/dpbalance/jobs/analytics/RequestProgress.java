@@ -1,5 +1,7 @@
 package io.dpbalance.jobs.analytics;
 
+import java.util.List;
+
 /**
  * What {@link RequestStepOrderFunction} keeps per request besides its waiting tokens: the last step it passed, and the
  * timers it has registered, so that it registers one release timer per watermark advance rather than one per token.
@@ -22,6 +24,13 @@ public final class RequestProgress {
   public long releaseAt = NO_TIMER;
   /** Time of the latest idle-check timer registered. */
   public long idleCheckAt = Long.MIN_VALUE;
+  /** Latest event time among the waiting tokens; Long.MIN_VALUE when none waits. */
+  public long latestWaiting = Long.MIN_VALUE;
+  /**
+   * Whether the waiting tokens are in event-time order, as they are unless one arrived out of order: the ones a
+   * watermark passes are then the first of the list, and the check reads no further.
+   */
+  public boolean waitingInTimeOrder = true;
 
   public RequestProgress() {}
 
@@ -41,6 +50,21 @@ public final class RequestProgress {
   /** A token that waited, whole again. */
   RequestToken released(RequestToken waiting) {
     return waiting.withStrings(clusterId, requestId, waiting.topic() == null ? topic : waiting.topic());
+  }
+
+  /** A token of this time joins the waiting ones, at the end. */
+  void waits(long time) {
+    if (time < latestWaiting) {
+      waitingInTimeOrder = false;
+    } else {
+      latestWaiting = time;
+    }
+  }
+
+  /** The tokens that wait from now on, in event-time order. */
+  void waitingNow(List<RequestToken> tokens) {
+    waitingInTimeOrder = true;
+    latestWaiting = tokens.isEmpty() ? Long.MIN_VALUE : tokens.get(tokens.size() - 1).time();
   }
 
   /** Forgets the request's last step: the request finished, or went quiet. */

@@ -2,7 +2,9 @@ package io.dpbalance.jobs.analytics;
 
 import io.dpbalance.schemas.DeadLetter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -69,18 +71,15 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
       return;
     }
     RequestProgress request = progress.value();
-    boolean changed = request == null;
     if (request == null) {
       request = RequestProgress.of(token);
     }
     if (token.time() < request.releaseAt) {
       ctx.timerService().registerEventTimeTimer(token.time());
       request.releaseAt = token.time();
-      changed = true;
     }
-    if (changed) {
-      progress.update(request);
-    }
+    request.waits(token.time());
+    progress.update(request);
     waiting.add(request.waiting(token));
   }
 
@@ -95,12 +94,28 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
       request.releaseAt = RequestProgress.NO_TIMER;
     }
     long watermark = ctx.timerService().currentWatermark();
+    Iterable<RequestToken> stored = waiting.get();
     List<RequestToken> due = new ArrayList<>();
-    List<RequestToken> later = new ArrayList<>();
-    for (RequestToken token : waiting.get()) {
-      (token.time() <= watermark ? due : later).add(token);
+    List<RequestToken> later = new ArrayList<>(stored instanceof Collection<?> tokens ? tokens.size() : 16);
+    boolean inTimeOrder = request.waitingInTimeOrder;
+    Iterator<RequestToken> waitingTokens = stored.iterator();
+    if (inTimeOrder) {
+      // The tokens the watermark passed come first: the others need not be looked at.
+      while (waitingTokens.hasNext()) {
+        RequestToken token = waitingTokens.next();
+        if (token.time() > watermark) {
+          later.add(token);
+          break;
+        }
+        due.add(token);
+      }
+      waitingTokens.forEachRemaining(later::add);
+    } else {
+      waitingTokens.forEachRemaining(token -> (token.time() <= watermark ? due : later).add(token));
+      later.sort(EVENT_TIME_ORDER);
     }
-    if (!due.isEmpty()) {
+    request.waitingNow(later);
+    if (!due.isEmpty() || !inTimeOrder) {
       due.sort(EVENT_TIME_ORDER);
       int i = 0;
       while (i < due.size()) {
@@ -117,7 +132,7 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
       // The passed and rejected tokens leave the wait: without this the list would keep every token of the request.
       waiting.update(later);
     }
-    long next = later.stream().mapToLong(token -> token.time()).min().orElse(RequestProgress.NO_TIMER);
+    long next = later.isEmpty() ? RequestProgress.NO_TIMER : later.get(0).time();
     if (next < request.releaseAt) {
       ctx.timerService().registerEventTimeTimer(next);
       request.releaseAt = next;

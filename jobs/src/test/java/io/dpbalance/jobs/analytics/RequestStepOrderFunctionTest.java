@@ -43,6 +43,24 @@ class RequestStepOrderFunctionTest {
   }
 
   @Test
+  void tokensArrivingOutOfOrderGoThroughInTimeOrderOverSeveralWatermarks() throws Exception {
+    try (var h = harness()) {
+      feed(h, token("a", 0, 3, "r1", T0 + 40, 12, false), 2);
+      feed(h, token("a", 0, 1, "r1", T0, 10, false), 0);
+      feed(h, token("a", 0, 4, "r1", T0 + 60, 13, false), 3);
+      feed(h, token("a", 0, 2, "r1", T0 + 20, 11, false), 1);
+      h.processWatermark(T0 + 20);
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(1L, 2L);
+
+      feed(h, token("a", 0, 5, "r1", T0 + 80, 14, false), 4);
+      h.processWatermark(T0 + 80);
+
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(1L, 2L, 3L, 4L, 5L);
+      assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS)).isNull();
+    }
+  }
+
+  @Test
   void rejectsAStepGoingBackwardsOrRepeatedWithItsReason() throws Exception {
     try (var h = harness()) {
       feed(h, token("a", 0, 3, "r1", T0, 10, false), 0);
