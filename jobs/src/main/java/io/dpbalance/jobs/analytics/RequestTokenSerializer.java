@@ -3,6 +3,7 @@ package io.dpbalance.jobs.analytics;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -20,7 +21,8 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>A checkpoint writes the waiting tokens to a stream on which every int, boolean and string character is a call of
  * its own; a token is therefore written to a buffer of this serializer first and goes to such a stream in one piece.
- * The buffer makes the serializer stateful: {@link #duplicate} gives each thread its own, as Flink requires.
+ * The buffers (and the topic, the same for every token of a source, kept encoded and decoded) make the serializer
+ * stateful: {@link #duplicate} gives each thread its own, as Flink requires.
  *
  * <p>Format (version 1): clusterId, requestId, topic (UTF-8), rank, step, time, contextTokens, last, partition,
  * offset, payload; strings and payload are written as their length (-1 for null) and their bytes. A change of format
@@ -31,6 +33,11 @@ public final class RequestTokenSerializer extends TypeSerializer<RequestToken> {
   private static final long serialVersionUID = 1L;
 
   private transient DataOutputSerializer buffer;
+  private transient byte[] scratch;
+  private transient String writtenTopic;
+  private transient byte[] writtenTopicBytes;
+  private transient String readTopic;
+  private transient byte[] readTopicBytes;
 
   @Override
   public boolean isImmutableType() {
@@ -76,10 +83,10 @@ public final class RequestTokenSerializer extends TypeSerializer<RequestToken> {
     target.write(buffer.getSharedBuffer(), 0, buffer.length());
   }
 
-  private static void write(RequestToken token, DataOutputView target) throws IOException {
+  private void write(RequestToken token, DataOutputView target) throws IOException {
     writeString(token.clusterId(), target);
     writeString(token.requestId(), target);
-    writeString(token.topic(), target);
+    writeTopic(token.topic(), target);
     target.writeInt(token.rank());
     target.writeLong(token.step());
     target.writeLong(token.time());
@@ -100,7 +107,7 @@ public final class RequestTokenSerializer extends TypeSerializer<RequestToken> {
   public RequestToken deserialize(DataInputView source) throws IOException {
     String clusterId = readString(source);
     String requestId = readString(source);
-    String topic = readString(source);
+    String topic = readTopic(source);
     int rank = source.readInt();
     long step = source.readLong();
     long time = source.readLong();
@@ -129,14 +136,48 @@ public final class RequestTokenSerializer extends TypeSerializer<RequestToken> {
     target.write(bytes);
   }
 
-  private static String readString(DataInputView source) throws IOException {
+  /** Every token of a topic names it: its bytes are encoded once, and read back as one String. */
+  private void writeTopic(String topic, DataOutputView target) throws IOException {
+    if (topic == null) {
+      target.writeInt(-1);
+      return;
+    }
+    if (!topic.equals(writtenTopic)) {
+      writtenTopic = topic;
+      writtenTopicBytes = topic.getBytes(StandardCharsets.UTF_8);
+    }
+    target.writeInt(writtenTopicBytes.length);
+    target.write(writtenTopicBytes);
+  }
+
+  private String readString(DataInputView source) throws IOException {
     int length = source.readInt();
     if (length < 0) {
       return null;
     }
-    byte[] bytes = new byte[length];
-    source.readFully(bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
+    return new String(readBytes(source, length), 0, length, StandardCharsets.UTF_8);
+  }
+
+  private String readTopic(DataInputView source) throws IOException {
+    int length = source.readInt();
+    if (length < 0) {
+      return null;
+    }
+    byte[] bytes = readBytes(source, length);
+    if (readTopic == null || !Arrays.equals(bytes, 0, length, readTopicBytes, 0, readTopicBytes.length)) {
+      readTopicBytes = Arrays.copyOf(bytes, length);
+      readTopic = new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+    return readTopic;
+  }
+
+  /** The next {@code length} bytes, in a buffer of this serializer (valid until the next read). */
+  private byte[] readBytes(DataInputView source, int length) throws IOException {
+    if (scratch == null || scratch.length < length) {
+      scratch = new byte[Math.max(64, length)];
+    }
+    source.readFully(scratch, 0, length);
+    return scratch;
   }
 
   @Override

@@ -36,6 +36,22 @@ class RequestTokenSerializerTest {
   }
 
   @Test
+  void readsBackTheTopicOfEachTokenOfASequence() throws IOException {
+    RequestTokenSerializer writer = new RequestTokenSerializer();
+    RequestTokenSerializer reader = new RequestTokenSerializer();
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    String[] topics = {"a.dp.token-events", "b.dp.token-events", null, "b.dp.token-events", "a.dp.token-events"};
+    for (String topic : topics) {
+      writer.serialize(WHOLE.withStrings("c", "r", topic), out);
+    }
+
+    DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+    for (String topic : topics) {
+      assertThat(reader.deserialize(in).topic()).isEqualTo(topic);
+    }
+  }
+
+  @Test
   void writesTheSameBytesToAStreamAsToMemory() throws IOException {
     RequestTokenSerializer serializer = new RequestTokenSerializer();
     DataOutputSerializer memory = new DataOutputSerializer(64);
