@@ -30,6 +30,19 @@ final class DeadLetters {
         .build();
   }
 
+  /** A token rejected by a check after the source's: a request's step out of order. */
+  static DeadLetter of(RequestToken token, String reason, long seenAt) {
+    return DeadLetter.newBuilder()
+        .setClusterId(token.clusterId())
+        .setSourceTopic(token.topic())
+        .setPartition(token.partition())
+        .setOffset(token.offset())
+        .setReason(reason)
+        .setPayload(ByteBuffer.wrap(token.payload()))
+        .setSeenAt(Instant.ofEpochMilli(seenAt))
+        .build();
+  }
+
   /** The reason code of a dead letter, without its detail: what metrics count by. */
   static String code(String reason) {
     int colon = reason.indexOf(':');

@@ -14,11 +14,6 @@ public final class Keys {
     return clusterId.length() + ":" + clusterId + requestId;
   }
 
-  /** One rank's share of one step. */
-  public static String rankStep(String clusterId, int rank, long step) {
-    return clusterId.length() + ":" + clusterId + "/" + rank + "/" + step;
-  }
-
   /** One step of one cluster: its step window. */
   public static String step(String clusterId, long step) {
     return clusterId.length() + ":" + clusterId + "/" + step;

@@ -1,7 +1,6 @@
 package io.dpbalance.jobs.analytics;
 
 import io.dpbalance.schemas.RankStep;
-import io.dpbalance.schemas.TokenEvent;
 
 /**
  * One rank's share of one step: the load the step metrics need, from a RankStep record or folded from token events
@@ -50,28 +49,28 @@ public final class RankLoad {
     return load;
   }
 
-  /** The share of one token event: one running request whose context stays resident unless it was its last token. */
-  static RankLoad of(TokenEvent token) {
+  /** The share of one token: one running request whose context stays resident unless it was its last token. */
+  static RankLoad of(RequestToken token) {
     RankLoad load = new RankLoad();
-    load.clusterId = token.getClusterId();
-    load.rank = token.getRank();
-    load.step = token.getStep();
-    load.time = token.getEventTime().toEpochMilli();
+    load.clusterId = token.clusterId();
+    load.rank = token.rank();
+    load.step = token.step();
+    load.time = token.time();
     load.enteringTokens = 0L;
     load.add(token);
     return load;
   }
 
-  /** Folds one more token event of the same rank and step in. */
-  void add(TokenEvent token) {
-    time = Math.min(time, token.getEventTime().toEpochMilli());
+  /** Folds one more token of the same rank and step in. */
+  void add(RequestToken token) {
+    time = Math.min(time, token.time());
     running++;
     records++;
     // Before this token the request held its context less the token just generated.
-    enteringTokens += token.getContextTokens() - 1;
+    enteringTokens += token.contextTokens() - 1;
     // A request's last token leaves the rank at the end of the step: its KV cache is not resident afterwards.
-    if (!token.getFinal$()) {
-      kvTokens += token.getContextTokens();
+    if (!token.last()) {
+      kvTokens += token.contextTokens();
     }
   }
 

@@ -1,17 +1,17 @@
 package io.dpbalance.jobs.analytics;
 
-import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.schemas.DeadLetter;
-import io.dpbalance.schemas.TokenEvent;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -25,20 +25,29 @@ import org.apache.flink.util.OutputTag;
  * bound are not mistaken for a step going backwards: tokens wait in state until the watermark passes their time, then
  * go through in (time, step) order. A token that arrives after its step window has closed (the watermark passed its
  * time plus the max step spread) is counted on {@link #LATE} instead.
+ *
+ * <p>The check is defined as if every token had a timer at its own time, firing in time order, each followed by the
+ * idle check at its time; a request that went quiet ({@code --request-idle-timeout}) is forgotten by an idle-check
+ * timer at its last token's time plus the timeout, rounded up to the second. For speed a request has one release timer
+ * per watermark advance instead: when it fires, every token the watermark has passed goes through in (time, step)
+ * order, with the idle checks those timers would have made between them. Passed tokens come out with the timestamp of
+ * the timer that released them, not their own.
  */
-final class RequestStepOrderFunction extends KeyedProcessFunction<String, InputRecord<TokenEvent>, TokenEvent> {
+final class RequestStepOrderFunction extends KeyedProcessFunction<String, RequestToken, RequestToken> {
 
   static final String STEP_BACKWARDS = "STEP_BACKWARDS";
   static final String STEP_REPEATED = "STEP_REPEATED";
   static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("request-dead-letters") {};
   static final OutputTag<StepOutcome> LATE = new OutputTag<>("late-tokens") {};
 
+  private static final Comparator<RequestToken> EVENT_TIME_ORDER =
+      Comparator.comparingLong(RequestToken::time).thenComparingLong(RequestToken::step);
+
   private final long maxStepSpreadMillis;
   private final long idleTimeoutMillis;
 
-  private transient MapState<Long, List<InputRecord<TokenEvent>>> waiting;
-  private transient ValueState<Long> lastStep;
-  private transient ValueState<Long> lastTime;
+  private transient ValueState<RequestProgress> progress;
+  private transient ListState<RequestToken> waiting;
   private transient Counter lateRecords;
 
   RequestStepOrderFunction(AnalyticsSettings settings) {
@@ -48,70 +57,125 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, InputR
 
   @Override
   public void open(OpenContext openContext) {
-    waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-        "waiting-tokens", Types.LONG, Types.LIST(InputRecord.typeInfo(TokenEvent.class))));
-    lastStep = getRuntimeContext().getState(new ValueStateDescriptor<>("last-step", Types.LONG));
-    lastTime = getRuntimeContext().getState(new ValueStateDescriptor<>("last-token-time", Types.LONG));
+    progress = getRuntimeContext().getState(new ValueStateDescriptor<>("request-progress",
+        TypeInformation.of(RequestProgress.class)));
+    waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting-tokens", RequestToken.TYPE));
     lateRecords = getRuntimeContext().getMetricGroup().counter("lateRecords");
   }
 
   @Override
-  public void processElement(InputRecord<TokenEvent> record, Context ctx, Collector<TokenEvent> out)
-      throws Exception {
-    long time = record.value.getEventTime().toEpochMilli();
-    if (ctx.timerService().currentWatermark() >= time + maxStepSpreadMillis) {
+  public void processElement(RequestToken token, Context ctx, Collector<RequestToken> out) throws Exception {
+    if (ctx.timerService().currentWatermark() >= token.time() + maxStepSpreadMillis) {
       lateRecords.inc();
-      ctx.output(LATE, StepOutcome.late(record.value.getClusterId(), AnalyticsSettings.OBSERVED, time, 1));
+      ctx.output(LATE, StepOutcome.late(token.clusterId(), AnalyticsSettings.OBSERVED, token.time(), 1));
       return;
     }
-    List<InputRecord<TokenEvent>> atTime = waiting.get(time);
-    if (atTime == null) {
-      atTime = new ArrayList<>(1);
-      ctx.timerService().registerEventTimeTimer(time);
+    RequestProgress request = progress.value();
+    if (request == null) {
+      request = RequestProgress.of(token);
     }
-    atTime.add(record);
-    waiting.put(time, atTime);
+    if (token.time() < request.releaseAt) {
+      ctx.timerService().registerEventTimeTimer(token.time());
+      request.releaseAt = token.time();
+    }
+    request.waits(token.time());
+    progress.update(request);
+    waiting.add(request.waiting(token));
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<TokenEvent> out) throws Exception {
-    List<InputRecord<TokenEvent>> due = waiting.get(timestamp);
-    if (due != null) {
-      // The tokens of this time leave the wait: without this the map would keep every token of the request.
-      waiting.remove(timestamp);
-      due.sort(Comparator.comparingLong(record -> record.value.getStep()));
-      for (InputRecord<TokenEvent> record : due) {
-        pass(record, timestamp, ctx, out);
-      }
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<RequestToken> out) throws Exception {
+    RequestProgress request = progress.value();
+    if (request == null) {
+      // An idle-check timer of a request already forgotten, with nothing waiting.
+      return;
     }
-    Long last = lastTime.value();
-    if (last != null && timestamp >= last + idleTimeoutMillis) {
-      // The request went quiet without a final token (a truncated log): forget it, or its state stays forever.
-      lastStep.clear();
-      lastTime.clear();
+    if (timestamp == request.releaseAt) {
+      request.releaseAt = RequestProgress.NO_TIMER;
+    }
+    long watermark = ctx.timerService().currentWatermark();
+    Iterable<RequestToken> stored = waiting.get();
+    List<RequestToken> due = new ArrayList<>();
+    List<RequestToken> later = new ArrayList<>(stored instanceof Collection<?> tokens ? tokens.size() : 16);
+    boolean inTimeOrder = request.waitingInTimeOrder;
+    Iterator<RequestToken> waitingTokens = stored.iterator();
+    if (inTimeOrder) {
+      // The tokens the watermark passed come first: the others need not be looked at.
+      while (waitingTokens.hasNext()) {
+        RequestToken token = waitingTokens.next();
+        if (token.time() > watermark) {
+          later.add(token);
+          break;
+        }
+        due.add(token);
+      }
+      waitingTokens.forEachRemaining(later::add);
+    } else {
+      waitingTokens.forEachRemaining(token -> (token.time() <= watermark ? due : later).add(token));
+      later.sort(EVENT_TIME_ORDER);
+    }
+    request.waitingNow(later);
+    if (!due.isEmpty() || !inTimeOrder) {
+      due.sort(EVENT_TIME_ORDER);
+      int i = 0;
+      while (i < due.size()) {
+        long time = due.get(i).time();
+        if (request.lastStep != null && idleCheckTime(request.lastTime) < time) {
+          // The idle check of the last token passed comes before this time: the request went quiet in between.
+          request.forget();
+        }
+        for (; i < due.size() && due.get(i).time() == time; i++) {
+          pass(request, request.released(due.get(i)), ctx, out);
+        }
+        forgetIfIdle(request, time);
+      }
+      // The passed and rejected tokens leave the wait: without this the list would keep every token of the request.
+      waiting.update(later);
+    }
+    long next = later.isEmpty() ? RequestProgress.NO_TIMER : later.get(0).time();
+    if (next < request.releaseAt) {
+      ctx.timerService().registerEventTimeTimer(next);
+      request.releaseAt = next;
+    }
+    forgetIfIdle(request, timestamp);
+    if (request.lastStep == null && next == RequestProgress.NO_TIMER) {
+      // Nothing waits and nothing is remembered (the request finished or went quiet): its state would stay forever.
+      progress.clear();
+      waiting.clear();
+    } else {
+      progress.update(request);
     }
   }
 
-  private void pass(InputRecord<TokenEvent> record, long time, OnTimerContext ctx, Collector<TokenEvent> out)
-      throws Exception {
-    TokenEvent token = record.value;
-    Long previous = lastStep.value();
-    if (previous != null && token.getStep() <= previous) {
-      String code = token.getStep() < previous ? STEP_BACKWARDS : STEP_REPEATED;
-      ctx.output(DEAD_LETTERS, DeadLetters.of(record, code + ": request '" + token.getRequestId() + "' at step "
-          + token.getStep() + " after step " + previous, System.currentTimeMillis()));
+  private void pass(RequestProgress request, RequestToken token, OnTimerContext ctx, Collector<RequestToken> out) {
+    Long previous = request.lastStep;
+    if (previous != null && token.step() <= previous) {
+      String code = token.step() < previous ? STEP_BACKWARDS : STEP_REPEATED;
+      ctx.output(DEAD_LETTERS, DeadLetters.of(token, code + ": request '" + token.requestId() + "' at step "
+          + token.step() + " after step " + previous, System.currentTimeMillis()));
       return;
     }
     out.collect(token);
-    if (token.getFinal$()) {
+    if (token.last()) {
       // The request has left its rank: nothing of it needs remembering.
-      lastStep.clear();
-      lastTime.clear();
+      request.forget();
       return;
     }
-    lastStep.update(token.getStep());
-    lastTime.update(time);
-    ctx.timerService().registerEventTimeTimer(idleCheckTime(time));
+    request.lastStep = token.step();
+    request.lastTime = token.time();
+    long check = idleCheckTime(token.time());
+    if (check != request.idleCheckAt) {
+      ctx.timerService().registerEventTimeTimer(check);
+      request.idleCheckAt = check;
+    }
+  }
+
+  /** The idle check at {@code time}: a request quiet since its last token for the timeout is forgotten. */
+  private void forgetIfIdle(RequestProgress request, long time) {
+    if (request.lastStep != null && time >= request.lastTime + idleTimeoutMillis) {
+      // The request went quiet without a final token (a truncated log): forget it, or its state stays forever.
+      request.forget();
+    }
   }
 
   /** Rounded up to the second, so that a request's idle checks share timers instead of adding one per token. */

@@ -27,6 +27,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -258,21 +259,9 @@ public final class TraceAnalyticsJob implements Runnable {
 
   @Override
   public void run() {
-    AnalyticsSettings settings = new AnalyticsSettings(AnalyticsSettings.parseRoster(roster), outOfOrderness,
-        idleness, maxStepSpread, window, costModel, batch, powerProfile, requestIdleTimeout, maxParallelism);
-    if ((inputFiles == null) != (outputFiles == null)) {
-      throw new IllegalArgumentException("--input-files and --output-files go together (batch mode)");
-    }
     StreamExecutionEnvironment env = environment();
-    if (parallelism != null) {
-      env.setParallelism(parallelism);
-    }
     try {
-      if (inputFiles != null) {
-        defineFileWorkflow(env, settings);
-      } else {
-        defineKafkaWorkflow(env, settings);
-      }
+      define(env);
       if (jobmanager != null) {
         JobClient client = env.executeAsync(jobName);
         System.out.println("submitted job " + client.getJobID() + " to " + jobmanager);
@@ -321,6 +310,28 @@ public final class TraceAnalyticsJob implements Runnable {
       cause = cause.getCause();
     }
     return cause.toString();
+  }
+
+  /**
+   * Defines the job these flags describe on {@code env} (Kafka or files, checkpointing, parallelism) without running
+   * it: {@link #run} executes it, a throughput harness submits the same graph to a cluster it keeps running.
+   *
+   * @throws IllegalArgumentException on flags that do not go together
+   */
+  public void define(StreamExecutionEnvironment env) {
+    AnalyticsSettings settings = new AnalyticsSettings(AnalyticsSettings.parseRoster(roster), outOfOrderness,
+        idleness, maxStepSpread, window, costModel, batch, powerProfile, requestIdleTimeout, maxParallelism);
+    if ((inputFiles == null) != (outputFiles == null)) {
+      throw new IllegalArgumentException("--input-files and --output-files go together (batch mode)");
+    }
+    if (parallelism != null) {
+      env.setParallelism(parallelism);
+    }
+    if (inputFiles != null) {
+      defineFileWorkflow(env, settings);
+    } else {
+      defineKafkaWorkflow(env, settings);
+    }
   }
 
   private StreamExecutionEnvironment environment() {
@@ -452,6 +463,9 @@ public final class TraceAnalyticsJob implements Runnable {
       throw new IllegalArgumentException("trace analytics needs token events, rank-steps or both");
     }
     env.setMaxParallelism(settings.maxParallelism());
+    // No function keeps or changes a record a chained operator handed it (keyed state holds records that came over the
+    // network, or the function's own), so records pass along a chain without Flink's defensive deep copy.
+    env.getConfig().enableObjectReuse();
 
     DataStream<RankLoad> rankLoads = null;
     DataStream<StepOutcome> late = null;
@@ -464,15 +478,15 @@ public final class TraceAnalyticsJob implements Runnable {
           .uid("token-events-source")
           .process(new InputTriage<TokenEvent>(), InputRecord.typeInfo(TokenEvent.class))
           .uid("token-events-triage").name("token events: check");
-      SingleOutputStreamOperator<TokenEvent> ordered = tokens
-          .keyBy(record -> Keys.request(record.value.getClusterId(), record.value.getRequestId()))
-          .process(new RequestStepOrderFunction(settings), new AvroTypeInfo<>(TokenEvent.class))
+      SingleOutputStreamOperator<RequestToken> ordered = tokens
+          .map(RequestToken::of, RequestToken.TYPE)
+          .uid("token-events-as-tokens").name("token events -> tokens")
+          .keyBy(token -> Keys.request(token.clusterId(), token.requestId()))
+          .process(new RequestStepOrderFunction(settings), RequestToken.TYPE)
           .uid("request-step-order").name("requests: step order");
-      SingleOutputStreamOperator<RankLoad> folded = ordered
-          .keyBy(token -> Keys.rankStep(token.getClusterId(), token.getRank(), token.getStep()))
-          .process(new RankStepFoldFunction())
-          .uid("rank-step-fold").name("token events -> rank-steps");
-      rankLoads = folded;
+      rankLoads = ordered
+          .transform("tokens -> rank-step shares", TypeInformation.of(RankLoad.class), new TokenFoldOperator())
+          .uid("token-fold");
       late = ordered.getSideOutput(RequestStepOrderFunction.LATE);
       deadLetters = tokens.getSideOutput(InputTriage.DEAD_LETTERS)
           .union(ordered.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS));

@@ -21,6 +21,7 @@ public final class InputDecoder<T extends SpecificRecord> implements Serializabl
   private final Class<T> type;
   private final RecordCheck<T> check;
   private transient AvroCodec<T> codec;
+  private transient int clusterField;
 
   public InputDecoder(Class<T> type, RecordCheck<T> check) {
     this.type = type;
@@ -36,28 +37,32 @@ public final class InputDecoder<T extends SpecificRecord> implements Serializabl
    */
   public InputRecord<T> decode(String topic, int partition, long offset, byte[] key, byte[] payload) {
     DecodeResult<T> result = codec().decode(payload);
-    String keyCluster = clusterOfKey(key);
     if (result instanceof DecodeResult.Decoded<T> decoded) {
       T value = decoded.value();
-      return InputRecord.decoded(topic, partition, offset, keyCluster, payload, value, check.problem(value));
+      return InputRecord.decoded(topic, partition, offset, clusterOf(value), payload, value, check.problem(value));
     }
+    // Only the key can say the cluster of bytes that do not decode.
     DecodeResult.Failed<T> failed = (DecodeResult.Failed<T>) result;
     return InputRecord.undecodable(
-        topic, partition, offset, keyCluster, payload, failed.reason().name() + ": " + failed.detail());
+        topic, partition, offset, clusterOfKey(key), payload, failed.reason().name() + ": " + failed.detail());
   }
 
   /** An already decoded record (file input), re-encoded as its payload. */
   public InputRecord<T> ofDecoded(String topic, long offset, T value) {
     byte[] payload = codec().encode(value);
-    String cluster = String.valueOf(value.get(value.getSchema().getField("cluster_id").pos()));
-    return InputRecord.decoded(topic, -1, offset, cluster, payload, value, check.problem(value));
+    return InputRecord.decoded(topic, -1, offset, clusterOf(value), payload, value, check.problem(value));
   }
 
   private AvroCodec<T> codec() {
     if (codec == null) {
       codec = Codecs.codec(type);
+      clusterField = codec.schema().getField("cluster_id").pos();
     }
     return codec;
+  }
+
+  private String clusterOf(T value) {
+    return String.valueOf(value.get(clusterField));
   }
 
   /** The cluster part of a spec §6 key: the whole key, or what stands before the '/' of a per-rank key. */

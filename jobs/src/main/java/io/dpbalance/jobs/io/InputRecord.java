@@ -30,7 +30,10 @@ public final class InputRecord<T extends SpecificRecord> {
   public int partition;
   /** Offset in the partition; for file input, the record's 0-based position in the file. */
   public long offset;
-  /** The cluster named by the record's key ({@code cluster_id} or {@code cluster_id/rank}); empty when unknown. */
+  /**
+   * The record's cluster: its {@code cluster_id} when it decoded, else the cluster its key names ({@code cluster_id} or
+   * {@code cluster_id/rank}); empty when unknown.
+   */
   public String keyCluster;
   /** The value bytes exactly as read (for file input, the record re-encoded single-object). */
   public byte[] payload;

@@ -39,6 +39,11 @@ final class LogFixtures {
         Codecs.TOKEN_EVENT.encode(token), token, null);
   }
 
+  /** The token of a valid input record read at {@code offset}. */
+  static RequestToken requestToken(TokenEvent token, long offset) {
+    return RequestToken.of(input(token, offset));
+  }
+
   static RankLoad load(String cluster, int rank, long step, long time, int running, long kvTokens) {
     return RankLoad.of(rankStep(cluster, rank, step, time, running, kvTokens, null, null));
   }

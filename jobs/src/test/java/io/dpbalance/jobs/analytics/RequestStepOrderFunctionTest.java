@@ -1,33 +1,33 @@
 package io.dpbalance.jobs.analytics;
 
 import static io.dpbalance.jobs.analytics.LogFixtures.T0;
-import static io.dpbalance.jobs.analytics.LogFixtures.input;
+import static io.dpbalance.jobs.analytics.LogFixtures.requestToken;
 import static io.dpbalance.jobs.analytics.LogFixtures.settings;
 import static io.dpbalance.jobs.analytics.LogFixtures.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.schemas.TokenEvent;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class RequestStepOrderFunctionTest {
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, InputRecord<TokenEvent>, TokenEvent> harness()
+  private static KeyedOneInputStreamOperatorTestHarness<String, RequestToken, RequestToken> harness()
       throws Exception {
     var h = new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new RequestStepOrderFunction(settings())),
-        (InputRecord<TokenEvent> r) -> Keys.request(r.value.getClusterId(), r.value.getRequestId()), Types.STRING);
+        (RequestToken t) -> Keys.request(t.clusterId(), t.requestId()), Types.STRING);
     h.open();
     return h;
   }
 
-  private static void feed(KeyedOneInputStreamOperatorTestHarness<String, InputRecord<TokenEvent>, TokenEvent> h,
+  private static void feed(KeyedOneInputStreamOperatorTestHarness<String, RequestToken, RequestToken> h,
       TokenEvent token, long offset) throws Exception {
-    h.processElement(input(token, offset), token.getEventTime().toEpochMilli());
+    h.processElement(requestToken(token, offset), token.getEventTime().toEpochMilli());
   }
 
   @Test
@@ -37,7 +37,25 @@ class RequestStepOrderFunctionTest {
       feed(h, token("a", 0, 1, "r1", T0, 10, false), 0);
       h.processWatermark(T0 + 20);
 
-      assertThat(h.extractOutputValues()).extracting(TokenEvent::getStep).containsExactly(1L, 2L);
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(1L, 2L);
+      assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS)).isNull();
+    }
+  }
+
+  @Test
+  void tokensArrivingOutOfOrderGoThroughInTimeOrderOverSeveralWatermarks() throws Exception {
+    try (var h = harness()) {
+      feed(h, token("a", 0, 3, "r1", T0 + 40, 12, false), 2);
+      feed(h, token("a", 0, 1, "r1", T0, 10, false), 0);
+      feed(h, token("a", 0, 4, "r1", T0 + 60, 13, false), 3);
+      feed(h, token("a", 0, 2, "r1", T0 + 20, 11, false), 1);
+      h.processWatermark(T0 + 20);
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(1L, 2L);
+
+      feed(h, token("a", 0, 5, "r1", T0 + 80, 14, false), 4);
+      h.processWatermark(T0 + 80);
+
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(1L, 2L, 3L, 4L, 5L);
       assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS)).isNull();
     }
   }
@@ -50,7 +68,7 @@ class RequestStepOrderFunctionTest {
       feed(h, token("a", 0, 3, "r1", T0 + 40, 12, false), 8);
       h.processWatermark(T0 + 40);
 
-      assertThat(h.extractOutputValues()).extracting(TokenEvent::getStep).containsExactly(3L);
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(3L);
       assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS))
           .extracting(r -> r.getValue().getOffset(), r -> r.getValue().getReason().split(":")[0])
           .containsExactly(tuple(7L, "STEP_BACKWARDS"),
@@ -65,12 +83,92 @@ class RequestStepOrderFunctionTest {
       feed(h, token("a", 0, 2, "done", T0 + 20, 11, true), 1);
       feed(h, token("a", 1, 1, "quiet", T0, 10, false), 2);
       h.processWatermark(T0 + 20);
-      assertThat(h.numKeyedStateEntries()).as("the quiet request's last step and time").isEqualTo(2);
+      assertThat(h.numKeyedStateEntries()).as("the quiet request's progress (last step and time)").isEqualTo(1);
 
       h.processWatermark(T0 + settings().requestIdleTimeout().toMillis() + 1000);
 
       assertThat(h.numKeyedStateEntries()).isZero();
       assertThat(h.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void registersOneReleaseTimerPerWatermarkNotOnePerToken() throws Exception {
+    try (var h = harness()) {
+      for (int step = 1; step <= 5; step++) {
+        feed(h, token("a", 0, step, "r1", T0 + 20L * step, 10 + step, false), step);
+      }
+      assertThat(h.numEventTimeTimers()).isEqualTo(1);
+
+      h.processWatermark(T0 + 60);
+
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(1L, 2L, 3L);
+      // the release timer of the two tokens still waiting, and the idle check of the last one passed
+      assertThat(h.numEventTimeTimers()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aTokenArrivingAfterTheWatermarkPassedItsTimeIsCheckedInTimeOrderAtTheNextWatermark() throws Exception {
+    try (var h = harness()) {
+      feed(h, token("a", 0, 2, "r1", T0 + 20, 11, false), 1);
+      h.processWatermark(T0 + 20);
+      feed(h, token("a", 0, 3, "r1", T0 + 40, 12, false), 2);
+      // within the 100 ms max step spread of its time, so not late: it waits for the next watermark
+      feed(h, token("a", 0, 1, "r1", T0, 10, false), 0);
+      h.processWatermark(T0 + 40);
+
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(2L, 3L);
+      assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS))
+          .extracting(r -> r.getValue().getOffset(), r -> r.getValue().getReason().split(":")[0])
+          .containsExactly(tuple(0L, "STEP_BACKWARDS"));
+    }
+  }
+
+  @Test
+  void forgetsAQuietRequestBetweenTwoTokensThatOneWatermarkReleases() throws Exception {
+    long idle = settings().requestIdleTimeout().toMillis();
+    try (var h = harness()) {
+      feed(h, token("a", 0, 5, "r1", T0, 10, false), 0);
+      // the same step again, after the request was quiet for longer than the idle timeout: it is a request anew
+      feed(h, token("a", 0, 5, "r1", T0 + idle + 2000, 10, false), 1);
+      h.processWatermark(T0 + idle + 2000);
+
+      assertThat(h.extractOutputValues()).extracting(token -> token.offset()).containsExactly(0L, 1L);
+      assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS)).isNull();
+    }
+  }
+
+  @Test
+  void restoredRequestKeepsItsWaitingTokensAndItsLastStep() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var h = harness()) {
+      feed(h, token("a", 0, 1, "r1", T0, 10, false), 0);
+      h.processWatermark(T0);
+      feed(h, token("a", 0, 1, "r1", T0 + 20, 11, false), 1);
+      feed(h, token("a", 0, 2, "r1", T0 + 40, 12, true), 2);
+      snapshot = h.snapshot(1L, T0);
+    }
+    try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new RequestStepOrderFunction(settings())),
+        (RequestToken t) -> Keys.request(t.clusterId(), t.requestId()), Types.STRING)) {
+      restored.initializeState(snapshot);
+      restored.open();
+      restored.processWatermark(T0 + 40);
+
+      assertThat(restored.extractOutputValues()).singleElement().satisfies(token -> {
+        assertThat(token.step()).isEqualTo(2);
+        assertThat(token.clusterId()).isEqualTo("a");
+        assertThat(token.requestId()).isEqualTo("r1");
+        assertThat(token.topic()).isEqualTo("dp.token-events");
+      });
+      assertThat(restored.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS)).singleElement()
+          .satisfies(r -> {
+            assertThat(r.getValue().getReason()).startsWith("STEP_REPEATED");
+            assertThat(r.getValue().getOffset()).isEqualTo(1);
+            assertThat(r.getValue().getSourceTopic()).isEqualTo("dp.token-events");
+          });
+      assertThat(restored.numKeyedStateEntries()).isZero();
     }
   }
 

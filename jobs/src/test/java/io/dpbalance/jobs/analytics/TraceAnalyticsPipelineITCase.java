@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -92,6 +94,8 @@ class TraceAnalyticsPipelineITCase {
   private static Outputs run(List<byte[]> tokens, long[] tokenOffsets) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
+    // Every record and every state of the job has a serializer of its own: none falls back to Kryo.
+    env.configure(new Configuration().set(PipelineOptions.GENERIC_TYPES, false));
     CollectingSink<StepMetrics> steps = new CollectingSink<>();
     CollectingSink<WindowMetrics> windows = new CollectingSink<>();
     CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();

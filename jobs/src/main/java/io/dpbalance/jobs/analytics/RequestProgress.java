@@ -1,0 +1,75 @@
+package io.dpbalance.jobs.analytics;
+
+import java.util.List;
+
+/**
+ * What {@link RequestStepOrderFunction} keeps per request besides its waiting tokens: the last step it passed, and the
+ * timers it has registered, so that it registers one release timer per watermark advance rather than one per token.
+ * A Flink POJO.
+ */
+public final class RequestProgress {
+
+  /** No release timer is registered. */
+  static final long NO_TIMER = Long.MAX_VALUE;
+
+  public String clusterId;
+  public String requestId;
+  /** The topic of the request's tokens (each waiting token that came from it leaves its own null). */
+  public String topic;
+  /** Step of the last token passed; null before the first, and once the request is forgotten. */
+  public Long lastStep;
+  /** Event time of the last token passed, epoch milliseconds; meaningful while {@link #lastStep} is set. */
+  public long lastTime;
+  /** Time of the registered release timer that has not fired yet, at or before every waiting token's; else NO_TIMER. */
+  public long releaseAt = NO_TIMER;
+  /** Time of the latest idle-check timer registered. */
+  public long idleCheckAt = Long.MIN_VALUE;
+  /** Latest event time among the waiting tokens; Long.MIN_VALUE when none waits. */
+  public long latestWaiting = Long.MIN_VALUE;
+  /**
+   * Whether the waiting tokens are in event-time order, as they are unless one arrived out of order: the ones a
+   * watermark passes are then the first of the list, and the check reads no further.
+   */
+  public boolean waitingInTimeOrder = true;
+
+  public RequestProgress() {}
+
+  static RequestProgress of(RequestToken first) {
+    RequestProgress progress = new RequestProgress();
+    progress.clusterId = first.clusterId();
+    progress.requestId = first.requestId();
+    progress.topic = first.topic();
+    return progress;
+  }
+
+  /** The token as it waits in state: without the strings this progress holds once. */
+  RequestToken waiting(RequestToken token) {
+    return token.withStrings(null, null, topic.equals(token.topic()) ? null : token.topic());
+  }
+
+  /** A token that waited, whole again. */
+  RequestToken released(RequestToken waiting) {
+    return waiting.withStrings(clusterId, requestId, waiting.topic() == null ? topic : waiting.topic());
+  }
+
+  /** A token of this time joins the waiting ones, at the end. */
+  void waits(long time) {
+    if (time < latestWaiting) {
+      waitingInTimeOrder = false;
+    } else {
+      latestWaiting = time;
+    }
+  }
+
+  /** The tokens that wait from now on, in event-time order. */
+  void waitingNow(List<RequestToken> tokens) {
+    waitingInTimeOrder = true;
+    latestWaiting = tokens.isEmpty() ? Long.MIN_VALUE : tokens.get(tokens.size() - 1).time();
+  }
+
+  /** Forgets the request's last step: the request finished, or went quiet. */
+  void forget() {
+    lastStep = null;
+    lastTime = 0;
+  }
+}
