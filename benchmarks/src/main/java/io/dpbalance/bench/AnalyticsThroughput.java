@@ -117,7 +117,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "6000",
             description = "Requests of the trace to use (0: all). Default ${DEFAULT-VALUE}: with the other defaults "
-                    + "about 1.27 M token events per cluster.")
+                    + "1.52 M token events per cluster.")
     long limit;
 
     @Option(names = "--time-scale", paramLabel = "X", defaultValue = "0.01",
@@ -147,17 +147,17 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             description = "The job's parallelism (and the MiniCluster's slots). Default ${DEFAULT-VALUE}.")
     int parallelism;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5",
             description = "Measured runs of each; the medians are reported. Default ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1",
-            description = "Runs of each before the measured ones, for the JIT (printed, not counted). "
-                    + "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2",
+            description = "Runs of each before the measured ones, for the JIT (printed, not counted): the job's "
+                    + "second run is still ~30% slower than its later ones. Default ${DEFAULT-VALUE}.")
     int warmup;
 
     @Option(names = "--skip", paramLabel = "consumer|job",
-            description = "Measure only the other one (e.g. to profile the job alone).")
+            description = "Measure only the other one (e.g. to profile the job alone); no ratio then.")
     String skip;
 
     @Option(names = "--job-arg", paramLabel = "FLAG",
@@ -185,6 +185,10 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
 
     @Override
     public Integer call() throws Exception {
+        if (skip != null && !skip.equals("consumer") && !skip.equals("job")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--skip: expected consumer or job, got '"
+                    + skip + "'");
+        }
         String prefix = "tput-" + System.currentTimeMillis() + ".";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(prefix + "dp.requests", partitions, (short) 1),
@@ -222,6 +226,8 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             double[] consumerRates = new double[runs];
             double[] jobRates = new double[runs];
             double[] jobOutputRates = new double[runs];
+            double[] consumerMicros = new double[runs];
+            double[] jobMicros = new double[runs];
             for (int i = -warmup; i < runs; i++) {
                 String label = i < 0 ? "warm-up" : "run " + (i + 1);
                 int index = i;
@@ -230,6 +236,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
                     m.print("consumer", label, tokens);
                     if (index >= 0) {
                         consumerRates[index] = m.rate(tokens);
+                        consumerMicros[index] = m.cpuMicrosPerEvent(tokens);
                     }
                 };
                 Runnable job = () -> {
@@ -237,6 +244,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
                     m.print("job", label, tokens);
                     if (index >= 0) {
                         jobRates[index] = m.rate(tokens);
+                        jobMicros[index] = m.cpuMicrosPerEvent(tokens);
                         jobOutputRates[index] = tokens / m.outputSeconds;
                     }
                 };
@@ -254,11 +262,14 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             double jobOutputMedian = median(jobOutputRates);
             System.out.printf(Locale.ROOT, "%,d token events, medians of %d runs (job at parallelism %d):%n", tokens,
                     runs, parallelism);
+            String ratio = skip == null ? "   job / consumer = %.2f%n" : "%n";
             System.out.printf(Locale.ROOT, "  consumer                     %,10.0f events/s%n", consumerMedian);
-            System.out.printf(Locale.ROOT, "  job, to its last output      %,10.0f events/s   job / consumer = %.2f%n",
-                    jobOutputMedian, jobOutputMedian / consumerMedian);
-            System.out.printf(Locale.ROOT, "  job, to its end              %,10.0f events/s   job / consumer = %.2f%n",
-                    jobMedian, jobMedian / consumerMedian);
+            System.out.printf(Locale.ROOT, "  job, to its last output      %,10.0f events/s" + ratio, jobOutputMedian,
+                    jobOutputMedian / consumerMedian);
+            System.out.printf(Locale.ROOT, "  job, to its end              %,10.0f events/s" + ratio, jobMedian,
+                    jobMedian / consumerMedian);
+            System.out.printf(Locale.ROOT, "  CPU per event (this JVM and the broker): consumer %.2f us, job %.2f us%n",
+                    median(consumerMicros), median(jobMicros));
             System.out.printf(Locale.ROOT, "  runs: consumer           %s%n", rates(consumerRates));
             System.out.printf(Locale.ROOT, "        job to last output %s%n", rates(jobOutputRates));
             System.out.printf(Locale.ROOT, "        job to end         %s%n", rates(jobRates));
@@ -537,6 +548,10 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             return this;
         }
 
+        double cpuMicrosPerEvent(long events) {
+            return (cpu + brokerCpu) * 1e6 / events;
+        }
+
         double rate(long events) {
             return events / seconds;
         }
@@ -547,7 +562,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             System.out.printf(Locale.ROOT, "%-8s %-7s: %6.2f s = %,10.0f events/s%s; CPU %.2f s here%s = %.2f us per "
                             + "event; %s%n", what, label, seconds, rate(events), toOutput, cpu,
                     brokerPid == null ? "" : String.format(Locale.ROOT, " + %.2f s broker", brokerCpu),
-                    (cpu + brokerCpu) * 1e6 / events, detail);
+                    cpuMicrosPerEvent(events), detail);
         }
 
         /** CPU time of this JVM, every thread (the MiniCluster's, Kafka clients', JIT, GC). */

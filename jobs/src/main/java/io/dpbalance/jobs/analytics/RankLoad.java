@@ -49,31 +49,6 @@ public final class RankLoad {
     return load;
   }
 
-  /** The share of one token: one running request whose context stays resident unless it was its last token. */
-  static RankLoad of(RequestToken token) {
-    RankLoad load = new RankLoad();
-    load.clusterId = token.clusterId();
-    load.rank = token.rank();
-    load.step = token.step();
-    load.time = token.time();
-    load.enteringTokens = 0L;
-    load.add(token);
-    return load;
-  }
-
-  /** Folds one more token of the same rank and step in. */
-  void add(RequestToken token) {
-    time = Math.min(time, token.time());
-    running++;
-    records++;
-    // Before this token the request held its context less the token just generated.
-    enteringTokens += token.contextTokens() - 1;
-    // A request's last token leaves the rank at the end of the step: its KV cache is not resident afterwards.
-    if (!token.last()) {
-      kvTokens += token.contextTokens();
-    }
-  }
-
   /**
    * The rank's load given two shares of it. Token folds add up (out-of-order tokens can reach the step window in
    * several shares). A RankStep is the rank's whole record: it wins over token shares, and a later RankStep replaces

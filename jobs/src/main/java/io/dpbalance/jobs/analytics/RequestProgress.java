@@ -16,9 +16,11 @@ public final class RequestProgress {
   public String requestId;
   /** The topic of the request's tokens (each waiting token that came from it leaves its own null). */
   public String topic;
-  /** Step of the last token passed; null before the first, and once the request is forgotten. */
-  public Long lastStep;
-  /** Event time of the last token passed, epoch milliseconds; meaningful while {@link #lastStep} is set. */
+  /** Whether a token passed and the request is remembered: not before its first, nor once it is forgotten. */
+  public boolean passed;
+  /** Step of the last token passed; meaningful while {@link #passed}. */
+  public long lastStep;
+  /** Event time of the last token passed, epoch milliseconds; meaningful while {@link #passed}. */
   public long lastTime;
   /** Time of the registered release timer that has not fired yet, at or before every waiting token's; else NO_TIMER. */
   public long releaseAt = NO_TIMER;
@@ -26,6 +28,8 @@ public final class RequestProgress {
   public long idleCheckAt = Long.MIN_VALUE;
   /** Latest event time among the waiting tokens; Long.MIN_VALUE when none waits. */
   public long latestWaiting = Long.MIN_VALUE;
+  /** How many tokens wait. */
+  public int waitingTokens;
   /**
    * Whether the waiting tokens are in event-time order, as they are unless one arrived out of order: the ones a
    * watermark passes are then the first of the list, and the check reads no further.
@@ -54,6 +58,7 @@ public final class RequestProgress {
 
   /** A token of this time joins the waiting ones, at the end. */
   void waits(long time) {
+    waitingTokens++;
     if (time < latestWaiting) {
       waitingInTimeOrder = false;
     } else {
@@ -63,13 +68,15 @@ public final class RequestProgress {
 
   /** The tokens that wait from now on, in event-time order. */
   void waitingNow(List<RequestToken> tokens) {
+    waitingTokens = tokens.size();
     waitingInTimeOrder = true;
     latestWaiting = tokens.isEmpty() ? Long.MIN_VALUE : tokens.get(tokens.size() - 1).time();
   }
 
   /** Forgets the request's last step: the request finished, or went quiet. */
   void forget() {
-    lastStep = null;
+    passed = false;
+    lastStep = 0;
     lastTime = 0;
   }
 }

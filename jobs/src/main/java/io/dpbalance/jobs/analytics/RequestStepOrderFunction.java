@@ -2,7 +2,6 @@ package io.dpbalance.jobs.analytics;
 
 import io.dpbalance.schemas.DeadLetter;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -94,24 +93,23 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
       request.releaseAt = RequestProgress.NO_TIMER;
     }
     long watermark = ctx.timerService().currentWatermark();
-    Iterable<RequestToken> stored = waiting.get();
     List<RequestToken> due = new ArrayList<>();
-    List<RequestToken> later = new ArrayList<>(stored instanceof Collection<?> tokens ? tokens.size() : 16);
+    List<RequestToken> later = new ArrayList<>(request.waitingTokens);
     boolean inTimeOrder = request.waitingInTimeOrder;
-    Iterator<RequestToken> waitingTokens = stored.iterator();
+    Iterator<RequestToken> tokens = waiting.get().iterator();
     if (inTimeOrder) {
       // The tokens the watermark passed come first: the others need not be looked at.
-      while (waitingTokens.hasNext()) {
-        RequestToken token = waitingTokens.next();
+      while (tokens.hasNext()) {
+        RequestToken token = tokens.next();
         if (token.time() > watermark) {
           later.add(token);
           break;
         }
         due.add(token);
       }
-      waitingTokens.forEachRemaining(later::add);
+      tokens.forEachRemaining(later::add);
     } else {
-      waitingTokens.forEachRemaining(token -> (token.time() <= watermark ? due : later).add(token));
+      tokens.forEachRemaining(token -> (token.time() <= watermark ? due : later).add(token));
       later.sort(EVENT_TIME_ORDER);
     }
     request.waitingNow(later);
@@ -120,7 +118,7 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
       int i = 0;
       while (i < due.size()) {
         long time = due.get(i).time();
-        if (request.lastStep != null && idleCheckTime(request.lastTime) < time) {
+        if (request.passed && idleCheckTime(request.lastTime) < time) {
           // The idle check of the last token passed comes before this time: the request went quiet in between.
           request.forget();
         }
@@ -138,7 +136,7 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
       request.releaseAt = next;
     }
     forgetIfIdle(request, timestamp);
-    if (request.lastStep == null && next == RequestProgress.NO_TIMER) {
+    if (!request.passed && next == RequestProgress.NO_TIMER) {
       // Nothing waits and nothing is remembered (the request finished or went quiet): its state would stay forever.
       progress.clear();
       waiting.clear();
@@ -148,8 +146,8 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
   }
 
   private void pass(RequestProgress request, RequestToken token, OnTimerContext ctx, Collector<RequestToken> out) {
-    Long previous = request.lastStep;
-    if (previous != null && token.step() <= previous) {
+    long previous = request.lastStep;
+    if (request.passed && token.step() <= previous) {
       String code = token.step() < previous ? STEP_BACKWARDS : STEP_REPEATED;
       ctx.output(DEAD_LETTERS, DeadLetters.of(token, code + ": request '" + token.requestId() + "' at step "
           + token.step() + " after step " + previous, System.currentTimeMillis()));
@@ -161,6 +159,7 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
       request.forget();
       return;
     }
+    request.passed = true;
     request.lastStep = token.step();
     request.lastTime = token.time();
     long check = idleCheckTime(token.time());
@@ -172,7 +171,7 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
 
   /** The idle check at {@code time}: a request quiet since its last token for the timeout is forgotten. */
   private void forgetIfIdle(RequestProgress request, long time) {
-    if (request.lastStep != null && time >= request.lastTime + idleTimeoutMillis) {
+    if (request.passed && time >= request.lastTime + idleTimeoutMillis) {
       // The request went quiet without a final token (a truncated log): forget it, or its state stays forever.
       request.forget();
     }

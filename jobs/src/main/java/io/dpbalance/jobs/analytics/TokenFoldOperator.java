@@ -24,10 +24,47 @@ final class TokenFoldOperator extends AbstractStreamOperator<RankLoad>
 
   static final int MAX_SHARES = 10_000;
 
-  private transient Map<ShareKey, RankLoad> shares;
+  private transient Map<ShareKey, Share> shares;
   private transient StreamRecord<RankLoad> reuse;
 
   private record ShareKey(String clusterId, int rank, long step) {}
+
+  /** One rank's tokens of one step so far, in primitives until it goes out as a {@link RankLoad}. */
+  private static final class Share {
+    private final ShareKey key;
+    private long time = Long.MAX_VALUE;
+    private int running;
+    private long kvTokens;
+    private long enteringTokens;
+
+    Share(ShareKey key) {
+      this.key = key;
+    }
+
+    void add(RequestToken token) {
+      time = Math.min(time, token.time());
+      running++;
+      // Before this token the request held its context less the token just generated.
+      enteringTokens += token.contextTokens() - 1;
+      // A request's last token leaves the rank at the end of the step: its KV cache is not resident afterwards.
+      if (!token.last()) {
+        kvTokens += token.contextTokens();
+      }
+    }
+
+    RankLoad load() {
+      RankLoad load = new RankLoad();
+      load.clusterId = key.clusterId();
+      load.rank = key.rank();
+      load.step = key.step();
+      load.time = time;
+      load.running = running;
+      load.kvTokens = kvTokens;
+      load.records = running;
+      load.enteringTokens = enteringTokens;
+      return load;
+    }
+  }
 
   @Override
   public void open() throws Exception {
@@ -40,14 +77,14 @@ final class TokenFoldOperator extends AbstractStreamOperator<RankLoad>
   public void processElement(StreamRecord<RequestToken> element) {
     RequestToken token = element.getValue();
     ShareKey key = new ShareKey(token.clusterId(), token.rank(), token.step());
-    RankLoad share = shares.get(key);
+    Share share = shares.get(key);
     if (share == null) {
-      shares.put(key, RankLoad.of(token));
-      if (shares.size() >= MAX_SHARES) {
-        emitShares();
-      }
-    } else {
-      share.add(token);
+      share = new Share(key);
+      shares.put(key, share);
+    }
+    share.add(token);
+    if (shares.size() >= MAX_SHARES) {
+      emitShares();
     }
   }
 
@@ -71,8 +108,9 @@ final class TokenFoldOperator extends AbstractStreamOperator<RankLoad>
 
   /** Each share goes out timestamped with its earliest token's time. */
   private void emitShares() {
-    for (RankLoad share : shares.values()) {
-      output.collect(reuse.replace(share, share.time));
+    for (Share share : shares.values()) {
+      RankLoad load = share.load();
+      output.collect(reuse.replace(load, load.time));
     }
     shares.clear();
   }

@@ -44,6 +44,21 @@ final class LogFixtures {
     return RequestToken.of(input(token, offset));
   }
 
+  /** A rank's share of a step folded from {@code running} tokens. */
+  static RankLoad tokenShare(String cluster, int rank, long step, long time, int running, long kvTokens,
+      long enteringTokens) {
+    RankLoad load = new RankLoad();
+    load.clusterId = cluster;
+    load.rank = rank;
+    load.step = step;
+    load.time = time;
+    load.running = running;
+    load.kvTokens = kvTokens;
+    load.records = running;
+    load.enteringTokens = enteringTokens;
+    return load;
+  }
+
   static RankLoad load(String cluster, int rank, long step, long time, int running, long kvTokens) {
     return RankLoad.of(rankStep(cluster, rank, step, time, running, kvTokens, null, null));
   }

@@ -60,8 +60,8 @@ class StepWindowFunctionTest {
 
   @Test
   void tokenSharesOfOneRankAddUpAndARankStepReplacesThem() throws Exception {
-    RankLoad first = RankLoad.of(LogFixtures.requestToken(LogFixtures.token("a", 0, 2, "r1", T0, 10, false), 0));
-    RankLoad second = RankLoad.of(LogFixtures.requestToken(LogFixtures.token("a", 0, 2, "r2", T0 + 5, 20, false), 1));
+    RankLoad first = LogFixtures.tokenShare("a", 0, 2, T0, 1, 10, 9);
+    RankLoad second = LogFixtures.tokenShare("a", 0, 2, T0 + 5, 1, 20, 19);
     RankLoad rankStep = load("a", 1, 2, T0, 4, 400);
     RankLoad resent = load("a", 1, 2, T0, 4, 400);
     try (var h = harness()) {
