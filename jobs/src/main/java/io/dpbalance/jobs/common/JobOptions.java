@@ -74,6 +74,12 @@ public final class JobOptions {
           + "Default ${DEFAULT-VALUE}.")
   public Duration checkpointInterval;
 
+  @Option(names = "--checkpoint-dir", paramLabel = "URI",
+      description = "Where checkpoints go (file:///..., s3://...). Default: var/checkpoints under the working folder "
+          + "when running embedded, the cluster's own setting with --jobmanager. The JobManager's heap, Flink's "
+          + "default, holds only 5 MB per operator: too little for the jobs' state.")
+  public String checkpointDir;
+
   @Option(names = "--delivery-guarantee", paramLabel = "GUARANTEE", defaultValue = "at-least-once",
       converter = DeliveryGuaranteeConverter.class,
       description = "at-least-once or exactly-once (Kafka transactions; readers must use read_committed). Default "
@@ -191,6 +197,14 @@ public final class JobOptions {
     }
     env.enableCheckpointing(checkpointInterval.toMillis(), deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
         ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+    String dir = checkpointDir != null ? checkpointDir
+        : jobmanager == null ? Path.of("var", "checkpoints").toAbsolutePath().toUri().toString() : null;
+    if (dir != null) {
+      org.apache.flink.configuration.Configuration storage = new org.apache.flink.configuration.Configuration();
+      storage.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      storage.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+      env.configure(storage);
+    }
   }
 
   /**
