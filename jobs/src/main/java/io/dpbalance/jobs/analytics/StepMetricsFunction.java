@@ -3,8 +3,8 @@ package io.dpbalance.jobs.analytics;
 import io.dpbalance.engine.metrics.CostModel;
 import io.dpbalance.engine.metrics.PowerProfile;
 import io.dpbalance.engine.metrics.StepMetricsCalculator;
+import io.dpbalance.jobs.io.MetricRecords;
 import io.dpbalance.schemas.StepMetrics;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -107,23 +107,8 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
     io.dpbalance.engine.metrics.StepMetrics m = StepMetricsCalculator.compute(step.step, step.stepStart / 1000.0,
         loads, ranks, running, stepSeconds, computeMeasured ? computeSeconds : null, power);
     currentIdleFraction(step.clusterId, m.idleFraction());
-    StepMetrics record = StepMetrics.newBuilder()
-        .setClusterId(step.clusterId)
-        .setPolicy(AnalyticsSettings.OBSERVED)
-        .setStep(m.step())
-        .setStepStart(Instant.ofEpochMilli(step.stepStart))
-        .setRanks(m.ranks())
-        .setRunning(Math.toIntExact(running))
-        .setMaxLoad(m.maxLoad())
-        .setTotalLoad(m.totalLoad())
-        .setImbalance(m.imbalance())
-        .setIdleFraction(m.idleFraction())
-        .setTimeIdleFraction(Double.isNaN(m.timeIdleFraction()) ? null : m.timeIdleFraction())
-        .setStepSeconds(m.stepSeconds())
-        .setEnergyJoules(m.energyJoules())
-        .setIdleEnergyJoules(m.idleEnergyJoules())
-        .setTokens(m.tokens())
-        .build();
+    StepMetrics record = MetricRecords.stepMetrics(step.clusterId, AnalyticsSettings.OBSERVED, m, step.stepStart,
+        running);
     return StepOutcome.step(record, ranks - step.ranks.length);
   }
 
