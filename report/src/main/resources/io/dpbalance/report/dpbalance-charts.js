@@ -257,6 +257,13 @@
       if (c) { charts.push(c); }
     });
     root.__dpbalanceCharts = charts;
+    // Where each chart landed on the page, for tests that look at a screenshot.
+    charts.forEach(function (c) {
+      var box = c.getDom().getBoundingClientRect();
+      c.getDom().setAttribute('data-box', [Math.round(box.left + window.scrollX), Math.round(box.top + window.scrollY),
+        Math.round(box.width), Math.round(box.height)].join(','));
+    });
+    root.setAttribute('data-page-height', String(document.documentElement.scrollHeight));
     root.setAttribute('data-rendered', String(charts.length));
   }
 
