@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bin/dpbalance report}: the jobs' records and simulation rows as a table, a CSV and one HTML file. */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false, version = "dpbalance 0.1.0",
+@Command(name = "dpbalance report", mixinStandardHelpOptions = true, sortOptions = false, version = "dpbalance 0.1.0",
     description = {
         "Read what the jobs wrote (from Kafka topics, or their --output-files) and/or the JSON lines of "
             + "`bin/dpbalance simulate --json` and `sweep --json`; print a per-policy table and write one "
@@ -35,7 +35,7 @@ public final class ReportCommand implements Callable<Integer> {
             + "read_committed consumer. Absent topics are noted and skipped.")
     String bootstrap;
 
-    @Option(names = "--input-files", paramLabel = "F1,F2,...", split = ",",
+    @Option(names = "--input-files", paramLabel = "F1,F2,...", split = ",", hideParamSyntax = true,
         description = "Files or directories (searched recursively) to read instead: the jobs' --output-files "
             + "directories (JSON lines), Avro container or JSON-lines files as the datagen writes them "
             + "(dp.rank-steps.avro gives the per-rank heat map), and files holding the output of `simulate --json` "
