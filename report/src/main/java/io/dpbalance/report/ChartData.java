@@ -340,10 +340,15 @@ public final class ChartData {
     }
     section.put("source", "simulate --json --mode arrival rows: queue wait (placement - arrival) and end-to-end "
         + "latency (finish - arrival) percentiles, seconds");
+    boolean oneShape = arrival.stream().map(r -> r.ranks() + "x" + r.batch()).distinct().count() == 1;
+    if (oneShape) {
+      section.put("source", section.get("source").asText() + "; G=" + arrival.get(0).ranks() + " B="
+          + arrival.get(0).batch());
+    }
     for (SimRow r : arrival) {
       ObjectNode row = rows.addObject();
       row.put("policy", r.policy());
-      row.put("label", r.policy() + " (G=" + r.ranks() + " B=" + r.batch() + ")");
+      row.put("label", oneShape ? r.policy() : r.policy() + " (G=" + r.ranks() + " B=" + r.batch() + ")");
       number(row, "queueWaitP50", r.queueWaitP50S());
       number(row, "queueWaitP95", r.queueWaitP95S());
       number(row, "queueWaitP99", r.queueWaitP99S());

@@ -61,7 +61,10 @@
     var opt = base();
     opt.legend = {top: 0, type: 'scroll'};
     opt.grid = {left: 60, right: 30, top: 40, bottom: 60};
-    opt.xAxis = {type: 'time', name: 'time (UTC)', nameLocation: 'middle', nameGap: 32};
+    var first = section.series.length && section.series[0].points.length ? section.series[0].points[0][0] : null;
+    var day = first === null ? '' : ', ' + new Date(first).toISOString().slice(0, 10);
+    opt.xAxis = {type: 'time', name: 'time (UTC' + day + ')', nameLocation: 'middle', nameGap: 32,
+      axisLabel: {formatter: '{HH}:{mm}:{ss}'}};
     opt.yAxis = {type: 'value', name: 'idle fraction', min: 0, max: 1};
     opt.series = section.series.map(function (s) {
       var observed = s.name === OBSERVED;
@@ -100,7 +103,7 @@
     opt.title = [{text: 'energy per token (J/token, lower is better)', left: '3%', top: 0,
       textStyle: {fontSize: 13}},
       {text: 'tokens per joule (higher is better)', left: '53%', top: 0, textStyle: {fontSize: 13}}];
-    opt.grid = [{left: '5%', width: '40%', top: 40, bottom: 90}, {left: '55%', width: '40%', top: 40, bottom: 90}];
+    opt.grid = [{left: '5%', width: '40%', top: 40, bottom: 110}, {left: '55%', width: '40%', top: 40, bottom: 110}];
     opt.xAxis = [0, 1].map(function (i) {
       return {type: 'category', gridIndex: i, data: policies, axisLabel: {interval: 0, rotate: 20}};
     });
@@ -131,7 +134,7 @@
   }
 
   function latencyChart(section, body) {
-    var chart = chartIn(body, 420);
+    var chart = chartIn(body, 460);
     var labels = section.rows.map(function (r) { return r.label; });
     var names = {queueWaitP50: 'queue wait p50', queueWaitP95: 'queue wait p95', queueWaitP99: 'queue wait p99',
       e2eP50: 'e2e p50', e2eP95: 'e2e p95', e2eP99: 'e2e p99'};
@@ -140,7 +143,7 @@
     opt.legend = {top: 0};
     opt.title = [{text: 'queue wait (s)', left: '3%', top: 28, textStyle: {fontSize: 13}},
       {text: 'end-to-end latency (s)', left: '53%', top: 28, textStyle: {fontSize: 13}}];
-    opt.grid = [{left: '5%', width: '40%', top: 70, bottom: 90}, {left: '55%', width: '40%', top: 70, bottom: 90}];
+    opt.grid = [{left: '5%', width: '40%', top: 70, bottom: 120}, {left: '55%', width: '40%', top: 70, bottom: 120}];
     opt.xAxis = [0, 1].map(function (i) {
       return {type: 'category', gridIndex: i, data: labels, axisLabel: {interval: 0, rotate: 20}};
     });
@@ -165,10 +168,11 @@
       opt.tooltip = {trigger: 'item', formatter: function (p) {
         return 'G=' + map.ranks[p.value[1]] + ' B=' + map.batches[p.value[0]] + ': ratio ' + fmt(p.value[2], 2);
       }};
-      opt.grid = {left: 80, right: 110, top: 20, bottom: 50};
+      opt.grid = {left: 80, right: 110, top: 10, bottom: 50};
       opt.xAxis = {type: 'category', data: map.batches.map(String), name: 'batch B', nameLocation: 'middle',
         nameGap: 30};
-      opt.yAxis = {type: 'category', data: map.ranks.map(String), name: 'ranks G'};
+      opt.yAxis = {type: 'category', data: map.ranks.map(String), name: 'ranks G', nameLocation: 'middle',
+        nameGap: 40};
       opt.visualMap = {min: Math.min.apply(null, values.concat([1])), max: Math.max.apply(null, values.concat([1])),
         calculable: true, right: 10, top: 'middle', text: ['ratio', ''],
         inRange: {color: ['#fff5eb', '#fd8d3c', '#7f2704']}};

@@ -73,7 +73,8 @@ class ReportChromiumITCase {
     assertThat(texts(sections.get("cdf"))).contains("observed", "bfio");
     assertThat(texts(sections.get("energy"))).contains("observed", "vllm", "bfio", "0.500", "2.000");
     assertThat(texts(sections.get("heatmap"))).contains("rank 0", "rank 3", "KV tokens");
-    assertThat(texts(sections.get("latency"))).contains("queue wait p99", "e2e p50", "vllm (G=4 B=8)");
+    assertThat(texts(sections.get("latency")))
+        .contains("queue wait p99", "e2e p50", "vllm", "bfio:h=0,lookahead=oracle");
     assertThat(texts(sections.get("sweep"))).contains("4.00", "3.00");
     assertThat(sections.get("summary")).contains("<td>observed</td>").contains(">0.2000<").contains(">15.0<");
 
