@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /**
  * Writes the report as one self-contained HTML file: Apache ECharts (from its webjar on the classpath), the chart
@@ -20,8 +21,7 @@ public final class HtmlReport {
   /** The id of the {@code <script type="application/json">} element that holds the data. */
   public static final String DATA_ELEMENT_ID = "dpbalance-data";
 
-  private static final java.util.regex.Pattern SCRIPT_END =
-      java.util.regex.Pattern.compile("</(script)", java.util.regex.Pattern.CASE_INSENSITIVE);
+  private static final Pattern SCRIPT_END = Pattern.compile("</(script)", Pattern.CASE_INSENSITIVE);
 
   private HtmlReport() {}
 

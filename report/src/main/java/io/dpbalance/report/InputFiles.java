@@ -137,8 +137,9 @@ final class InputFiles {
           continue;
         }
         String where = file + ":" + number;
-        JsonNode object = parse(line, where, number == 1 || (fileType == null && !simulationRows));
-        if (fileType == null && !simulationRows) {
+        boolean firstObject = fileType == null && !simulationRows;
+        JsonNode object = parse(line, file, where, firstObject);
+        if (firstObject) {
           if (JsonRecords.isSimulationRow(object)) {
             simulationRows = true;
           } else {
@@ -158,13 +159,14 @@ final class InputFiles {
     }
   }
 
-  private static JsonNode parse(String line, String where, boolean first) {
+  /** One line's JSON object; a first line that is not JSON means the file is not a report input at all. */
+  private static JsonNode parse(String line, Path file, String where, boolean first) {
     JsonNode object;
     try {
       object = JSON.readTree(line);
     } catch (JsonProcessingException e) {
       if (first) {
-        throw unknown(Path.of(where.substring(0, where.lastIndexOf(':'))), "its first line is not JSON");
+        throw unknown(file, "its first line is not JSON");
       }
       throw new IllegalArgumentException(where + ": not a JSON object: " + e.getOriginalMessage());
     }

@@ -1,7 +1,9 @@
 package io.dpbalance.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -113,7 +115,7 @@ final class JsonRecords {
         if (!value.isTextual()) {
           throw bad(field, where, "base64 text", value);
         }
-        return java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(value.asText()));
+        return ByteBuffer.wrap(Base64.getDecoder().decode(value.asText()));
       default:
         throw new IllegalStateException(field + ": the report reads no " + schema.getType() + " fields");
     }

@@ -6,9 +6,11 @@ import io.dpbalance.schemas.DecodeResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,7 +30,7 @@ final class KafkaInput {
   private KafkaInput() {}
 
   private static Map<String, AvroCodec<?>> topics() {
-    Map<String, AvroCodec<?>> topics = new java.util.LinkedHashMap<>();
+    Map<String, AvroCodec<?>> topics = new LinkedHashMap<>();
     topics.put("dp.step-metrics", Codecs.STEP_METRICS);
     topics.put("dp.window-metrics", Codecs.WINDOW_METRICS);
     topics.put("dp.assignments", Codecs.ASSIGNMENT);
@@ -70,7 +72,7 @@ final class KafkaInput {
       consumer.seekToBeginning(partitions);
       // With read_committed, the end offsets are the last stable offsets: no open transaction is waited for.
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-      Map<String, Long> undecodable = new java.util.TreeMap<>();
+      Map<String, Long> undecodable = new TreeMap<>();
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!reached(consumer, end)) {
         var batch = consumer.poll(POLL);

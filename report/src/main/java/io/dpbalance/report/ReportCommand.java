@@ -124,8 +124,9 @@ public final class ReportCommand implements Callable<Integer> {
         ? ReportData.fromKafka(source.bootstrap, topicPrefix, Duration.ofSeconds(timeoutSeconds))
         : ReportData.fromFiles(source.inputFiles);
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.print(TerminalTable.render(data));
+    // the HTML first: a --cluster or --window that is not in the data fails before anything is printed
     HtmlReport.write(data, out, options);
+    stdout.print(TerminalTable.render(data));
     stdout.println("HTML report: " + out.toAbsolutePath().normalize());
     if (csv != null) {
       CsvReport.write(data, csv);

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -107,7 +109,7 @@ public record ReportData(
     final List<SimRow> simRows = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     /** Records of kinds the report does not use (RequestArrival, TokenEvent, DeadLetter), by type name. */
-    final java.util.Map<String, Long> ignored = new java.util.TreeMap<>();
+    final Map<String, Long> ignored = new TreeMap<>();
 
     /** Adds a record of the topics; returns whether the report uses its kind. */
     boolean add(Object record) {
