@@ -10,7 +10,7 @@ WORKDIR /opt/dpbalance
 COPY . .
 # The launcher's classpath files name every dependency jar by absolute path, so the local Maven repository sits at a path
 # (/opt/m2) that the runtime stage keeps. After the build: stamp every module as built for the launcher (it rebuilds a
-# module whose stamp is missing), and gather only the jars the classpath files name, not Maven's own plugins (awk 1:
+# module whose pom.xml is newer than its classpath files and its stamp), and gather only the jars the classpath files name, not Maven's own plugins (awk 1:
 # a classpath file has no final newline).
 RUN mvn -B -q -DskipTests -Dmaven.repo.local=/opt/m2 install \
  && for target in */target; do touch "$target/.launcher-built"; done \
@@ -22,8 +22,8 @@ RUN groupadd --system dpbalance && useradd --system --gid dpbalance --home-dir /
 WORKDIR /opt/dpbalance
 COPY --from=build /opt/m2-runtime/opt/m2 /opt/m2
 COPY --from=build /opt/dpbalance /opt/dpbalance
-# The launcher rebuilds a module whose sources are newer than its stamp; copying may give directories the time of the
-# copy, so the stamps are touched last. There is no Maven here: a stale module stops with a clear message instead.
+# The launcher rebuilds a module whose source files are newer than its classes, or whose poms are newer than its
+# classpath files and its stamp; the stamps are touched last, after the copy. There is no Maven here: a stale module stops with a clear message instead.
 RUN find /opt/dpbalance -name .launcher-built -exec touch {} +
 USER dpbalance
 CMD ["bin/dpbalance", "--help"]

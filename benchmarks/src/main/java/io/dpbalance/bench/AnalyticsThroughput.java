@@ -10,6 +10,7 @@ import io.dpbalance.datagen.kafka.KafkaRecordSink;
 import io.dpbalance.engine.policy.PolicySpec;
 import io.dpbalance.engine.sim.ClusterConfig;
 import io.dpbalance.engine.trace.ReadOptions;
+import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
@@ -111,8 +112,9 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
     Long brokerPid;
 
     @Option(names = "--workload", paramLabel = "FILE",
-            defaultValue = "../shared/data/azure-llm-2023/AzureLLMInferenceTrace_conv.csv",
-            description = "Trace the decode log simulates. Default ${DEFAULT-VALUE}.")
+            defaultValue = ShippedTrace.RELATIVE_PATH,
+            description = "Trace the decode log simulates. Default ${DEFAULT-VALUE}, the Azure trace shipped with "
+                    + "the project (relative to the project root).")
     Path workload;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "6000",
@@ -286,7 +288,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
 
     /** Writes the decode log's token events (and its requests) to the prefixed topics; returns the token events. */
     private long fill(String prefix) throws IOException {
-        Workload trace = WorkloadReader.read(workload, WorkloadFormat.AUTO, ReadOptions.defaults()
+        Workload trace = WorkloadReader.read(ShippedTrace.resolve(workload), WorkloadFormat.AUTO, ReadOptions.defaults()
                 .withTimeScale(timeScale).withLimit(limit > 0 ? limit : ReadOptions.UNLIMITED));
         List<String> ids = IntStream.range(0, clusters).mapToObj(i -> "cluster-" + i).toList();
         DecodeLog generator = new DecodeLog(trace, ids, new DecodeLogSettings(ClusterConfig.reference(ranks, batch),

@@ -9,6 +9,7 @@ import io.dpbalance.engine.policy.RefillState;
 import io.dpbalance.engine.sim.ClusterConfig;
 import io.dpbalance.engine.sim.Simulator;
 import io.dpbalance.engine.sim.WorkloadMode;
+import io.dpbalance.engine.trace.ShippedTrace;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,7 +33,7 @@ import java.util.SplittableRandom;
 public final class RefillStates {
 
     /** The Azure 2023 conversation trace, relative to the project root. */
-    public static final String DEFAULT_TRACE = "../shared/data/azure-llm-2023/AzureLLMInferenceTrace_conv.csv";
+    public static final String DEFAULT_TRACE = ShippedTrace.RELATIVE_PATH;
 
     static final int BATCH = 72;
     /** Skips the initial fill and the transient after it, when almost all slots free up together. */

@@ -2,6 +2,7 @@ package io.dpbalance.cli;
 
 import io.dpbalance.engine.sim.WorkloadMode;
 import io.dpbalance.engine.trace.ReadOptions;
+import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.SyntheticWorkload;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
@@ -14,13 +15,11 @@ import java.nio.file.Path;
 /** Where the requests come from: a trace file in any spec §8 format, or a synthetic generator. */
 final class WorkloadOptions {
 
-    /** The shared Azure trace, where a checkout has it beside the project (the default workload). */
-    static final Path SHARED_TRACE = Path.of("..", "shared", "data", "azure-llm-2023", "AzureLLMInferenceTrace_conv.csv");
-
     @Option(names = "--workload", paramLabel = "FILE",
             description = "Trace file: Azure LLM inference CSV (2023/2024), Mooncake JSONL, BurstGPT CSV, or lengths "
-                    + "JSON. Default: the shared Azure 2023 conversation trace (${DEFAULT-VALUE}) unless --synthetic.",
-            defaultValue = "../shared/data/azure-llm-2023/AzureLLMInferenceTrace_conv.csv")
+                    + "JSON. Default: the Azure 2023 conversation trace shipped with the project (${DEFAULT-VALUE}, "
+                    + "relative to the project root) unless --synthetic.",
+            defaultValue = ShippedTrace.RELATIVE_PATH)
     Path workload;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
@@ -64,15 +63,16 @@ final class WorkloadOptions {
             }
             return w;
         }
-        if (!Files.isRegularFile(workload)) {
+        Path file = ShippedTrace.resolve(workload);
+        if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--workload " + workload + ": no such file"
-                    + (workload.equals(SHARED_TRACE) ? " (the default is the shared trace beside the project; "
-                    + "pass --workload FILE or --synthetic SPEC)" : ""));
+                    + (file.equals(Path.of(ShippedTrace.RELATIVE_PATH)) ? " (" + ShippedTrace.missingHint()
+                    + ", or generate one with --synthetic SPEC)" : ""));
         }
         ReadOptions options = ReadOptions.defaults().withSkipInvalid(skipInvalid).withTimeScale(timeScale);
         if (limit != null) {
             options = options.withLimit(limit);
         }
-        return WorkloadReader.read(workload, WorkloadFormat.parse(format), options);
+        return WorkloadReader.read(file, WorkloadFormat.parse(format), options);
     }
 }

@@ -9,6 +9,7 @@ import io.dpbalance.engine.metrics.PowerProfile;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
 import io.dpbalance.engine.sim.ClusterConfig;
+import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -139,9 +140,9 @@ final class DecodeLogCommand implements Callable<GenerationResult> {
             throw new IllegalArgumentException("decode-log takes one workload: --workload FILE or --synthetic SPEC, "
                     + "not both");
         }
-        if (synthetic == null && !trace.orSharedTrace()) {
-            throw new IllegalArgumentException("decode-log needs a workload: --workload FILE or --synthetic SPEC (the "
-                    + "shared trace " + TraceOptions.SHARED_TRACE + " is not there)");
+        if (synthetic == null && !trace.orShippedTrace()) {
+            throw new IllegalArgumentException("decode-log needs a workload: --workload FILE or --synthetic SPEC ("
+                    + ShippedTrace.missingHint() + ")");
         }
         return synthetic != null ? Workloads.synthetic(synthetic, timeScale, trace.limit) : trace.read(timeScale);
     }

@@ -2,6 +2,7 @@ package io.dpbalance.datagen;
 
 import io.dpbalance.datagen.generate.ArrivalReplay;
 import io.dpbalance.datagen.generate.GenerationResult;
+import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,10 +41,9 @@ final class ReplayCommand implements Callable<GenerationResult> {
     @Override
     public GenerationResult call() {
         return GeneratorLauncher.launch(spec, output, generation, (clusters, start) -> {
-            if (!trace.orSharedTrace()) {
-                throw new IllegalArgumentException("replay needs --workload FILE (the shared trace "
-                        + TraceOptions.SHARED_TRACE + " is not there; for generated requests use "
-                        + "`datagen synth --synthetic SPEC`)");
+            if (!trace.orShippedTrace()) {
+                throw new IllegalArgumentException("replay needs --workload FILE (" + ShippedTrace.missingHint()
+                        + "; for generated requests use `datagen synth --synthetic SPEC`)");
             }
             Workload workload = trace.read(timeScale);
             Workloads.reportSkipped(workload, "replay", spec.commandLine().getErr());

@@ -1,6 +1,7 @@
 package io.dpbalance.datagen;
 
 import io.dpbalance.engine.trace.ReadOptions;
+import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
@@ -14,13 +15,9 @@ final class TraceOptions {
 
     @Option(names = "--workload", paramLabel = "FILE",
             description = "Trace file: Azure LLM inference CSV (2023/2024), Mooncake JSONL, BurstGPT CSV, or lengths "
-                    + "JSON (no times: every request arrives at time 0). Default: the shared Azure conversation trace, "
-                    + "../shared/data/azure-llm-2023/AzureLLMInferenceTrace_conv.csv, when it is there.")
+                    + "JSON (no times: every request arrives at time 0). Default: the Azure conversation trace shipped with "
+                    + "the project, " + ShippedTrace.RELATIVE_PATH + " (relative to the project root).")
     Path workload;
-
-    /** The shared trace beside the checkout (spec §8), the workload when none is named. */
-    static final Path SHARED_TRACE = Path.of("..", "shared", "data", "azure-llm-2023",
-            "AzureLLMInferenceTrace_conv.csv");
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
             description = "auto|azure|mooncake|burstgpt|lengths. Default ${DEFAULT-VALUE}: detected from the file.")
@@ -37,10 +34,10 @@ final class TraceOptions {
         return workload != null;
     }
 
-    /** Names the shared trace as the workload when none is named and it is there; says whether one is named now. */
-    boolean orSharedTrace() {
-        if (workload == null && Files.isRegularFile(SHARED_TRACE)) {
-            workload = SHARED_TRACE;
+    /** Names the shipped trace as the workload when none is named and it is found; says whether one is named now. */
+    boolean orShippedTrace() {
+        if (workload == null) {
+            ShippedTrace.find().ifPresent(trace -> workload = trace);
         }
         return workload != null;
     }

@@ -1,5 +1,6 @@
 package io.dpbalance.datagen;
 
+import io.dpbalance.schemas.RequestArrival;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The datagen subcommands' help and their errors on bad input; none of these needs a broker. */
 class DatagenCommandLineTest {
@@ -42,14 +44,20 @@ class DatagenCommandLineTest {
 
     @Test
     void decodeLogNeedsExactlyOneWorkload(@TempDir Path dir) throws IOException {
-        // Tests run in the module's folder, where ../shared (the default workload beside the checkout) is not found.
-        assertThat(TraceOptions.SHARED_TRACE).doesNotExist();
-        assertThat(CommandRun.of("datagen", "decode-log", "--out", dir.toString()).err())
-                .contains("--workload FILE or --synthetic SPEC");
         Path trace = ArrivalCommandsTest.azureTrace(dir);
         assertThat(CommandRun.of("datagen", "decode-log", "--workload", trace.toString(), "--synthetic", SPEC,
                 "--out", dir.toString()).err()).contains("--workload FILE or --synthetic SPEC");
-        assertThat(CommandRun.of("datagen", "replay", "--out", dir.toString()).err()).contains("--workload FILE");
+    }
+
+    @Test
+    void replayWithoutWorkloadReadsTheShippedTrace(@TempDir Path dir) throws IOException {
+        // Tests run in the module's folder: the default is found in data/azure-llm-2023 of the project root above.
+        Path out = dir.resolve("out");
+        CommandRun run = CommandRun.of("datagen", "replay", "--limit", "2", "--clusters", "1", "--out", out.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<RequestArrival> records = OutputFiles.readAvro(out.resolve("dp.requests.avro"), RequestArrival.class);
+        assertThat(records).extracting(RequestArrival::getPromptTokens, RequestArrival::getOutputTokens)
+                .containsExactly(tuple(374L, 44L), tuple(396L, 109L));
     }
 
     @Test

@@ -12,7 +12,7 @@ import io.dpbalance.engine.sim.SimulationListener;
 import io.dpbalance.engine.sim.SimulationResult;
 import io.dpbalance.engine.sim.Simulator;
 import io.dpbalance.engine.sim.WorkloadMode;
-import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * A decode log of the shared Azure trace, written to files and read back from the Avro container files, holds exactly
+ * A decode log of the Azure trace, written to files and read back from the Avro container files, holds exactly
  * what the engine computes: folding its token events gives its rank steps, and its rank steps fed to the engine's
  * {@link StepMetricsCalculator} give the step metrics that {@link Simulator#run} records for the same configuration.
  */
@@ -60,7 +60,7 @@ class DecodeLogAgreesWithEngineTest {
 
     @BeforeAll
     static void generateAndSimulate() {
-        Path trace = SharedData.azureConversationTrace();
+        Path trace = ProjectData.azureConversationTrace();
         CommandRun run = CommandRun.of("datagen", "decode-log", "--workload", trace.toString(),
                 "--limit", Integer.toString(REQUESTS), "--time-scale", Double.toString(TIME_SCALE),
                 "--ranks", Integer.toString(RANKS), "--batch", Integer.toString(BATCH), "--out", dir.toString());

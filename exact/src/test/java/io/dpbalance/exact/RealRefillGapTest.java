@@ -9,7 +9,7 @@ import io.dpbalance.engine.policy.RefillState;
 import io.dpbalance.engine.sim.ClusterConfig;
 import io.dpbalance.engine.sim.Simulator;
 import io.dpbalance.engine.sim.WorkloadMode;
-import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fast BF-IO solver against the exact optimum on 200 refill decisions sampled at random from a real run: the
- * shared Azure trace through a small cluster (G = 4, B = 4, pool 16 = 4G, pool mode, oracle lookahead), driven by
+ * Azure trace through a small cluster (G = 4, B = 4, pool 16 = 4G, pool mode, oracle lookahead), driven by
  * BF-IO itself. These are the decisions the solver actually faces (start-up fills and steady-state refills alike),
  * and each is solved again by both solvers with horizons 0, 5 and 20.
  */
@@ -64,7 +64,7 @@ class RealRefillGapTest {
 
     @Test
     void fastSolverStaysCloseToTheOptimumOnRealRefills() {
-        Workload trace = WorkloadReader.read(SharedData.azureConversationTrace(), WorkloadFormat.AZURE,
+        Workload trace = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
                 ReadOptions.defaults());
         PolicyFactory.Instance driver = PolicyFactory.create(PolicySpec.parse("bfio:h=20"), "oracle", 1);
         Sampling sampling = new Sampling(driver.policy(), 0.02);

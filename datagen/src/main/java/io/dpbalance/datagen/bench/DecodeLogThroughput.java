@@ -15,6 +15,7 @@ import io.dpbalance.datagen.sink.TopicCount;
 import io.dpbalance.engine.policy.PolicySpec;
 import io.dpbalance.engine.sim.ClusterConfig;
 import io.dpbalance.engine.trace.ReadOptions;
+import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
@@ -65,12 +66,13 @@ public final class DecodeLogThroughput implements Callable<Integer> {
     String bootstrap;
 
     @Option(names = "--workload", paramLabel = "FILE",
-            defaultValue = "../shared/data/azure-llm-2023/AzureLLMInferenceTrace_conv.csv",
-            description = "Trace to simulate. Default ${DEFAULT-VALUE} (4.09 M output tokens).")
+            defaultValue = ShippedTrace.RELATIVE_PATH,
+            description = "Trace to simulate. Default ${DEFAULT-VALUE}, the Azure trace shipped with the project "
+                    + "(4.09 M output tokens).")
     Path workload;
 
     @Option(names = "--time-scale", paramLabel = "X", defaultValue = "0.01",
-            description = "Inter-arrival time factor. The default compresses the shared trace's hour into ~40 s of "
+            description = "Inter-arrival time factor. The default compresses the Azure trace's hour into ~40 s of "
                     + "simulated time, so that a 32 x 72 cluster steps with ~950 running requests per step, as a "
                     + "busy production cluster does. Default ${DEFAULT-VALUE}.")
     double timeScale;
@@ -126,7 +128,7 @@ public final class DecodeLogThroughput implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        trace = WorkloadReader.read(workload, WorkloadFormat.AUTO, ReadOptions.defaults().withTimeScale(timeScale));
+        trace = WorkloadReader.read(ShippedTrace.resolve(workload), WorkloadFormat.AUTO, ReadOptions.defaults().withTimeScale(timeScale));
         System.out.printf(Locale.ROOT, "%s: %d requests, time scale %s, G=%d, B=%d, policy %s, %s records; %d warm-up "
                         + "and %d measured runs per mode; producer overrides %s%n", trace.source(),
                 trace.requests().size(), timeScale, ranks, batch, policy, granularity, warmup, runs,

@@ -34,7 +34,7 @@ public final class KafkaRecordSink implements RecordSink {
     /**
      * Producer settings for throughput, before {@code --command-config} and {@code --producer-property} (which win).
      * Token events are ~60-byte values under few keys, so batches that wait a little to fill up and a cheap
-     * compression carry the throughput. Measured with {@code DecodeLogThroughput} (shared trace, G=32, B=72, local
+     * compression carry the throughput. Measured with {@code DecodeLogThroughput} (the Azure trace, G=32, B=72, local
      * broker on the same 2 cores): lz4 compresses token events to ~0.31 of their size at the least CPU per record;
      * zstd reaches ~0.19 but costs ~50% more CPU and a third of the throughput; snappy and no compression are no
      * faster. linger.ms=50 fills batches to ~75 KB compressed (20 ms: ~40 KB) for fewer requests to the broker;

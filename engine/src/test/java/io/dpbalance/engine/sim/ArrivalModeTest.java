@@ -2,7 +2,7 @@ package io.dpbalance.engine.sim;
 
 import io.dpbalance.engine.lookahead.OracleLookahead;
 import io.dpbalance.engine.policy.LeastTokensPolicy;
-import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
@@ -37,7 +37,7 @@ class ArrivalModeTest {
 
     @Test
     void runsTheAzureTraceWithLatencyMetrics() {
-        Workload w = WorkloadReader.read(SharedData.azureConversationTrace(), WorkloadFormat.AZURE,
+        Workload w = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
                 ReadOptions.defaults().withLimit(2000));
         assertLatencyMetrics(arrival(w, 2, 8), 2000);
     }
@@ -72,7 +72,7 @@ class ArrivalModeTest {
 
     @Test
     void compressingTheTraceRaisesTheLoadAndStretchingItLowersIt() {
-        Path trace = SharedData.azureConversationTrace();
+        Path trace = ProjectData.azureConversationTrace();
         ReadOptions options = ReadOptions.defaults().withLimit(1500);
         SimulationResult compressed = arrival(WorkloadReader.read(trace, WorkloadFormat.AZURE, options.withTimeScale(0.1)), 1, 8);
         SimulationResult original = arrival(WorkloadReader.read(trace, WorkloadFormat.AZURE, options), 1, 8);

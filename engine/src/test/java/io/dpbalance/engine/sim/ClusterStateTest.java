@@ -4,7 +4,7 @@ import io.dpbalance.engine.metrics.StepMetrics;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
-import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
@@ -54,7 +54,7 @@ class ClusterStateTest {
     @ParameterizedTest
     @ValueSource(strings = {"round-robin", "vllm", "bfio:h=20", "bfio:h=20,lookahead=hazard", "trtllm"})
     void restoredSimulationContinuesExactlyLikeAnUnbrokenOne(String policy) {
-        List<Request> requests = WorkloadReader.read(SharedData.azureConversationTrace(), WorkloadFormat.AZURE,
+        List<Request> requests = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
                 ReadOptions.defaults().withLimit(600).withTimeScale(0.05)).requests();
         List<StepMetrics> unbroken = run(requests, policy, 0);
         List<StepMetrics> restored = run(requests, policy, 37);

@@ -2,7 +2,7 @@ package io.dpbalance.engine.sim;
 
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
-import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
@@ -16,7 +16,7 @@ import java.math.MathContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shared Azure trace read as lengths in file order, pool mode, G = 32, B = 72, R = 128, reference cost model and
+ * The Azure trace read as lengths in file order, pool mode, G = 32, B = 72, R = 128, reference cost model and
  * power profile: FCFS and least-tokens must reproduce the paper's released simulator to 6 significant digits, and
  * BF-IO must do at least as well as its reference solver.
  */
@@ -26,7 +26,7 @@ class KnownAnswerTest {
 
     @BeforeAll
     static void readTrace() {
-        trace = WorkloadReader.read(SharedData.azureConversationTrace(), WorkloadFormat.AZURE, ReadOptions.defaults());
+        trace = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE, ReadOptions.defaults());
     }
 
     private static SimulationResult run(String policy) {

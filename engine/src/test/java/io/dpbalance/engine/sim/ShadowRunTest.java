@@ -4,7 +4,7 @@ import io.dpbalance.engine.metrics.StepMetrics;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
-import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
@@ -49,7 +49,7 @@ class ShadowRunTest {
 
     @BeforeAll
     static void readTrace() {
-        List<Request> requests = WorkloadReader.read(SharedData.azureConversationTrace(), WorkloadFormat.AZURE,
+        List<Request> requests = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
                 ReadOptions.defaults().withLimit(600).withTimeScale(0.05)).requests();
         arrivals = new ArrayList<>();
         for (Request r : requests) {

@@ -1,7 +1,7 @@
 package io.dpbalance.engine.trace;
 
 import io.dpbalance.engine.model.Request;
-import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.testing.ProjectData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +11,7 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** The real Azure 2023 conversation trace in {@code ../shared/data}; figures from its README and a CSV reader. */
+/** The real Azure 2023 conversation trace shipped in {@code data/azure-llm-2023}; figures from its README and a CSV reader. */
 class AzureConversationTraceTest {
 
     private static final int ROWS = 19_366;
@@ -20,7 +20,7 @@ class AzureConversationTraceTest {
 
     @BeforeAll
     static void readTrace() {
-        Path trace = SharedData.azureConversationTrace();
+        Path trace = ProjectData.azureConversationTrace();
         workload = WorkloadReader.read(trace, WorkloadFormat.AUTO, ReadOptions.defaults());
     }
 

@@ -7,6 +7,7 @@ import io.dpbalance.engine.sim.SimulationListener;
 import io.dpbalance.engine.sim.Simulator;
 import io.dpbalance.engine.sim.WorkloadMode;
 import io.dpbalance.engine.trace.ReadOptions;
+import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
 import io.dpbalance.jobs.io.KafkaConnectors;
@@ -66,8 +67,9 @@ public final class ShadowThroughput implements Runnable {
       description = "A running Kafka broker (bin/dpbalance kafka start). Default ${DEFAULT-VALUE}.")
   String bootstrap;
 
-  @Option(names = "--workload", defaultValue = "../shared/data/azure-llm-2023/AzureLLMInferenceTrace_conv.csv",
-      description = "Trace to replay. Default: the shared Azure conversation trace.")
+  @Option(names = "--workload", defaultValue = ShippedTrace.RELATIVE_PATH,
+      description = "Trace to replay. Default ${DEFAULT-VALUE}: the Azure conversation trace shipped with the project "
+          + "(relative to the project root).")
   Path workload;
 
   @Option(names = "--limit", defaultValue = "0", description = "First N requests only (0: all).")
@@ -100,6 +102,7 @@ public final class ShadowThroughput implements Runnable {
 
   @Override
   public void run() {
+    workload = ShippedTrace.resolve(workload);
     if (!Files.isRegularFile(workload)) {
       throw new CommandLine.ParameterException(new CommandLine(this), "no such workload file: " + workload);
     }

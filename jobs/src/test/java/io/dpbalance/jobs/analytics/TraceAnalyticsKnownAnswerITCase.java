@@ -11,7 +11,7 @@ import io.dpbalance.engine.sim.ClusterConfig;
 import io.dpbalance.engine.sim.SimulationListener;
 import io.dpbalance.engine.sim.Simulator;
 import io.dpbalance.engine.sim.WorkloadMode;
-import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
@@ -51,7 +51,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Known answer through the whole path: a decode log of the shared Azure trace for two clusters, made by {@code datagen
+ * Known answer through the whole path: a decode log of the Azure trace for two clusters, made by {@code datagen
  * decode-log} (to an in-JVM broker and to files), analysed by the job (token events only, rank-steps only, files in
  * batch mode), and every StepMetrics and WindowMetrics compared with what the engine's simulator computes for the same
  * runs.
@@ -84,7 +84,7 @@ class TraceAnalyticsKnownAnswerITCase {
 
   @BeforeAll
   static void generate() throws Exception {
-    Path trace = SharedData.azureConversationTrace();
+    Path trace = ProjectData.azureConversationTrace();
     datagen("topics", "create", "--prefix", PREFIX, "--partitions", "2", "--bootstrap", KAFKA.bootstrapServers());
     List<String> decodeLog = List.of("datagen", "decode-log", "--workload", trace.toString(),
         "--limit", Integer.toString(REQUESTS), "--time-scale", Double.toString(TIME_SCALE),

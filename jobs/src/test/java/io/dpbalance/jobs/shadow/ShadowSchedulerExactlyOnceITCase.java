@@ -2,7 +2,7 @@ package io.dpbalance.jobs.shadow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
@@ -63,7 +63,7 @@ class ShadowSchedulerExactlyOnceITCase {
 
   @BeforeAll
   static void readTrace() {
-    var requests = WorkloadReader.read(SharedData.azureConversationTrace(), WorkloadFormat.AZURE,
+    var requests = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
         ReadOptions.defaults().withLimit(1200).withTimeScale(0.2)).sortedByArrival();
     for (String cluster : CLUSTERS) {
       List<RequestArrival> records = new ArrayList<>();

@@ -8,7 +8,7 @@ import io.dpbalance.engine.policy.PolicySpec;
 import io.dpbalance.engine.sim.PendingArrival;
 import io.dpbalance.engine.sim.ShadowRun;
 import io.dpbalance.engine.sim.ShadowState;
-import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
@@ -46,7 +46,7 @@ class ShadowSchedulerFunctionTest {
 
   @BeforeAll
   static void readTrace() {
-    List<Request> requests = WorkloadReader.read(SharedData.azureConversationTrace(), WorkloadFormat.AZURE,
+    List<Request> requests = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
         ReadOptions.defaults().withLimit(400).withTimeScale(0.2)).requests();
     azure = inputs(requests, "least-tokens");
   }
@@ -124,7 +124,7 @@ class ShadowSchedulerFunctionTest {
   @Test
   void snapshotAndRestoreContinueExactlyLikeAnUnbrokenRun() throws Exception {
     String policy = "bfio:h=20,lookahead=hazard";
-    List<ShadowInput> inputs = inputs(WorkloadReader.read(SharedData.azureConversationTrace(), WorkloadFormat.AZURE,
+    List<ShadowInput> inputs = inputs(WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
         ReadOptions.defaults().withLimit(400).withTimeScale(0.2)).requests(), policy);
     List<StepMetrics> unbroken;
     List<Assignment> unbrokenAssignments;
@@ -195,12 +195,12 @@ class ShadowSchedulerFunctionTest {
   }
 
   /**
-   * A long replay (the whole shared trace, about 19,000 requests, at twice its rate) keeps the keyed state flat:
+   * A long replay (the whole Azure trace, about 19,000 requests, at twice its rate) keeps the keyed state flat:
    * finished requests leave it, closed windows leave it. Snapshots taken at each quarter weigh about the same.
    */
   @Test
   void keyedStateStaysFlatOverALongReplay() throws Exception {
-    List<Request> all = WorkloadReader.read(SharedData.azureConversationTrace(), WorkloadFormat.AZURE,
+    List<Request> all = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
         ReadOptions.defaults().withTimeScale(0.5)).requests();
     List<ShadowInput> inputs = inputs(all, "least-tokens");
     assertThat(inputs).hasSizeGreaterThan(15_000);

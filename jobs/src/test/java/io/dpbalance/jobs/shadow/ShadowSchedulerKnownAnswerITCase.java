@@ -9,7 +9,7 @@ import io.dpbalance.engine.policy.PolicySpec;
 import io.dpbalance.engine.sim.SimulationListener;
 import io.dpbalance.engine.sim.Simulator;
 import io.dpbalance.engine.sim.WorkloadMode;
-import io.dpbalance.engine.testing.SharedData;
+import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.jobs.analytics.CollectingSink;
 import io.dpbalance.jobs.io.FileConnectors;
 import io.dpbalance.jobs.io.InputRecord;
@@ -49,7 +49,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Same answer as the engine: the shared Azure trace replayed for two clusters (datagen replay: output lengths known
+ * Same answer as the engine: the Azure trace replayed for two clusters (datagen replay: output lengths known
  * at arrival; datagen decode-log: production's completions later), run through the shadow job on a MiniCluster with
  * five policies; every policy's StepMetrics and Assignments equal the simulator's arrival-mode run on the same
  * requests, step by step — from Kafka, from Kafka out of order with garbage mixed in, from files in batch mode, and
@@ -77,7 +77,7 @@ class ShadowSchedulerKnownAnswerITCase {
 
   @BeforeAll
   static void generate() throws Exception {
-    String trace = SharedData.azureConversationTrace().toString();
+    String trace = ProjectData.azureConversationTrace().toString();
     List<String> workload = List.of("--workload", trace, "--limit", Integer.toString(REQUESTS), "--time-scale",
         Double.toString(TIME_SCALE), "--clusters", Integer.toString(CLUSTERS.size()));
     datagen("topics", "create", "--prefix", "replay.", "--partitions", "2", "--bootstrap", KAFKA.bootstrapServers());
