@@ -299,6 +299,11 @@ public final class JobOptions {
     } finally {
       mainReported.countDown();
     }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook); // a later run in this JVM (tests, the demo) has its own
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM exits: the hook, if it took over, reports before it does
+    }
   }
 
   /** On SIGINT/SIGTERM: stops the running job, with a savepoint in Kafka mode; says what became of the output. */
