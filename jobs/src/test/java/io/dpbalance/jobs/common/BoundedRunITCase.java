@@ -114,13 +114,16 @@ class BoundedRunITCase {
     }
     assertThat(outputTokens).hasSize(2);
     List<StepMetrics> steps = committed(out + "dp.step-metrics", Codecs.STEP_METRICS);
-    Map<String, Long> tokens = steps.stream().collect(Collectors.groupingBy(
-        s -> s.getPolicy() + "/" + s.getClusterId(), TreeMap::new, Collectors.summingLong(StepMetrics::getTokens)));
-    Map<String, Long> expected = new TreeMap<>();
-    for (String policy : policies) {
-      outputTokens.forEach((cluster, sum) -> expected.put(policy + "/" + cluster, sum));
-    }
-    assertThat(tokens).as("tokens decoded per policy/cluster: every request finished").isEqualTo(expected);
+    // policy label (the spec with its defaults filled in, e.g. bfio:h=20,lookahead=oracle) -> cluster -> tokens
+    Map<String, Map<String, Long>> tokens = steps.stream().collect(Collectors.groupingBy(StepMetrics::getPolicy,
+        TreeMap::new, Collectors.groupingBy(StepMetrics::getClusterId, TreeMap::new,
+            Collectors.summingLong(StepMetrics::getTokens))));
+    assertThat(tokens).as("policies").hasSize(policies.size());
+    assertThat(tokens.keySet())
+        .allSatisfy(label -> assertThat(policies).anySatisfy(p -> assertThat(label).startsWith(p)));
+    tokens.forEach((policy, byCluster) -> assertThat(byCluster)
+        .as("%s: tokens decoded per cluster equal the requests' output tokens (every request finished)", policy)
+        .isEqualTo(outputTokens));
 
     assertThat(printed).contains("shadow: finished (end of input)");
     assertThat(summary(printed)).containsEntry(out + "dp.step-metrics", (long) steps.size())
