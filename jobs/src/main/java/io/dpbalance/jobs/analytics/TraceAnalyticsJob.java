@@ -149,7 +149,7 @@ public final class TraceAnalyticsJob implements Runnable {
     try {
       define(env);
       job.execute(env, jobName);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | JobOptions.SubmissionFailure e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("trace analytics failed: " + e.getMessage(), e);

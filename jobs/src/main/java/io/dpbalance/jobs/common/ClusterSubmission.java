@@ -73,16 +73,17 @@ final class ClusterSubmission {
       return null;
     }
     return "waiting for task slots: the job needs " + tasks.slotsNeeded() + " (its largest parallelism), the cluster "
-        + "has " + available + " available of " + total + " on " + taskManagers + " TaskManager(s); "
+        + "has " + total + " on " + taskManagers + " TaskManager(s), " + available + " of them free now; "
         + tasks.waiting() + " of " + tasks.total() + " tasks wait. Free slots (bin/dpbalance flink jobs / cancel), "
         + "start more TaskManager slots, or submit with a lower --parallelism";
   }
 
   /**
-   * Waits until every task of the job runs ("RUNNING") or the job finished ("FINISHED"); says once, on {@code out},
+   * Waits until every task of the job runs ("RUNNING (all N tasks)") or the job finished ("FINISHED"); says once, on
+   * {@code out},
    * when it waits for slots the cluster lacks.
    *
-   * @throws IllegalStateException when the job fails, is cancelled, or does not run within {@code timeout}
+   * @throws JobOptions.SubmissionFailure when the job fails, is cancelled, or does not run within {@code timeout}
    */
   static String awaitRunning(JobClient client, String jobmanager, Duration timeout, PrintStream out)
       throws InterruptedException {
@@ -99,19 +100,19 @@ final class ClusterSubmission {
         try {
           client.getJobExecutionResult().get();
         } catch (ExecutionException e) {
-          throw new IllegalStateException("job " + id + " failed on " + jobmanager + ": " + rootCause(e), e);
+          throw new JobOptions.SubmissionFailure("job " + id + " failed on " + jobmanager + ": " + rootCause(e), e);
         }
       }
       if (status == JobStatus.FINISHED) {
         return "FINISHED";
       }
       if (status.isGloballyTerminalState()) {
-        throw new IllegalStateException("job " + id + " is " + status + " on " + jobmanager);
+        throw new JobOptions.SubmissionFailure("job " + id + " is " + status + " on " + jobmanager, null);
       }
       try {
         tasks = tasks(get(http, jobmanager, "/jobs/" + id));
         if (status == JobStatus.RUNNING && tasks.allRunning()) {
-          return "RUNNING";
+          return "RUNNING (all " + tasks.total() + " tasks)";
         }
         if (shortage == null && tasks.waiting() > 0 && System.nanoTime() - start > SLOT_NOTICE.toNanos()) {
           shortage = slotShortage(get(http, jobmanager, "/overview"), tasks);
@@ -126,10 +127,10 @@ final class ClusterSubmission {
       }
       Thread.sleep(POLL.toMillis());
     }
-    throw new IllegalStateException("job " + id + " is " + status + " on " + jobmanager + " " + timeout.toSeconds()
+    throw new JobOptions.SubmissionFailure("job " + id + " is " + status + " on " + jobmanager + " " + timeout.toSeconds()
         + " s after submission, tasks " + (tasks == null ? "unknown" : tasks.byState()) + "; "
         + (shortage != null ? shortage : "the cluster's logs say why") + ". It is still submitted: cancel it with "
-        + "bin/dpbalance flink cancel " + id + " --jobmanager " + jobmanager);
+        + "bin/dpbalance flink cancel " + id + " --jobmanager " + jobmanager, null);
   }
 
   private static JobStatus status(JobClient client) throws InterruptedException {

@@ -40,9 +40,6 @@ import picocli.CommandLine.Option;
  */
 public final class JobOptions {
 
-  /** How long a job submitted to a cluster may take to start running. */
-  private static final Duration SUBMISSION_TIMEOUT = Duration.ofSeconds(60);
-
   /** The broker's default transaction.max.timeout.ms: a longer transaction timeout is refused. */
   private static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
@@ -120,8 +117,15 @@ public final class JobOptions {
 
   @Option(names = "--jobmanager", paramLabel = "HOST:PORT",
       description = "Submit the shaded job jar to this Flink cluster's REST endpoint (e.g. the one of `bin/dpbalance "
-          + "flink start`) instead of running on an embedded MiniCluster; returns once the job runs, with its id.")
+          + "flink start`) instead of running on an embedded MiniCluster; returns once all its tasks run, with its id.")
   public String jobmanager;
+
+  @Option(names = "--submission-timeout", paramLabel = "DURATION", defaultValue = "60s",
+      converter = DurationConverter.class,
+      description = "With --jobmanager: how long every task of the submitted job may take to run (tasks wait for free "
+          + "task slots; the run says so when the cluster has too few) before this run fails, leaving the job "
+          + "submitted. Default ${DEFAULT-VALUE}.")
+  public Duration submissionTimeout;
 
   /** Whether the job reads files (batch mode) rather than Kafka; checks the two file flags go together. */
   public boolean fileMode() {
@@ -250,10 +254,10 @@ public final class JobOptions {
     JobClient client = env.executeAsync(jobName);
     JobID id = client.getJobID();
     System.out.println("submitted job " + id + " to " + jobmanager);
-    String outcome = ClusterSubmission.awaitRunning(client, jobmanager, SUBMISSION_TIMEOUT, System.out);
+    String outcome = ClusterSubmission.awaitRunning(client, jobmanager, submissionTimeout, System.out);
     System.out.println("job " + id + " is " + outcome + ": web UI http://" + jobmanager + "/#/job/"
-        + (outcome.equals("RUNNING") ? "running/" : "completed/") + id);
-    if (outcome.equals("RUNNING")) {
+        + (outcome.startsWith("RUNNING") ? "running/" : "completed/") + id);
+    if (outcome.startsWith("RUNNING")) {
       System.out.println("cancel it with: bin/dpbalance flink cancel " + id + " --jobmanager " + jobmanager);
     }
   }
@@ -425,6 +429,16 @@ public final class JobOptions {
       job.run();
     } catch (IllegalArgumentException e) {
       fail(command, e.getMessage());
+    } catch (SubmissionFailure e) {
+      System.err.println("dpbalance " + command + ": " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  /** A job submitted with --jobmanager that failed, or did not run, on the cluster: said in one message, exit 1. */
+  public static final class SubmissionFailure extends RuntimeException {
+    SubmissionFailure(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

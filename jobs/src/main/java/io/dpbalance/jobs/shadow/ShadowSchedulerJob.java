@@ -171,7 +171,7 @@ public final class ShadowSchedulerJob implements Runnable {
         defineKafkaWorkflow(env, settings);
       }
       job.execute(env, jobName);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | JobOptions.SubmissionFailure e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("shadow scheduling failed: " + e.getMessage(), e);
