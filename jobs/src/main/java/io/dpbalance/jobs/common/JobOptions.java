@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -278,18 +279,24 @@ public final class JobOptions {
     if (kafka) {
       run.markKafkaStart(bootstrap, clientProperties());
     }
-    JobClient client = env.executeAsync(jobName);
-    // Whoever sets this reports: the main thread at the job's end, or the shutdown hook on SIGINT/SIGTERM.
+    // Whoever sets this reports: the main thread at the job's end, or the shutdown hook on SIGINT/SIGTERM. The hook is
+    // in place before the job is submitted, so that a signal during submission is reported too.
     AtomicBoolean reported = new AtomicBoolean();
     CountDownLatch mainReported = new CountDownLatch(1);
+    AtomicReference<JobClient> submitted = new AtomicReference<>();
     Thread hook = new Thread(() -> {
       if (!reported.compareAndSet(false, true)) {
         await(mainReported); // the job ended first: let the main thread finish its report
         return;
       }
-      report(run, stopOnSignal(client, kafka), kafka); // the JVM exits once this hook returns
+      JobClient running = submitted.get();
+      String outcome = running == null ? "interrupted while the job was being submitted; it did not run"
+          : stopOnSignal(running, kafka);
+      report(run, outcome, kafka); // the JVM exits once this hook returns
     }, "dpbalance-run-summary");
     Runtime.getRuntime().addShutdownHook(hook);
+    JobClient client = env.executeAsync(jobName);
+    submitted.set(client);
     try {
       client.getJobExecutionResult().get();
       if (reported.compareAndSet(false, true)) {
@@ -345,8 +352,9 @@ public final class JobOptions {
     try {
       Map<String, Long> counts = kafka ? run.countKafka(bootstrap, clientProperties()) : run.countFiles();
       run.print(System.out, outcome, counts, bootstrap, kafka);
-    } catch (RuntimeException e) {
-      System.out.println("counting the committed output failed: " + e);
+    } catch (RuntimeException | Error e) {
+      System.out.println(run.command() + ": " + outcome + "; counting the committed output failed: " + e);
+      System.out.flush();
     }
   }
 
