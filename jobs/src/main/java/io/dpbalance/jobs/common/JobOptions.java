@@ -295,18 +295,21 @@ public final class JobOptions {
       report(run, outcome, kafka); // the JVM exits once this hook returns
     }, "dpbalance-run-summary");
     Runtime.getRuntime().addShutdownHook(hook);
-    JobClient client = env.executeAsync(jobName);
-    submitted.set(client);
     try {
+      JobClient client = env.executeAsync(jobName);
+      submitted.set(client);
       client.getJobExecutionResult().get();
       if (reported.compareAndSet(false, true)) {
         report(run, "finished (end of input)", kafka);
       }
     } catch (ExecutionException e) {
       if (reported.compareAndSet(false, true)) {
-        System.out.println(run.command() + ": FAILED: " + rootCause(e));
+        report(run, "FAILED: " + rootCause(e), kafka); // what it committed before it failed
         throw new IllegalStateException(rootCause(e), e);
       }
+    } catch (Exception e) {
+      reported.compareAndSet(false, true); // submission failed: nothing for the hook to report
+      throw e;
     } finally {
       mainReported.countDown();
     }
