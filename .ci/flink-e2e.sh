@@ -111,6 +111,20 @@ job_id="$(sed -n 's/^submitted job \([0-9a-f]\{32\}\) to .*/\1/p' "$WORK/submit.
 grep -q "^job $job_id is RUNNING" "$WORK/submit.txt" || fail "analytics did not report job $job_id running"
 echo "(submitted and running after $((SECONDS - t0)) s)"
 
+echo "== a second job while the first holds both slots: its submitter must say that it waits for slots"
+set +e
+bin/dpbalance shadow --jobmanager "$JOBMANAGER" --bootstrap "$BOOTSTRAP" --parallelism 1 --group-id flink-e2e-shadow \
+  --submission-timeout 8s >"$WORK/submit-shadow.txt" 2>&1
+status=$?
+set -e
+grep -v '^\s*at ' "$WORK/submit-shadow.txt" | head -n 3 | cut -c1-300
+[[ $status != 0 ]] || fail "shadow --jobmanager on a cluster without free slots did not fail"
+grep -q "waiting for task slots: the job needs 1 (its largest parallelism), the cluster has 2 on 2 TaskManager(s), 0" \
+  "$WORK/submit-shadow.txt" || fail "shadow --jobmanager did not say that the cluster lacks slots"
+shadow_id="$(sed -n 's/^submitted job \([0-9a-f]\{32\}\) to .*/\1/p' "$WORK/submit-shadow.txt")"
+[[ -n "$shadow_id" ]] || fail "shadow did not print the submitted job's id"
+bin/dpbalance flink cancel "$shadow_id" --dir "$WORK/flink" >/dev/null
+
 echo "== waiting for $expected committed StepMetrics in dp.step-metrics (at most $RESULT_TIMEOUT s)"
 t0=$SECONDS
 count_steps() {

@@ -137,6 +137,7 @@ public final class TraceAnalyticsJob implements Runnable {
   JobOptions job = new JobOptions();
 
   private static final String NAME = "dpbalance-analytics";
+  private static final String COMMAND = "analytics";
 
   public static void main(String[] args) {
     JobOptions.main("analytics", new TraceAnalyticsJob(), args);
@@ -148,7 +149,7 @@ public final class TraceAnalyticsJob implements Runnable {
     try {
       define(env);
       job.execute(env, jobName);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | JobOptions.SubmissionFailure e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("trace analytics failed: " + e.getMessage(), e);
@@ -183,6 +184,13 @@ public final class TraceAnalyticsJob implements Runnable {
     String prefix = job.prefix;
     boolean readTokens = Arrays.asList(inputs).contains(Input.TOKEN_EVENTS);
     boolean readRankSteps = Arrays.asList(inputs).contains(Input.RANK_STEPS);
+    if (readTokens) {
+      job.reads(COMMAND, prefix + tokenEventsTopic);
+    }
+    if (readRankSteps) {
+      job.reads(COMMAND, prefix + rankStepsTopic);
+    }
+    job.summary(COMMAND);
     defineWorkflow(env, settings,
         readTokens ? KafkaConnectors.source(job.bootstrap, prefix + tokenEventsTopic, groupId, offsets, job.bounded,
             client, tokenEventDecoder(settings)) : null,
@@ -203,15 +211,20 @@ public final class TraceAnalyticsJob implements Runnable {
     if (!readTokens && !readRankSteps) {
       throw new IllegalArgumentException("--input-files: neither " + tokens + " nor " + rankSteps + " exists");
     }
-    Path out = new Path(job.outputFiles.toAbsolutePath().toUri());
+    if (readTokens) {
+      job.reads(COMMAND, tokens.toString());
+    }
+    if (readRankSteps) {
+      job.reads(COMMAND, rankSteps.toString());
+    }
     defineWorkflow(env, settings,
         readTokens ? FileConnectors.avroContainer(new Path(tokens.toAbsolutePath().toUri()),
             tokenEventDecoder(settings)) : null,
         readRankSteps ? FileConnectors.avroContainer(new Path(rankSteps.toAbsolutePath().toUri()),
             rankStepDecoder(settings)) : null,
-        stepMetrics ? FileConnectors.jsonLines(new Path(out, stepMetricsTopic), stepMetricsTopic) : null,
-        FileConnectors.jsonLines(new Path(out, windowMetricsTopic), windowMetricsTopic),
-        FileConnectors.jsonLines(new Path(out, deadLetterTopic), deadLetterTopic));
+        stepMetrics ? job.<StepMetrics>fileSink(COMMAND, stepMetricsTopic) : null,
+        job.<WindowMetrics>fileSink(COMMAND, windowMetricsTopic),
+        job.<DeadLetter>fileSink(COMMAND, deadLetterTopic));
   }
 
   /** The decoder of token events, with the stateless checks against the configured roster. */

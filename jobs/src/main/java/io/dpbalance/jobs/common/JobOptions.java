@@ -14,7 +14,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -24,6 +28,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import picocli.CommandLine;
@@ -35,9 +40,6 @@ import picocli.CommandLine.Option;
  * (embedded MiniCluster, or a Flink cluster's REST endpoint). Also how a job's {@code main} reports usage errors.
  */
 public final class JobOptions {
-
-  /** How long a job submitted to a cluster may take to start running. */
-  private static final Duration SUBMISSION_TIMEOUT = Duration.ofSeconds(60);
 
   /** The broker's default transaction.max.timeout.ms: a longer transaction timeout is refused. */
   private static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
@@ -116,8 +118,15 @@ public final class JobOptions {
 
   @Option(names = "--jobmanager", paramLabel = "HOST:PORT",
       description = "Submit the shaded job jar to this Flink cluster's REST endpoint (e.g. the one of `bin/dpbalance "
-          + "flink start`) instead of running on an embedded MiniCluster; returns once the job runs, with its id.")
+          + "flink start`) instead of running on an embedded MiniCluster; returns once all its tasks run, with its id.")
   public String jobmanager;
+
+  @Option(names = "--submission-timeout", paramLabel = "DURATION", defaultValue = "60s",
+      converter = DurationConverter.class,
+      description = "With --jobmanager: how long every task of the submitted job may take to run (tasks wait for free "
+          + "task slots; the run says so when the cluster has too few) before this run fails, leaving the job "
+          + "submitted. Default ${DEFAULT-VALUE}.")
+  public Duration submissionTimeout;
 
   /** Whether the job reads files (batch mode) rather than Kafka; checks the two file flags go together. */
   public boolean fileMode() {
@@ -207,40 +216,148 @@ public final class JobOptions {
     }
   }
 
+  /** What this run reads and writes; the jobs add to it as they define their sources and sinks. */
+  private RunSummary summary;
+
+  /** The run's summary, made on first use with a run id unique to this run. */
+  public RunSummary summary(String command) {
+    if (summary == null) {
+      String id = command + "-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+          .format(java.time.LocalDateTime.now()) + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+      summary = new RunSummary(command, id);
+    }
+    return summary;
+  }
+
+  /** Names an input of the run (topic, prefix included, or file) for the start message. */
+  public void reads(String command, String what) {
+    summary(command).input(what);
+  }
+
+  /** A JSON-lines file sink into {@code <--output-files>/<topic>}, counted in the run's summary. */
+  public <T extends SpecificRecord> Sink<T> fileSink(String command, String topic) {
+    java.nio.file.Path dir = outputFiles.resolve(topic).toAbsolutePath();
+    summary(command).output(dir.toString());
+    return io.dpbalance.jobs.io.FileConnectors.jsonLines(new org.apache.flink.core.fs.Path(dir.toUri()), topic);
+  }
+
   /**
-   * Runs the defined job: on a cluster, submits it and returns once it runs, saying how to follow and cancel it (a job
-   * that fails before that fails this run with the cluster's reason); embedded, runs it to its end.
+   * Runs the defined job: on a cluster, submits it and returns once every task runs, saying how to follow and cancel
+   * it (a job that fails before that fails this run with the cluster's reason; one that waits for slots says so);
+   * embedded, prints a start line, runs it to its end (or until SIGINT/SIGTERM, which stops it with a savepoint so that
+   * exactly-once output is committed) and prints what it committed per output.
    */
   public void execute(StreamExecutionEnvironment env, String jobName) throws Exception {
     if (jobmanager == null) {
-      env.execute(jobName);
+      executeEmbedded(env, jobName);
       return;
     }
     JobClient client = env.executeAsync(jobName);
     JobID id = client.getJobID();
     System.out.println("submitted job " + id + " to " + jobmanager);
-    long deadline = System.nanoTime() + SUBMISSION_TIMEOUT.toNanos();
-    JobStatus status = client.getJobStatus().get();
-    while (status != JobStatus.RUNNING && !status.isGloballyTerminalState() && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      status = client.getJobStatus().get();
-    }
-    if (status == JobStatus.FAILED) {
-      try {
-        client.getJobExecutionResult().get();
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("job " + id + " failed on " + jobmanager + ": " + rootCause(e), e);
-      }
-    }
-    if (status != JobStatus.RUNNING && status != JobStatus.FINISHED) {
-      throw new IllegalStateException("job " + id + " is " + status + " on " + jobmanager + " "
-          + SUBMISSION_TIMEOUT.toSeconds() + " s after submission (bin/dpbalance flink jobs --jobmanager "
-          + jobmanager + " shows it; the cluster's logs say why)");
-    }
-    System.out.println("job " + id + " is " + status + ": web UI http://" + jobmanager + "/#/job/"
-        + (status == JobStatus.RUNNING ? "running/" : "completed/") + id);
-    if (status == JobStatus.RUNNING) {
+    String outcome = ClusterSubmission.awaitRunning(client, jobmanager, submissionTimeout, System.out);
+    System.out.println("job " + id + " is " + outcome + ": web UI http://" + jobmanager + "/#/job/"
+        + (outcome.startsWith("RUNNING") ? "running/" : "completed/") + id);
+    if (outcome.startsWith("RUNNING")) {
       System.out.println("cancel it with: bin/dpbalance flink cancel " + id + " --jobmanager " + jobmanager);
+    }
+  }
+
+  private void executeEmbedded(StreamExecutionEnvironment env, String jobName) throws Exception {
+    RunSummary run = summary;
+    if (run == null) { // a job that named no inputs and outputs: run it as before
+      env.execute(jobName);
+      return;
+    }
+    boolean kafka = !fileMode();
+    String logFile = System.getProperty("dpbalance.log.file");
+    System.out.println(run.startLine(kafka ? "from Kafka " + bootstrap + (bounded ? " (bounded: up to the end offsets "
+        + "of now)" : " (unbounded: Ctrl-C stops)") : "(files, batch)",
+        kafka ? "(" + deliveryGuarantee.toString().toLowerCase(Locale.ROOT).replace('_', '-') + ")" : "(JSON lines)",
+        logFile));
+    System.out.flush();
+    if (kafka) {
+      run.markKafkaStart(bootstrap, clientProperties());
+    }
+    // Whoever sets this reports: the main thread at the job's end, or the shutdown hook on SIGINT/SIGTERM. The hook is
+    // in place before the job is submitted, so that a signal during submission is reported too.
+    AtomicBoolean reported = new AtomicBoolean();
+    CountDownLatch mainReported = new CountDownLatch(1);
+    AtomicReference<JobClient> submitted = new AtomicReference<>();
+    Thread hook = new Thread(() -> {
+      if (!reported.compareAndSet(false, true)) {
+        await(mainReported); // the job ended first: let the main thread finish its report
+        return;
+      }
+      JobClient running = submitted.get();
+      String outcome = running == null ? "interrupted while the job was being submitted; it did not run"
+          : stopOnSignal(running, kafka);
+      report(run, outcome, kafka); // the JVM exits once this hook returns
+    }, "dpbalance-run-summary");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      JobClient client = env.executeAsync(jobName);
+      submitted.set(client);
+      client.getJobExecutionResult().get();
+      if (reported.compareAndSet(false, true)) {
+        report(run, "finished (end of input)", kafka);
+      }
+    } catch (ExecutionException e) {
+      if (reported.compareAndSet(false, true)) {
+        report(run, "FAILED: " + rootCause(e), kafka); // what it committed before it failed
+        throw new IllegalStateException(rootCause(e), e);
+      }
+    } catch (Exception e) {
+      reported.compareAndSet(false, true); // submission failed: nothing for the hook to report
+      throw e;
+    } finally {
+      mainReported.countDown();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook); // a later run in this JVM (tests, the demo) has its own
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM exits: the hook, if it took over, reports before it does
+    }
+  }
+
+  /** On SIGINT/SIGTERM: stops the running job, with a savepoint in Kafka mode; says what became of the output. */
+  private static String stopOnSignal(JobClient client, boolean kafka) {
+    try {
+      JobStatus status = client.getJobStatus().get(10, TimeUnit.SECONDS);
+      if (status.isGloballyTerminalState()) {
+        return "ended " + status + " as it was interrupted";
+      }
+      if (kafka) {
+        System.out.println("interrupted: stopping the job with a savepoint, which commits its open transactions...");
+        System.out.flush();
+        String savepoint = client.stopWithSavepoint(false, Path.of("var", "savepoints").toAbsolutePath().toUri()
+            .toString(), SavepointFormatType.DEFAULT).get(2, TimeUnit.MINUTES);
+        return "stopped on interrupt with savepoint " + savepoint + "; output up to it committed";
+      }
+      client.cancel().get(1, TimeUnit.MINUTES);
+      return "cancelled on interrupt: batch output is committed only when the job finishes, so files written so far "
+          + "are in-progress files that do not count";
+    } catch (Exception e) {
+      return "interrupted, and stopping the job failed (" + rootCause(e) + "): output in open transactions was NOT "
+          + "committed (exactly-once: it is aborted when the transactions time out)";
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(3, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private synchronized void report(RunSummary run, String outcome, boolean kafka) {
+    try {
+      Map<String, Long> counts = kafka ? run.countKafka(bootstrap, clientProperties()) : run.countFiles();
+      run.print(System.out, outcome, counts, bootstrap, kafka);
+    } catch (RuntimeException | Error e) {
+      System.out.println(run.command() + ": " + outcome + "; counting the committed output failed: " + e);
+      System.out.flush();
     }
   }
 
@@ -267,8 +384,12 @@ public final class JobOptions {
   /** A Kafka sink of the configured delivery guarantee; {@code name} makes its transactional id unique. */
   public <T extends SpecificRecord> Sink<T> kafkaSink(String topic, Class<T> type, String name, String fallbackPrefix) {
     String transactional = (transactionalIdPrefix != null ? transactionalIdPrefix : fallbackPrefix) + "-" + name;
+    String runId = summary != null ? summary.runId() : null;
+    if (summary != null) {
+      summary.output(prefix + topic);
+    }
     return KafkaConnectors.sink(bootstrap, prefix + topic, type, deliveryGuarantee, transactional,
-        transactionTimeout.toMillis(), clientProperties());
+        transactionTimeout.toMillis(), clientProperties(), runId);
   }
 
   public Properties clientProperties() {
@@ -319,6 +440,16 @@ public final class JobOptions {
       job.run();
     } catch (IllegalArgumentException e) {
       fail(command, e.getMessage());
+    } catch (SubmissionFailure e) {
+      System.err.println("dpbalance " + command + ": " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  /** A job submitted with --jobmanager that failed, or did not run, on the cluster: said in one message, exit 1. */
+  public static final class SubmissionFailure extends RuntimeException {
+    SubmissionFailure(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

@@ -24,14 +24,24 @@ public final class ClusterKeyedSerializer<T extends SpecificRecord> implements K
 
   private static final long serialVersionUID = 1L;
 
+  /** The Kafka record header naming the run that wrote a record (see {@code RunSummary}). */
+  public static final String RUN_HEADER = "dpbalance-run";
+
   private final Class<T> type;
   private final String topic;
+  /** Stamped into every record's {@code dpbalance-run} header when not null: which run wrote it. */
+  private final byte[] runId;
   private transient AvroCodec<T> codec;
   private transient int clusterField;
 
   public ClusterKeyedSerializer(Class<T> type, String topic) {
+    this(type, topic, null);
+  }
+
+  public ClusterKeyedSerializer(Class<T> type, String topic, String runId) {
     this.type = type;
     this.topic = topic;
+    this.runId = runId == null ? null : runId.getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -43,6 +53,10 @@ public final class ClusterKeyedSerializer<T extends SpecificRecord> implements K
   @Override
   public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long eventTime) {
     byte[] key = String.valueOf(element.get(clusterField)).getBytes(StandardCharsets.UTF_8);
-    return new ProducerRecord<>(topic, key, codec.encode(element));
+    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, codec.encode(element));
+    if (runId != null) {
+      record.headers().add(RUN_HEADER, runId);
+    }
+    return record;
   }
 }

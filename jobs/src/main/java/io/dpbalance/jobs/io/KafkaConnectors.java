@@ -6,6 +6,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -38,6 +39,11 @@ public final class KafkaConnectors {
       Properties clientProperties, InputDecoder<T> decoder) {
     Properties properties = new Properties();
     properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // The connector would forward every Kafka consumer metric under its bare name into one Flink group; the Kafka 4
+    // consumer has metrics of the same name in two of its groups (time-between-poll-*, sync-*, ...), so half of them
+    // were refused with a MetricGroup "Name collision" warning per reader. The connector's own source metrics
+    // (currentOffset, committedOffsets, ...) stay.
+    properties.setProperty(KafkaSourceOptions.REGISTER_KAFKA_CONSUMER_METRICS.key(), "false");
     properties.putAll(clientProperties);
     KafkaSourceBuilder<InputRecord<T>> builder = KafkaSource.<InputRecord<T>>builder()
         .setBootstrapServers(bootstrapServers)
@@ -61,6 +67,14 @@ public final class KafkaConnectors {
   public static <T extends SpecificRecord> KafkaSink<T> sink(String bootstrapServers, String topic, Class<T> type,
       DeliveryGuarantee guarantee, String transactionalIdPrefix, long transactionTimeoutMillis,
       Properties clientProperties) {
+    return sink(bootstrapServers, topic, type, guarantee, transactionalIdPrefix, transactionTimeoutMillis,
+        clientProperties, null);
+  }
+
+  /** As above; {@code runId}, when not null, goes into every record's {@code dpbalance-run} header. */
+  public static <T extends SpecificRecord> KafkaSink<T> sink(String bootstrapServers, String topic, Class<T> type,
+      DeliveryGuarantee guarantee, String transactionalIdPrefix, long transactionTimeoutMillis,
+      Properties clientProperties, String runId) {
     Properties properties = new Properties();
     properties.putAll(clientProperties);
     if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
@@ -69,7 +83,7 @@ public final class KafkaConnectors {
     return KafkaSink.<T>builder()
         .setBootstrapServers(bootstrapServers)
         .setKafkaProducerConfig(properties)
-        .setRecordSerializer(new ClusterKeyedSerializer<>(type, topic))
+        .setRecordSerializer(new ClusterKeyedSerializer<>(type, topic, runId))
         .setDeliveryGuarantee(guarantee)
         .setTransactionalIdPrefix(transactionalIdPrefix)
         .build();

@@ -59,6 +59,7 @@ public final class ShadowSchedulerJob implements Runnable {
   static final String WINDOW_METRICS = "dp.window-metrics";
   static final String DEAD_LETTER = "dp.dead-letter";
   private static final String NAME = "dpbalance-shadow";
+  private static final String COMMAND = "shadow";
 
   @Option(names = "--policies", paramLabel = "P1,P2,...", defaultValue = "vllm,least-tokens,bfio:h=0,bfio:h=20",
       description = "Shadow policies with their parameters, as `simulate --policies` (e.g. "
@@ -170,7 +171,7 @@ public final class ShadowSchedulerJob implements Runnable {
         defineKafkaWorkflow(env, settings);
       }
       job.execute(env, jobName);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | JobOptions.SubmissionFailure e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("shadow scheduling failed: " + e.getMessage(), e);
@@ -187,6 +188,7 @@ public final class ShadowSchedulerJob implements Runnable {
     job.requireBroker();
     job.enableCheckpointing(env);
     String prefix = job.prefix;
+    job.reads(COMMAND, prefix + requestsTopic);
     defineWorkflow(env, settings,
         KafkaConnectors.source(job.bootstrap, prefix + requestsTopic, job.groupId(NAME), job.offsets(), job.bounded,
             job.clientProperties(), arrivalDecoder()),
@@ -201,13 +203,13 @@ public final class ShadowSchedulerJob implements Runnable {
     if (!Files.isRegularFile(requests)) {
       throw new IllegalArgumentException("--input-files: " + requests + " does not exist");
     }
-    Path out = new Path(job.outputFiles.toAbsolutePath().toUri());
+    job.reads(COMMAND, requests.toString());
     defineWorkflow(env, settings,
         FileConnectors.avroContainer(new Path(requests.toAbsolutePath().toUri()), arrivalDecoder()),
-        stepMetrics ? FileConnectors.jsonLines(new Path(out, stepMetricsTopic), stepMetricsTopic) : null,
-        assignments ? FileConnectors.jsonLines(new Path(out, assignmentsTopic), assignmentsTopic) : null,
-        FileConnectors.jsonLines(new Path(out, windowMetricsTopic), windowMetricsTopic),
-        FileConnectors.jsonLines(new Path(out, deadLetterTopic), deadLetterTopic));
+        stepMetrics ? job.<StepMetrics>fileSink(COMMAND, stepMetricsTopic) : null,
+        assignments ? job.<Assignment>fileSink(COMMAND, assignmentsTopic) : null,
+        job.<WindowMetrics>fileSink(COMMAND, windowMetricsTopic),
+        job.<DeadLetter>fileSink(COMMAND, deadLetterTopic));
   }
 
   /** The decoder of request records, with their stateless checks. */

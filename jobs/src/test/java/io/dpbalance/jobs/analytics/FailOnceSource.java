@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -30,7 +31,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * checkpoint. The first reader to have emitted {@code records} records holds every reader of the source back until a
  * checkpoint taken meanwhile has completed: that checkpoint holds a position in the middle of the input, and it
  * completes soon, the job having drained meanwhile. All go on; the failing reader throws when the next checkpoint
- * is triggered, in its snapshot, so that this checkpoint cannot complete and the output of the interval in between
+ * is triggered (given a readiness condition, the first one at which the condition holds; earlier ones go on), in
+ * its snapshot, so that this checkpoint cannot complete and the output of the interval in between
  * stays in open transactions; should no checkpoint be triggered before it has emitted twice {@code records} more, it
  * throws then. Readers of the restarted job pass everything on. What happened is kept in this JVM (the MiniCluster runs in
  * it) and read with {@link #failures()}, {@link #checkpointBeforeFailure()} and {@link #recordsEmitted()}.
@@ -55,6 +57,8 @@ final class FailOnceSource<T, SplitT extends SourceSplit, EnumChkT>
     final AtomicInteger failures = new AtomicInteger();
     final AtomicLong checkpointBeforeFailure = new AtomicLong(-1);
     final AtomicLong recordsEmitted = new AtomicLong();
+    /** Given the last completed checkpoint: whether failing now throws output away; null: fail at once. */
+    volatile LongPredicate readyToFail;
   }
 
   private static final Map<String, Injection> INJECTIONS = new ConcurrentHashMap<>();
@@ -65,12 +69,23 @@ final class FailOnceSource<T, SplitT extends SourceSplit, EnumChkT>
   private final long records;
 
   FailOnceSource(Source<T, SplitT, EnumChkT> source, long records) {
+    this(source, records, null);
+  }
+
+  /**
+   * As above, but the failing reader fails only once {@code readyToFail}, given the last checkpoint it saw complete,
+   * says yes (e.g. output was written in transactions no completed checkpoint commits); until then checkpoints go on.
+   * It is asked in the reader's thread; it lives in this JVM only.
+   */
+  FailOnceSource(Source<T, SplitT, EnumChkT> source, long records, LongPredicate readyToFail) {
     this.source = source;
     @SuppressWarnings("unchecked") // the Kafka and generator sources know their type
     TypeInformation<T> produced = ((ResultTypeQueryable<T>) source).getProducedType();
     this.type = produced;
     this.records = records;
-    INJECTIONS.put(id, new Injection());
+    Injection injection = new Injection();
+    injection.readyToFail = readyToFail;
+    INJECTIONS.put(id, injection);
   }
 
   /** How many times a reader threw {@link InjectedFailure}. */
@@ -149,7 +164,7 @@ final class FailOnceSource<T, SplitT extends SourceSplit, EnumChkT>
       if (heldBack()) {
         return InputStatus.NOTHING_AVAILABLE;
       }
-      if (phase == Phase.FAILING && emittedAfterWaiting >= 2 * records) {
+      if (phase == Phase.FAILING && emittedAfterWaiting >= 2 * records && ready()) {
         throw failure();
       }
       InputStatus status = reader.pollNext(counting(readerOutput));
@@ -165,6 +180,11 @@ final class FailOnceSource<T, SplitT extends SourceSplit, EnumChkT>
     private boolean heldBack() {
       CompletableFuture<Void> holdBack = injection.holdBack;
       return holdBack != null && !holdBack.isDone();
+    }
+
+    private boolean ready() {
+      LongPredicate ready = injection.readyToFail;
+      return ready == null || ready.test(injection.checkpointBeforeFailure.get());
     }
 
     private InjectedFailure failure() {
@@ -199,7 +219,7 @@ final class FailOnceSource<T, SplitT extends SourceSplit, EnumChkT>
     public List<SplitT> snapshotState(long checkpointId) {
       if (phase == Phase.WAITING_FOR_CHECKPOINT && checkpointWhileWaiting < 0) {
         checkpointWhileWaiting = checkpointId;
-      } else if (phase == Phase.FAILING) {
+      } else if (phase == Phase.FAILING && ready()) {
         throw failure();
       }
       return reader.snapshotState(checkpointId);

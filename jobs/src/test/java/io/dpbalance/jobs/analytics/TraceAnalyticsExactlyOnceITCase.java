@@ -44,7 +44,18 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,8 +145,10 @@ class TraceAnalyticsExactlyOnceITCase {
 
     // The failing reader waits for a checkpoint a quarter into its partition and fails at most three quarters in.
     long smallestPartition = KAFKA.endOffsets(INPUT + "dp.token-events").stream().min(Long::compare).orElseThrow();
-    FailOnceSource<InputRecord<TokenEvent>, ?, ?> failing =
-        new FailOnceSource<>(tokenEvents("fail"), smallestPartition / 4);
+    // It fails only once output sits in open transactions that no completed checkpoint commits, so that the failure
+    // provably throws output away (under load the output may lag the input by more than a checkpoint interval).
+    FailOnceSource<InputRecord<TokenEvent>, ?, ?> failing = new FailOnceSource<>(tokenEvents("fail"),
+        smallestPartition / 4, TraceAnalyticsExactlyOnceITCase::outputPending);
     JobExecutionResult result = run("fail", failing);
     Output actual = committedOutput("fail");
     long end = System.nanoTime();
@@ -160,8 +173,8 @@ class TraceAnalyticsExactlyOnceITCase {
     assertSameMultiset("window metrics", actual.windows(), expected.windows());
     assertSameMultiset("dead letters", actual.deadLetters(), expected.deadLetters());
 
-    // Output the failure threw away: written after the restored checkpoint, in transactions that were aborted. Without
-    // any, at-least-once sinks would have passed the comparison too.
+    // Output the failure threw away: written after the restored checkpoint, in transactions that were aborted (the
+    // failure waited until there was some). Without any, at-least-once sinks would have passed the comparison too.
     long aborted = KAFKA.readUncommitted(output("fail", "dp.step-metrics")).size()
         + KAFKA.readUncommitted(output("fail", "dp.window-metrics")).size()
         + KAFKA.readUncommitted(output("fail", "dp.dead-letter")).size()
@@ -173,6 +186,46 @@ class TraceAnalyticsExactlyOnceITCase {
         actual.steps().size(), actual.windows().size(), actual.deadLetters().size(),
         failing.checkpointBeforeFailure(), checkpoints.getLatestRestoredCheckpoint().getCheckpointId(),
         failing.recordsEmitted() - tokenEvents, aborted, (failureFree - started) / 1e9, (end - failureFree) / 1e9);
+  }
+
+  /**
+   * Whether the "fail" run's sinks have records in the log in transactions of checkpoints after {@code lastCompleted}
+   * (the connector names a sink's transactions prefix-subtask-checkpoint): records that the failure will abort. False
+   * while a transaction of a completed checkpoint is still open (its commit pending), which could explain the same
+   * records.
+   */
+  private static boolean outputPending(long lastCompleted) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+      List<String> ids = admin.listTransactions(new ListTransactionsOptions()
+              .filterStates(List.of(TransactionState.ONGOING))).all().get().stream()
+          .map(TransactionListing::transactionalId).filter(id -> id.startsWith("eo-fail-")).toList();
+      if (ids.isEmpty()) {
+        return false;
+      }
+      Set<TopicPartition> written = new HashSet<>();
+      for (Map.Entry<String, TransactionDescription> tx : admin.describeTransactions(ids).all().get().entrySet()) {
+        if (tx.getValue().state() != TransactionState.ONGOING) {
+          continue;
+        }
+        long checkpoint = Long.parseLong(tx.getKey().substring(tx.getKey().lastIndexOf('-') + 1));
+        if (checkpoint <= lastCompleted) {
+          return false;
+        }
+        written.addAll(tx.getValue().topicPartitions());
+      }
+      if (written.isEmpty()) {
+        return false;
+      }
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      written.forEach(p -> latest.put(p, OffsetSpec.latest()));
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> highWatermarks = admin.listOffsets(latest,
+          new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> stable = admin.listOffsets(latest,
+          new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+      return written.stream().anyMatch(p -> highWatermarks.get(p).offset() > stable.get(p).offset());
+    } catch (Exception e) {
+      return false; // ask again at the next checkpoint
+    }
   }
 
   private static KafkaSource<InputRecord<TokenEvent>> tokenEvents(String run) {
