@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Latency of one BF-IO refill decision (spec §5: it must fit well within a decode step). Each call decides on a
+ * Latency of one BF-IO refill decision (docs/design.md §5.1: it must fit well within a decode step). Each call decides on a
  * fresh copy of a real steady-state refill ({@link RefillStates}), cycling through the captured states, with one
  * {@link BfioPolicy} reused across calls as in a run (it keeps its buffers). Sample time, so JMH reports the
  * per-call distribution (p50 ... p99.9), not only the mean: the tail is what delays a decode step.

@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  * which depends on how full the ranks are, how the pool's prompts are spread and where the envelope lies, so the
  * states are taken from a pool-mode run of the real simulator under BF-IO (h=20, oracle lookahead): a wrapping
  * policy snapshots the refill with {@link RefillState#capture} before delegating, at every {@value #EVERY}th
- * decision after step {@value #SKIP_STEPS} while the pool is full (the overloaded steady state of spec §2).
+ * decision after step {@value #SKIP_STEPS} while the pool is full (the overloaded steady state of docs/design.md §3).
  */
 public final class RefillStates {
 

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import java.io.UncheckedIOException;
 import picocli.CommandLine.Command;
 
-/** {@code bin/dpbalance}: the simulator's command line (spec §9). */
+/** {@code bin/dpbalance}: the simulator's command line (docs/design.md §10). */
 @Command(name = "dpbalance",
         mixinStandardHelpOptions = true,
         version = "dpbalance 0.1.0",
@@ -34,7 +34,7 @@ public final class Main implements Runnable {
         });
         for (String name : new String[] {"simulate", "sweep"}) {
             cli.getSubcommands().get(name).getCommandSpec().usageMessage()
-                    .footer("", "Policies (spec §4):", SimulateCommand.policyHelp());
+                    .footer("", "Policies (docs/design.md §5):", SimulateCommand.policyHelp());
         }
         return cli;
     }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Renders simulation results as JSON lines (spec §9 field names) or as a readable table. */
+/** Renders simulation results as JSON lines (docs/design.md §10 field names) or as a readable table. */
 final class ResultFormat {
 
     private ResultFormat() {

@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code bin/dpbalance simulate}: every chosen policy over one workload on one cluster (spec §9). */
+/** {@code bin/dpbalance simulate}: every chosen policy over one workload on one cluster (docs/design.md §10). */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Run placement policies over a workload on the engine's decode-step loop (spec §2) and print each "
+            "Run placement policies over a workload on the engine's decode-step loop (docs/design.md §3) and print each "
                     + "policy's imbalance, idle fraction, throughput, energy, TPOT and decision latency.",
             "Pool mode (the paper's overloaded regime) averages steps 1..K*, K* the last step after which a request "
                     + "was placed; arrival mode replays the trace's timing and adds queue-wait and E2E percentiles."})

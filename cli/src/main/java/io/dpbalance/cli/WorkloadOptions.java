@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the requests come from: a trace file in any spec §8 format, or a synthetic generator. */
+/** Where the requests come from: a trace file in any docs/design.md §9 format, or a synthetic generator. */
 final class WorkloadOptions {
 
     @Option(names = "--workload", paramLabel = "FILE",

@@ -5,9 +5,9 @@ import io.dpbalance.datagen.kafka.TailCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code bin/dpbalance datagen replay|decode-log|synth|tail}: spec §6 records into Kafka or files, and back. */
+/** {@code bin/dpbalance datagen replay|decode-log|synth|tail}: docs/design.md §6 records into Kafka or files, and back. */
 @Command(name = "datagen", mixinStandardHelpOptions = true,
-        description = {"Generate the records of spec §6 into Kafka (default: the local broker, 127.0.0.1:9092) or, "
+        description = {"Generate the records of docs/design.md §6 into Kafka (default: the local broker, 127.0.0.1:9092) or, "
                 + "with --out DIR, into Avro container and JSON lines files.",
             "tail prints a topic's records as JSON lines.",
             "At the end each generating subcommand prints, per topic, the records written, bytes, seconds and records/s. "

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /** {@code bin/dpbalance datagen decode-log}: what a production cluster's decode logs would hold, from the engine. */
 @Command(name = "decode-log", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Simulate production DP clusters with the engine (arrival mode, spec §2) under a production "
+        description = {"Simulate production DP clusters with the engine (arrival mode, docs/design.md §3) under a production "
                 + "placement policy and write what their logs would hold:",
             "  dp.requests      RequestArrival when a request arrives (rank, output_tokens null), and a completion "
                     + "update when it finishes: the same request_id and arrival_time with rank (where production "
@@ -57,7 +57,7 @@ final class DecodeLogCommand implements Callable<GenerationResult> {
     int batch;
 
     @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "vllm",
-            description = "The production placement policy with its parameters, name:key=value,... (spec §4), e.g. "
+            description = "The production placement policy with its parameters, name:key=value,... (docs/design.md §5), e.g. "
                     + "vllm, least-tokens, bfio:h=20. Default ${DEFAULT-VALUE}.")
     String policy;
 

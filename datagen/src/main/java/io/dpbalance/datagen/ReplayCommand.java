@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 
 /** {@code bin/dpbalance datagen replay}: a trace's requests as {@code RequestArrival}s, at the trace's pace. */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Replay a trace (any spec §8 format) as RequestArrival records on dp.requests: request_id, "
+        description = {"Replay a trace (any docs/design.md §9 format) as RequestArrival records on dp.requests: request_id, "
                 + "arrival_time (--start-time + the request's arrival in the trace), prompt_tokens and output_tokens "
                 + "(known when replaying), rank null. Keyed by cluster_id.",
             "To Kafka, records are paced at the trace's own timing scaled by --time-scale, unless "

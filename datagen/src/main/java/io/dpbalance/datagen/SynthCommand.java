@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /** {@code bin/dpbalance datagen synth}: generated requests as {@code RequestArrival}s. */
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Generate requests with the engine's synthetic workload (spec §8) and write them as "
+        description = {"Generate requests with the engine's synthetic workload (docs/design.md §9) and write them as "
                 + "RequestArrival records on dp.requests, like replay does with a trace: arrival_time, prompt_tokens, "
                 + "output_tokens, rank null. Keyed by cluster_id.",
             "To Kafka, records are paced at their arrival times unless --as-fast-as-possible; files are written at "

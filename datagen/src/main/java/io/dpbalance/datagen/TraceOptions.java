@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A trace file in any spec §8 format, read by the engine's readers. */
+/** A trace file in any docs/design.md §9 format, read by the engine's readers. */
 final class TraceOptions {
 
     @Option(names = "--workload", paramLabel = "FILE",

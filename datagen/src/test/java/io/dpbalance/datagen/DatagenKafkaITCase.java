@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * datagen against a real single-node KRaft cluster started inside the test JVM: what it reports is what a consumer
- * reads back, every value decodes with the schemas codec, keys are those of spec §6 and each key's records keep their
+ * reads back, every value decodes with the schemas codec, keys are those of docs/design.md §6 and each key's records keep their
  * order. Each test works under a topic prefix of its own.
  */
 class DatagenKafkaITCase {

@@ -18,7 +18,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * bfio-exact (spec §4, §5): the BF-IO integer program solved to optimality with OR-Tools CP-SAT, on the same inputs
+ * bfio-exact (docs/design.md §5, §5): the BF-IO integer program solved to optimality with OR-Tools CP-SAT, on the same inputs
  * as the fast solver {@link BfioPolicy}: the projection {@code L̂_g(k+h) = LoadProjection.of(ctx, H)} and the first
  * {@code min(poolSize, candidates)} pool requests. With binary {@code x_{j,g}}:
  * <pre>

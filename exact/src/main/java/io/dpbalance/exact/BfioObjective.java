@@ -4,7 +4,7 @@ import io.dpbalance.engine.policy.LoadProjection;
 import io.dpbalance.engine.policy.RefillState;
 
 /**
- * The true BF-IO objective of a decision (spec §5), without the fast solver's discount and overflow weight:
+ * The true BF-IO objective of a decision (docs/design.md §5.1), without the fast solver's discount and overflow weight:
  * {@code sum_{h=0..H} (G max_g L̂_g(k+h) - sum_g L̂_g(k+h))} with every placed request's prompt added to its rank
  * over the whole horizon. This is the yardstick that compares solvers on the same refill.
  */

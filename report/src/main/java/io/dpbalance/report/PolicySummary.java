@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * One policy's totals on one cluster over everything in the inputs, rolled up by the engine's {@link StepAggregate}
- * (the formulas of spec §3 live there): from the policy's StepMetrics when the inputs hold any (every step counts),
+ * (the formulas of docs/design.md §4 live there): from the policy's StepMetrics when the inputs hold any (every step counts),
  * else from its WindowMetrics (each window's means weighted by its steps; step time recovered as tokens /
  * throughput).
  *

@@ -9,7 +9,7 @@ import java.util.Objects;
  * The simulated production setup of {@code decode-log}.
  *
  * @param cluster     G, B and the cost model of every cluster
- * @param policy      the production placement policy (spec §4)
+ * @param policy      the production placement policy (docs/design.md §5)
  * @param lookahead   the lookahead of a policy whose spec names none
  * @param granularity which records to write besides the requests
  * @param jitter      F: each rank's compute time is the cost model's times {@code 1 + U[-F, F]}, seeded; 0 for none

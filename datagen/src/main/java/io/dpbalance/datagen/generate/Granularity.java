@@ -2,7 +2,7 @@ package io.dpbalance.datagen.generate;
 
 import java.util.Locale;
 
-/** Which of the two granularities of a decode log to write (spec §6): per request per step, per rank per step, or both. */
+/** Which of the two granularities of a decode log to write (docs/design.md §6): per request per step, per rank per step, or both. */
 public enum Granularity {
     /** {@code TokenEvent}s: one per running request per step. */
     TOKEN,

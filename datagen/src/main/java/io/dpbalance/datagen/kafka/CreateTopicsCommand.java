@@ -27,7 +27,7 @@ import java.util.concurrent.ExecutionException;
         description = {"Create the spec's topics that do not exist yet; report those that do.",
             "Exit code 0 when every topic exists afterwards (a partition count other than the one asked is only "
                     + "a warning), 1 when one could not be created, 2 on a bad option."},
-        footerHeading = "%nTopics (spec §6):%n")
+        footerHeading = "%nTopics (docs/design.md §6):%n")
 final class CreateTopicsCommand implements Callable<Integer> {
 
     @Mixin

@@ -2,7 +2,7 @@ package io.dpbalance.datagen.kafka;
 
 import java.util.List;
 
-/** The topics of spec §6, by their default names; a deployment may put a common prefix in front of each. */
+/** The topics of docs/design.md §6, by their default names; a deployment may put a common prefix in front of each. */
 public final class SpecTopics {
 
     public static final String REQUESTS = "dp.requests";

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Writes each topic to two files in one directory: {@code <topic>.avro}, an Avro object container file of the
  * generated record class, and {@code <topic>.jsonl}, one JSON object per line ({@link JsonRecords}). Existing files
- * of those names are replaced. Keys are not written: they follow from the records' fields (spec §6).
+ * of those names are replaced. Keys are not written: they follow from the records' fields (docs/design.md §6).
  *
  * <p>Avro picks a random 16-byte sync marker for every container file; this sink derives it from the topic name
  * instead, so that the same generation writes byte-identical files.

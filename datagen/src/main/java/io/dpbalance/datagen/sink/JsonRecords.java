@@ -70,7 +70,7 @@ public final class JsonRecords {
             copy.get(raw);
             json.writeString(Base64.getEncoder().encodeToString(raw));
         } else {
-            // The spec §6 records hold only the types above; a new field type must be added here deliberately.
+            // The docs/design.md §6 records hold only the types above; a new field type must be added here deliberately.
             throw new IllegalArgumentException("no JSON form for a field of type " + value.getClass().getName());
         }
     }

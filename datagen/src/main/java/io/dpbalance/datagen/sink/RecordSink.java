@@ -14,7 +14,7 @@ public interface RecordSink extends AutoCloseable {
      * Writes one record of one of the sink's topics. The sink is done with {@code record} when this returns, so
      * generators reuse one record object per topic instead of allocating one per record.
      *
-     * @param key the record's Kafka key: UTF-8 bytes of {@code cluster_id} or {@code cluster_id/rank} (spec §6)
+     * @param key the record's Kafka key: UTF-8 bytes of {@code cluster_id} or {@code cluster_id/rank} (docs/design.md §6)
      * @throws IllegalStateException if the sink cannot take more records (Kafka refused an earlier one, a file
      *                               cannot be written)
      */

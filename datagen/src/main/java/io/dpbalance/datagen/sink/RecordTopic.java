@@ -11,7 +11,7 @@ import org.apache.avro.specific.SpecificRecord;
 import java.util.List;
 
 /**
- * One of the topics the generators write: its spec name (spec §6), the record it holds and that record's codec. The
+ * One of the topics the generators write: its spec name (docs/design.md §6), the record it holds and that record's codec. The
  * index numbers the topics from 0 so that sinks keep their per-topic state in arrays.
  *
  * @param <T> the generated record class

@@ -1,7 +1,7 @@
 package io.dpbalance.engine.lookahead;
 
 /**
- * What a policy may know of the future: the predicted remaining decode steps of a running request (spec §4).
+ * What a policy may know of the future: the predicted remaining decode steps of a running request (docs/design.md §5).
  * Only {@link OracleLookahead} looks at the true output length.
  */
 public interface Lookahead {

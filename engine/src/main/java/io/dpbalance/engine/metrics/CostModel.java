@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Step time as a function of the loads entering the step. The reference model is affine in the busiest rank's
- * resident tokens, {@code T = C + t_tok * max_g L_g} (spec §2), with the constants of the paper's released
+ * resident tokens, {@code T = C + t_tok * max_g L_g} (docs/design.md §3), with the constants of the paper's released
  * simulator for DeepSeek-V3-like decode on one rank: {@code C = (B * 0.6e-3 + 35e-3) / 16} s and
  * {@code t_tok = 1.5 * 2 * 576 * 61e-6 / 2^20} s per resident token.
  */

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Power drawn by one rank as a function of its utilization {@code u = L_g / max L} within a step:
- * {@code P(u) = P_idle + (P_max - P_idle) * u^gamma}, and {@code P_idle} when {@code u = 0} (spec §3).
+ * {@code P(u) = P_idle + (P_max - P_idle) * u^gamma}, and {@code P_idle} when {@code u = 0} (docs/design.md §4).
  *
  * <p>Presets. {@code reference} is the paper's profile (100 W idle, 400 W peak, gamma 0.7; arXiv 2601.17855,
  * appendix D.1, and its released simulator). The accelerator presets take the peak from the vendor's board power

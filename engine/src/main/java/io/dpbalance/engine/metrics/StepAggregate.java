@@ -3,7 +3,7 @@ package io.dpbalance.engine.metrics;
 import java.util.Arrays;
 
 /**
- * The roll-up of a run of steps (spec §3): plain means of imbalance and idle fraction, idle-fraction percentiles,
+ * The roll-up of a run of steps (docs/design.md §4): plain means of imbalance and idle fraction, idle-fraction percentiles,
  * sums of tokens, time and energy, and the ratios of those sums (throughput {@code Σ tokens / Σ T}, tokens per joule
  * {@code Σ tokens / Σ energy}). A mean or ratio over nothing is 0. The simulator's results and the jobs' window
  * metrics both come from here. A Flink POJO (public fields, no-argument constructor), so it can be keyed state.

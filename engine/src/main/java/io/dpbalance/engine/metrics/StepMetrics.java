@@ -1,7 +1,7 @@
 package io.dpbalance.engine.metrics;
 
 /**
- * The metrics of one closed step window (spec §3), on the loads after decode and departures.
+ * The metrics of one closed step window (docs/design.md §4), on the loads after decode and departures.
  *
  * @param step              step number, 1-based per cluster
  * @param stepStart         clock at the start of the step, seconds

@@ -1,7 +1,7 @@
 package io.dpbalance.engine.metrics;
 
 /**
- * Every per-step formula of spec §3, in one place. The simulator, the analytics job and the shadow job all call
+ * Every per-step formula of docs/design.md §4, in one place. The simulator, the analytics job and the shadow job all call
  * these functions; nothing else computes imbalance, idle fraction or energy.
  */
 public final class StepMetricsCalculator {

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * BF-IO, Balance Future with Integer Optimization (spec §5): at each refill, choose which pool requests to admit
+ * BF-IO, Balance Future with Integer Optimization (docs/design.md §5.1): at each refill, choose which pool requests to admit
  * and on which rank so as to minimize the predicted imbalance summed over a horizon of H steps.
  *
  * <p>The integer program is solved rank by rank with the exact per-rank marginal of the objective
@@ -59,7 +59,7 @@ public final class BfioPolicy implements Policy {
     private int bracketBelow;
     private int bracketAbove;
 
-    /** BF-IO with the defaults of spec §5 and a local-search finish. */
+    /** BF-IO with the defaults of docs/design.md §5.1 and a local-search finish. */
     public BfioPolicy(int horizon, String lookahead) {
         this(horizon, DEFAULT_BETA, DEFAULT_DECAY, 0, DEFAULT_GREEDY, DEFAULT_CANDIDATES, true, lookahead);
     }

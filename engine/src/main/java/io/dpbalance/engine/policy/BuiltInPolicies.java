@@ -4,7 +4,7 @@ import io.dpbalance.engine.lookahead.Lookahead;
 
 import java.util.List;
 
-/** The policies of spec §4 that the engine itself implements. */
+/** The policies of docs/design.md §5 that the engine itself implements. */
 final class BuiltInPolicies implements PolicyProvider {
 
     @Override

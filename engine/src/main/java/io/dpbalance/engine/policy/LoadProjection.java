@@ -5,7 +5,7 @@ import io.dpbalance.engine.lookahead.Lookahead;
 import java.util.Arrays;
 
 /**
- * Predicted per-rank loads over a horizon, {@code L̂_g(k+h)} for {@code h = 0..H} (spec §5): a running request
+ * Predicted per-rank loads over a horizon, {@code L̂_g(k+h)} for {@code h = 0..H} (docs/design.md §5.1): a running request
  * contributes its current load {@code w_i} while predicted to be running. With a point prediction (oracle, noisy,
  * none) a request predicted to finish in {@code r} steps counts fully for {@code h < r} and not from {@code h = r}
  * on; requests of unknown end count through the whole horizon. A lookahead that predicts a distribution (hazard)

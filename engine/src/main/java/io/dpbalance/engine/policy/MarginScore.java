@@ -1,7 +1,7 @@
 package io.dpbalance.engine.policy;
 
 /**
- * BF-IO's per-rank score of adding prompt mass {@code S} to rank g (spec §5): the negated exact marginal of the
+ * BF-IO's per-rank score of adding prompt mass {@code S} to rank g (docs/design.md §5.1): the negated exact marginal of the
  * objective, discounted and with the overflow weight {@code beta} in place of G,
  * {@code F_g(S) = sum_h decay^h (S - beta max(0, S - m_g(h)))}, where {@code m_g(h) = M(h) - L̂_g(k+h)} is the
  * rank's margin under the envelope. Filling inside the margin is rewarded, overflowing it penalized hard.

@@ -3,7 +3,7 @@ package io.dpbalance.engine.policy;
 import io.dpbalance.engine.model.Request;
 
 /**
- * A placement rule (spec §4). One instance serves one cluster for one run; it may keep state between refills.
+ * A placement rule (docs/design.md §5). One instance serves one cluster for one run; it may keep state between refills.
  * Pool-based policies fill every free slot while the pool has requests; policies that bind at arrival
  * ({@link #bindOnArrival}) admit from their per-rank queues.
  */

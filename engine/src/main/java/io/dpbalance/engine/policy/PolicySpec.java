@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A policy as the command line writes it, {@code name[:key=value,…]} (spec §4), e.g. {@code bfio:h=0} or
+ * A policy as the command line writes it, {@code name[:key=value,…]} (docs/design.md §5), e.g. {@code bfio:h=0} or
  * {@code bfio:h=40,lookahead=hazard}.
  */
 public record PolicySpec(String name, Map<String, String> params) {

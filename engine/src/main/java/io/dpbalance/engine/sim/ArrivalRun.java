@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.DoublePredicate;
 
 /**
- * Arrival mode (spec §2), one iteration at a time: requests join the pool when the clock reaches their arrival, the
+ * Arrival mode (docs/design.md §3), one iteration at a time: requests join the pool when the clock reaches their arrival, the
  * policy refills, and the cluster runs one step, or, with nothing running, idles until the next arrival. The
  * simulator runs it to the end over a whole workload; datagen interleaves several clusters by clock with it; the
  * shadow scheduler ({@link ShadowRun}) feeds it a live stream, {@link #offer} by {@link #offer}, and lets it iterate

@@ -18,7 +18,7 @@ public record ClusterConfig(int ranks, int batch, CostModel costModel, PowerProf
         }
     }
 
-    /** The reference cost model and power profile of spec §2-§3. */
+    /** The reference cost model and power profile of docs/design.md §3-§3. */
     public static ClusterConfig reference(int ranks, int batch) {
         return new ClusterConfig(ranks, batch, CostModel.reference(batch), PowerProfile.REFERENCE);
     }

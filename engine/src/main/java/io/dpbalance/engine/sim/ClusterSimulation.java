@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The decode-step loop of spec §2 for one cluster, one step at a time. Both workload modes, the simulator CLI,
+ * The decode-step loop of docs/design.md §3 for one cluster, one step at a time. Both workload modes, the simulator CLI,
  * the shadow-scheduling operator and datagen's decode-log synthesis drive this one class; it owns the step
  * semantics:
  * <ol>

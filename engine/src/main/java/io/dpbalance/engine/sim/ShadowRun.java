@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Arrival mode (spec §2) over a live request stream: one cluster under one policy, as the shadow-scheduling job runs
- * it (spec §7). The stream says two things about a request, possibly in two records and in any order: that it
+ * Arrival mode (docs/design.md §3) over a live request stream: one cluster under one policy, as the shadow-scheduling job runs
+ * it (docs/design.md §7-8). The stream says two things about a request, possibly in two records and in any order: that it
  * arrived (time, prompt), and how many tokens it generated (known once production finished it, or at once when a
  * trace is replayed). The caller also says, with {@link #advance}, up to which time the stream is complete.
  *

@@ -1,7 +1,7 @@
 package io.dpbalance.engine.sim;
 
 /**
- * The outcome of one policy on one workload (spec §3, §9). Averages (imbalance, idle fraction) and totals
+ * The outcome of one policy on one workload (docs/design.md §4, §9). Averages (imbalance, idle fraction) and totals
  * (tokens, seconds, energy) cover the averaged steps: 1..K* in pool mode, every step in arrival mode. TPOT and
  * latencies cover every finished request; latencies are NaN in pool mode.
  */

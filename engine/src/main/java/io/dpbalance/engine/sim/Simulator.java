@@ -6,7 +6,7 @@ import io.dpbalance.engine.policy.Policy;
 
 import java.util.List;
 
-/** Runs a whole workload through one {@link ClusterSimulation}, in pool or arrival mode (spec §2). */
+/** Runs a whole workload through one {@link ClusterSimulation}, in pool or arrival mode (docs/design.md §3). */
 public final class Simulator {
 
     private Simulator() {

@@ -2,7 +2,7 @@ package io.dpbalance.engine.sim;
 
 import java.util.Locale;
 
-/** How requests reach the pool (spec §2). */
+/** How requests reach the pool (docs/design.md §3). */
 public enum WorkloadMode {
     /** All requests exist at time 0; the pool is topped up, in input order, to R before every policy call. */
     POOL,

@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * A generated workload (spec §8 "synthetic"): {@code count} requests with arrival times from an
+ * A generated workload (docs/design.md §9 "synthetic"): {@code count} requests with arrival times from an
  * {@link ArrivalProcess} and prompt and output lengths from {@link LengthDistribution}s. The same seed gives the same
  * workload.
  *

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The formats a workload comes in (spec §8). {@link #AUTO} asks {@link WorkloadReader} to detect the format of a
+ * The formats a workload comes in (docs/design.md §9). {@link #AUTO} asks {@link WorkloadReader} to detect the format of a
  * file; {@link #SYNTHETIC} marks a workload made by {@link SyntheticWorkload} and is not a file format, so
  * {@link #parse} does not accept it.
  */

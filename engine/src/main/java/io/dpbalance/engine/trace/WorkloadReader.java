@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads a workload file in one of the formats of spec §8 into a {@link Workload}.
+ * Reads a workload file in one of the formats of docs/design.md §9 into a {@link Workload}.
  *
  * <p>Requests keep file order. For timed formats the arrival of a request is {@code (t - t0) * timeScale} seconds,
  * {@code t0} being the earliest timestamp read (not necessarily the first row's). A malformed row fails the read

@@ -14,7 +14,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** The step semantics of spec §2 on scenarios small enough to follow by hand. */
+/** The step semantics of docs/design.md §3 on scenarios small enough to follow by hand. */
 class ClusterSimulationTest {
 
     /** T = 1 s + 1 ms per resident token of the busiest rank: easy to follow by hand. */

@@ -30,7 +30,7 @@ import org.apache.flink.util.Collector;
  * so that a learned roster grows at the same step in every run, streaming or batch.
  *
  * <p>Step time: the measured {@code step_micros} when the logs carry it (the longest any rank reports), else the cost
- * model on the step's busiest rank's load entering the step (spec §2), which token events give exactly (context
+ * model on the step's busiest rank's load entering the step (docs/design.md §3), which token events give exactly (context
  * tokens less the one generated); rank-steps carry only the load at the step's end, which then stands in for it. The
  * time idle fraction needs every reporting rank's measured {@code compute_micros}; missing ranks computed nothing.
  */
@@ -113,7 +113,7 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
   }
 
   /**
-   * The load the cost model times the step by (spec §2: the busiest rank's load entering the step): known exactly when
+   * The load the cost model times the step by (docs/design.md §3: the busiest rank's load entering the step): known exactly when
    * every reporting rank's share was folded from token events; a RankStep carries only the load at the step's end,
    * which then stands in for it.
    */

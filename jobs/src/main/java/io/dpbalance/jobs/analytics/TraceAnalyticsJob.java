@@ -33,7 +33,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Trace analytics (spec §7): production decode logs in, what the step barriers cost out. Token events are folded per
+ * Trace analytics (docs/design.md §7-8): production decode logs in, what the step barriers cost out. Token events are folded per
  * (cluster, rank, step) into rank-steps; the rank-steps of one (cluster, step) form its step window, which closes when
  * the watermark passes it; closed step windows become {@link StepMetrics} (engine formulas) and roll up into
  * event-time {@link WindowMetrics}. Invalid records go to the dead-letter topic with a reason.
@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
             + "--input-files it reads Avro container files instead of Kafka and runs as a bounded batch job."})
 public final class TraceAnalyticsJob implements Runnable {
 
-  /** The default topics of spec §6. */
+  /** The default topics of docs/design.md §6. */
   static final String TOKEN_EVENTS = "dp.token-events";
   static final String RANK_STEPS = "dp.rank-steps";
   static final String STEP_METRICS = "dp.step-metrics";
@@ -118,7 +118,7 @@ public final class TraceAnalyticsJob implements Runnable {
   Duration requestIdleTimeout;
 
   @Option(names = "--cost-model", paramLabel = "MODEL", defaultValue = "reference",
-      description = "Step time of steps whose logs carry no measured step_micros: reference (spec §2, on the step's "
+      description = "Step time of steps whose logs carry no measured step_micros: reference (docs/design.md §3, on the step's "
           + "max load) or affine:c=SECONDS,t=SECONDS_PER_TOKEN. Default ${DEFAULT-VALUE}.")
   String costModel;
 

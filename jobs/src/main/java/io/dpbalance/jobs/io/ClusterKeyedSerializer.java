@@ -9,7 +9,7 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes one dpbalance record type to a topic as spec §6 says: the value single-object encoded, the key the UTF-8
+ * Writes one dpbalance record type to a topic as docs/design.md §6 says: the value single-object encoded, the key the UTF-8
  * {@code cluster_id}, so one cluster's records stay ordered within a partition. Used for StepMetrics, WindowMetrics
  * and DeadLetter, which all carry a {@code cluster_id}.
  *

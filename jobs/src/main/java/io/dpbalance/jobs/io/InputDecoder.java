@@ -65,7 +65,7 @@ public final class InputDecoder<T extends SpecificRecord> implements Serializabl
     return String.valueOf(value.get(clusterField));
   }
 
-  /** The cluster part of a spec §6 key: the whole key, or what stands before the '/' of a per-rank key. */
+  /** The cluster part of a docs/design.md §6 key: the whole key, or what stands before the '/' of a per-rank key. */
   static String clusterOfKey(byte[] key) {
     if (key == null) {
       return "";

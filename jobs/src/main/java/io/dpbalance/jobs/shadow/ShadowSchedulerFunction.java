@@ -36,8 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keyed by (cluster, policy): the shadow of one cluster under one policy, the engine's {@link ShadowRun} (spec §2
- * arrival mode, spec §7) in keyed state. Arrivals and completions are offered as they come; an event-time timer
+ * Keyed by (cluster, policy): the shadow of one cluster under one policy, the engine's {@link ShadowRun} (docs/design.md §3
+ * arrival mode, docs/design.md §7-8) in keyed state. Arrivals and completions are offered as they come; an event-time timer
  * advances the run whenever the watermark moves, up to the watermark less the lag, so the shadow never decides on an
  * arrival it has not seen. Emits the run's {@link StepMetrics}, its placements as {@link Assignment}s and, on the
  * shadow clock, its tumbling {@link WindowMetrics}: a window closes once the shadow clock passes its end.

@@ -33,7 +33,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Shadow scheduling (spec §7): the live request stream in, what BF-IO and every baseline would have done with it out.
+ * Shadow scheduling (docs/design.md §7-8): the live request stream in, what BF-IO and every baseline would have done with it out.
  * Each request record is copied to every configured policy; each (cluster, policy) runs the engine's step loop in
  * keyed state ({@link ShadowSchedulerFunction}); its steps, placements and windows go out labelled by policy, beside
  * the analytics job's {@code observed} ones.
@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
     description = {
         "Shadow scheduling: reads request arrivals (dp.requests: arrivals, and the completion updates that carry a "
             + "request's output length once production finished it), runs every policy's shadow cluster on them "
-            + "(spec §2, arrival mode) and writes dp.assignments, dp.step-metrics and dp.window-metrics labelled by "
+            + "(docs/design.md §3, arrival mode) and writes dp.assignments, dp.step-metrics and dp.window-metrics labelled by "
             + "policy; rejected records go to dp.dead-letter.",
         "A request joins a shadow only once its output length is known: the shadow runs --lag behind the watermark "
             + "and waits for a later completion up to --max-hold past the request's arrival; then it leaves the "
@@ -84,7 +84,7 @@ public final class ShadowSchedulerJob implements Runnable {
   int batch;
 
   @Option(names = "--cost-model", paramLabel = "MODEL", defaultValue = "reference",
-      description = "Step-time model: reference (spec §2) or affine:c=SECONDS,t=SECONDS_PER_TOKEN. Default "
+      description = "Step-time model: reference (docs/design.md §3) or affine:c=SECONDS,t=SECONDS_PER_TOKEN. Default "
           + "${DEFAULT-VALUE}.")
   String costModel;
 

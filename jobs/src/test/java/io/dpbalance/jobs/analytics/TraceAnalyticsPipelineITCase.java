@@ -127,7 +127,7 @@ class TraceAnalyticsPipelineITCase {
   void computesStepAndWindowMetricsOfBothClustersAndRoutesEachBadRecordWithItsReason() throws Exception {
     Outputs out = run(TOKENS, positions(TOKENS.size()));
 
-    // The cost model on the busiest rank's load entering step 1 (spec §2): rank 0's (10 - 1) + (5 - 1) = 13 tokens,
+    // The cost model on the busiest rank's load entering step 1 (docs/design.md §3): rank 0's (10 - 1) + (5 - 1) = 13 tokens,
     // rank 1's 3, rank 2's 6 -- not on the load after the step's token (15).
     double aSeconds1 = CostModel.reference(72).stepSeconds(13);
     assertThat(out.steps()).extracting(StepMetrics::getClusterId, StepMetrics::getStep, StepMetrics::getRanks,
