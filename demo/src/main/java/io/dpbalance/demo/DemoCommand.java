@@ -253,30 +253,33 @@ public final class DemoCommand implements Callable<Integer> {
                     progress(terminal, "topics created: " + prefix + "dp.* and " + prefix + DemoTopics.SHADOW_INPUT
                             + DemoTopics.REQUESTS);
                     long brokerPid = brokerPid();
-                    try (DemoJobs jobs = new DemoJobs(dir.resolve("flink"))) {
+                    // The generators start first: the jobs read their topics from the beginning, so nothing is
+                    // lost while Flink comes up, and the stream's clock does not wait for it.
+                    // Closed in reverse: on a failure the generators stop before the jobs do.
+                    try (DemoJobs jobs = new DemoJobs(dir.resolve("flink"));
+                         DemoGenerators generators = new DemoGenerators(trace, clusterIds, production,
+                                 broker.bootstrap(), prefix, new PrintWriter(log, true))) {
+                        generators.start();
+                        startedStreaming = System.nanoTime();
+                        progress(terminal, "streaming the decode log and the replay in real time"
+                                + (durationSeconds > 0 ? " for " + durationSeconds + " s" : "") + "; Ctrl-C stops");
                         jobs.startAnalytics(broker.bootstrap(), prefix, analytics, checkpointInterval, runId);
                         jobs.startShadow(broker.bootstrap(), prefix, shadow, checkpointInterval, runId);
                         jobs.awaitRunning(Duration.ofSeconds(60));
                         progress(terminal, "Flink jobs running (embedded): trace analytics, shadow scheduling with "
                                 + String.join(", ", policyOrder));
-                        return stream(clusterIds, trace, production, broker, jobs, brokerPid, runId);
+                        return stream(generators, jobs, broker, brokerPid, runId);
                     }
                 }
             }
         }
 
-        private int stream(List<String> clusterIds, Workload trace, DecodeLogSettings production,
-                           LocalBroker broker, DemoJobs jobs, long brokerPid, String runId) throws Exception {
+        private int stream(DemoGenerators generators, DemoJobs jobs, LocalBroker broker, long brokerPid,
+                           String runId) throws Exception {
             String windowTopic = prefix + DemoTopics.WINDOW_METRICS;
             int exit = 0;
             Long firstRowsAt = null;
-            try (WindowCollector collector = new WindowCollector(broker.bootstrap(), windowTopic);
-                 DemoGenerators generators = new DemoGenerators(trace, clusterIds, production, broker.bootstrap(),
-                         prefix, new PrintWriter(log, true))) {
-                generators.start();
-                startedStreaming = System.nanoTime();
-                progress(terminal, "streaming the decode log and the replay in real time"
-                        + (durationSeconds > 0 ? " for " + durationSeconds + " s" : "") + "; Ctrl-C stops");
+            try (WindowCollector collector = new WindowCollector(broker.bootstrap(), windowTopic)) {
                 long lastTable = 0;
                 String why;
                 while (true) {
@@ -329,7 +332,7 @@ public final class DemoCommand implements Callable<Integer> {
                 Path report = dir.resolve("report-" + runId + ".html");
                 Files.writeString(report, Page.report(state));
                 progress(terminal, "report: " + report.toAbsolutePath());
-                exit = Math.max(exit, checkReport(broker.bootstrap(), windowTopic, rows, p99));
+                exit = Math.max(exit, checkReport(broker.bootstrap(), windowTopic, rows, p99, report));
                 if (expectBfioGain) {
                     exit = Math.max(exit, checkBfioGain(rows));
                 }
@@ -384,15 +387,21 @@ public final class DemoCommand implements Callable<Integer> {
             return startedStreaming == 0 ? 0 : (System.nanoTime() - startedStreaming) / 1_000_000_000L;
         }
 
-        /** Re-reads the committed windows with a consumer of its own and compares with what the report shows. */
-        private int checkReport(String bootstrap, String topic, List<PolicyRow> reported, Map<String, Double> p99) {
+        /**
+         * Re-reads the committed windows with a consumer of its own and checks that the report file holds exactly
+         * the data they make (table and series), naming the rows that differ if it does not.
+         */
+        private int checkReport(String bootstrap, String topic, List<PolicyRow> reported, Map<String, Double> p99,
+                                Path report) throws IOException {
             List<PolicyRow> reread;
+            String expectedData;
             try (WindowCollector independent = new WindowCollector(bootstrap, topic)) {
                 if (!independent.readToEnd(Duration.ofSeconds(60))) {
                     terminal.println("check FAILED: could not re-read " + topic + " within 60 s");
                     return 1;
                 }
                 reread = independent.withTable(t -> t.rows(policyOrder, p99));
+                expectedData = independent.withTable(t -> stateOf(t, reread, state.status())).toJson();
             }
             List<String> differences = new ArrayList<>();
             if (reread.size() != reported.size()) {
@@ -405,6 +414,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (reported.isEmpty()) {
                 differences.add("no committed windows at all");
+            }
+            if (!Files.readString(report).contains(Page.dataLine(expectedData))) {
+                differences.add("the data in " + report + " is not what the re-read windows make");
             }
             if (!differences.isEmpty()) {
                 terminal.println("check FAILED: the report differs from the committed window metrics:");

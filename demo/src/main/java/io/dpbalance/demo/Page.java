@@ -26,8 +26,13 @@ final class Page {
     /** A page that needs nothing but itself: ECharts inlined, the state as a constant. */
     static String report(DemoState state) {
         String echarts = new String(echartsMinJs(), StandardCharsets.UTF_8).replace("</script", "<\\/script");
-        return template().replace("/*DATA*/", "const STATIC_STATE = " + state.toJson() + ";")
+        return template().replace("/*DATA*/", dataLine(state.toJson()))
                 .replace("<!--ECHARTS-->", "<script>" + echarts + "</script>");
+    }
+
+    /** The report's line that holds its data. */
+    static String dataLine(String stateJson) {
+        return "const STATIC_STATE = " + stateJson + ";";
     }
 
     /** The minified ECharts of the webjar on the classpath. */
