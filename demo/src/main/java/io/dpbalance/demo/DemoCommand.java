@@ -158,7 +158,11 @@ public final class DemoCommand implements Callable<Integer> {
                     + "three policies in --policies.")
     boolean expectBfioGain;
 
+    /** Committed windows normally show 15-20 s after streaming starts; this long without any is a problem. */
+    private static final int NO_ROWS_WARNING_SECONDS = 60;
+
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private Path logFile;
     private final long commandStart = ManagementFactory.getRuntimeMXBean().getStartTime();
 
     public static void main(String[] args) {
@@ -197,7 +201,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Files.createDirectories(dir);
-        Path logFile = dir.resolve("demo-" + runId + ".log");
+        logFile = dir.resolve("demo-" + runId + ".log");
         PrintStream terminal = System.out;
         PrintStream log = new PrintStream(new FileOutputStream(logFile.toFile()), true, StandardCharsets.UTF_8);
         // Flink's, Kafka's and the generators' own messages go to the log file; the terminal shows the demo.
@@ -279,6 +283,7 @@ public final class DemoCommand implements Callable<Integer> {
             String windowTopic = prefix + DemoTopics.WINDOW_METRICS;
             int exit = 0;
             Long firstRowsAt = null;
+            boolean warnedNoRows = false;
             try (WindowCollector collector = new WindowCollector(broker.bootstrap(), windowTopic)) {
                 long lastTable = 0;
                 String why;
@@ -290,6 +295,11 @@ public final class DemoCommand implements Callable<Integer> {
                         progress(terminal, "first committed windows: "
                                 + String.format(Locale.ROOT, "%.1f s after the command", (firstRowsAt - commandStart)
                                 / 1e3));
+                    }
+                    if (firstRowsAt == null && !warnedNoRows && elapsed() >= NO_ROWS_WARNING_SECONDS) {
+                        warnedNoRows = true;
+                        progress(terminal, "no committed windows after " + NO_ROWS_WARNING_SECONDS + " s of "
+                                + "streaming: are the jobs restarting? " + logFile + " says why");
                     }
                     if (System.nanoTime() - lastTable >= refresh() * 1_000_000_000L) {
                         printTable(rows, false);

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param setup    one line describing the clusters, workload and jobs
  * @param status   what the demo is doing (running for N s, stopped)
  * @param rows     the table, per cluster and label
- * @param series   per cluster, per label: [window end epoch ms, idle fraction] points
+ * @param series   per cluster, per label: [window end epoch ms, idle fraction, imbalance] points
  */
 record DemoState(String title, String setup, String status, List<PolicyRow> rows,
                  Map<String, Map<String, List<double[]>>> series) {
@@ -33,12 +33,9 @@ record DemoState(String title, String setup, String status, List<PolicyRow> rows
                 json.append(firstLabel ? "" : ",").append("{\"label\":").append(string(label.getKey()))
                         .append(",\"points\":[");
                 firstLabel = false;
-                boolean firstPoint = true;
-                for (double[] point : label.getValue()) {
-                    json.append(firstPoint ? "" : ",").append('[').append((long) point[0]).append(',')
-                            .append(number(point[1])).append(']');
-                    firstPoint = false;
-                }
+                appendPoints(json, label.getValue(), 1);
+                json.append("],\"imbalance\":[");
+                appendPoints(json, label.getValue(), 2);
                 json.append("]}");
             }
             json.append("],\"rows\":[");
@@ -62,6 +59,19 @@ record DemoState(String title, String setup, String status, List<PolicyRow> rows
             json.append("]}");
         }
         return json.append("]}").toString();
+    }
+
+    /** [time, value] pairs of one column of the points; points without that column are left out. */
+    private static void appendPoints(StringBuilder json, List<double[]> points, int column) {
+        boolean first = true;
+        for (double[] point : points) {
+            if (point.length <= column) {
+                continue;
+            }
+            json.append(first ? "" : ",").append('[').append((long) point[0]).append(',')
+                    .append(number(point[column])).append(']');
+            first = false;
+        }
     }
 
     /** Full precision (Java's shortest round-trip form), so a reader of the report gets the committed doubles. */

@@ -122,13 +122,14 @@ final class WindowTable {
         return sum / steps;
     }
 
-    /** Idle fraction per window end (epoch ms), per label of each cluster: the chart's series. */
+    /** Per label of a cluster, per window: [window end (epoch ms), idle fraction, imbalance]: the charts' series. */
     Map<String, List<double[]>> idleSeries(String cluster, List<String> policyOrder) {
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         for (String label : labels(cluster, policyOrder)) {
             List<double[]> points = new ArrayList<>();
             for (WindowMetrics w : windows(cluster, label)) {
-                points.add(new double[] {w.getWindowEnd().toEpochMilli(), w.getAvgIdleFraction()});
+                points.add(new double[] {w.getWindowEnd().toEpochMilli(), w.getAvgIdleFraction(),
+                    w.getAvgImbalance()});
             }
             series.put(label, points);
         }

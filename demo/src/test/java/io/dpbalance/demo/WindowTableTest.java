@@ -86,7 +86,7 @@ class WindowTableTest {
         List<double[]> points = table.idleSeries("c", List.of()).get("observed");
 
         assertThat(points).hasSize(2);
-        assertThat(points.get(0)).containsExactly(T0 + 5_000, 0.3);
-        assertThat(points.get(1)).containsExactly(T0 + 10_000, 0.2);
+        assertThat(points.get(0)).containsExactly(T0 + 5_000, 0.3, 1);
+        assertThat(points.get(1)).containsExactly(T0 + 10_000, 0.2, 1);
     }
 }
