@@ -140,7 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
     Integer refreshSeconds;
 
     @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "demo.",
-            description = "Put in front of every topic name. Default ${DEFAULT-VALUE}.")
+            description = "Put in front of every topic name. Default '${DEFAULT-VALUE}'.")
     String prefix;
 
     @Option(names = "--kafka-port", paramLabel = "N", defaultValue = "0",
@@ -163,10 +163,19 @@ public final class DemoCommand implements Callable<Integer> {
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private Path logFile;
+    /** Whether the table is redrawn in place with ANSI escapes (stdout is a terminal). */
+    private boolean ansi;
+    /** The table on the screen that the next redraw replaces; null when none is (or ANSI is off). */
+    private String liveTable;
     private final long commandStart = ManagementFactory.getRuntimeMXBean().getStartTime();
 
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new DemoCommand());
+        cli.setParameterExceptionHandler((ex, ignored) -> {
+            ex.getCommandLine().getErr().println("dpbalance demo: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("(bin/dpbalance demo --help lists the options)");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof io.dpbalance.engine.trace.WorkloadException) {
                 commandLine.getErr().println("dpbalance demo: " + ex.getMessage());
@@ -206,8 +215,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintStream log = new PrintStream(new FileOutputStream(logFile.toFile()), true, StandardCharsets.UTF_8);
         // Flink's, Kafka's and the generators' own messages go to the log file; the terminal shows the demo.
         System.setErr(log);
-        boolean ansi = System.console() != null && !"dumb".equals(System.getenv("TERM"));
-        int refresh = refreshSeconds != null ? refreshSeconds : ansi ? 2 : 10;
+        ansi = System.console() != null && !"dumb".equals(System.getenv("TERM"));
         Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
         Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
 
@@ -373,25 +381,19 @@ public final class DemoCommand implements Callable<Integer> {
         }
 
         private int refresh() {
-            return refreshSeconds != null ? refreshSeconds : System.console() != null ? 2 : 10;
+            return refreshSeconds != null ? refreshSeconds : ansi ? 2 : 10;
         }
 
         private void printTable(List<PolicyRow> rows, boolean last) {
-            boolean ansi = System.console() != null && !"dumb".equals(System.getenv("TERM"));
             String text = (last ? "final" : "t=" + elapsed() + " s") + ": committed windows, averaged over those "
                     + "every row has\n" + TerminalTable.render(rows);
-            if (ansi && !last) {
-                // Save the cursor below the progress lines once, then redraw the table from there.
-                terminal.print(tablePrinted ? "\0338\033[J" : "\0337");
-                tablePrinted = true;
-            } else if (ansi) {
-                terminal.print(tablePrinted ? "\0338\033[J" : "");
+            if (ansi) {
+                clearTable(terminal);
+                liveTable = last ? null : text;
             }
             terminal.print(text);
             terminal.flush();
         }
-
-        private boolean tablePrinted;
 
         private long elapsed() {
             return startedStreaming == 0 ? 0 : (System.nanoTime() - startedStreaming) / 1_000_000_000L;
@@ -496,8 +498,27 @@ public final class DemoCommand implements Callable<Integer> {
                 + "baselines";
     }
 
+    /** A progress line; on a terminal it goes above the live table, which is drawn again below it. */
     private void progress(PrintStream terminal, String line) {
+        String table = liveTable;
+        clearTable(terminal);
         terminal.printf(Locale.ROOT, "[%5.1f s] %s%n", (System.currentTimeMillis() - commandStart) / 1e3, line);
+        if (table != null) {
+            terminal.print(table);
+            liveTable = table;
+        }
+        terminal.flush();
+    }
+
+    /**
+     * Erases the live table (ANSI: up to the first line of the table, clear to the end of the screen), so that it is
+     * redrawn in place; counting lines instead of saving the cursor survives the screen scrolling.
+     */
+    private void clearTable(PrintStream terminal) {
+        if (ansi && liveTable != null) {
+            terminal.print("\033[" + liveTable.lines().count() + "F\033[J");
+        }
+        liveTable = null;
     }
 
     private static String seconds(Duration d) {
