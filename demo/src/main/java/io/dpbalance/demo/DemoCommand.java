@@ -15,6 +15,10 @@ import io.dpbalance.jobs.analytics.AnalyticsSettings;
 import io.dpbalance.jobs.common.JobOptions;
 import io.dpbalance.jobs.shadow.ClusterSpec;
 import io.dpbalance.jobs.shadow.ShadowSettings;
+import io.dpbalance.report.HtmlReport;
+import io.dpbalance.report.PolicySummary;
+import io.dpbalance.report.ReportData;
+import io.dpbalance.report.ReportOptions;
 import io.dpbalance.datagen.generate.Clusters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +43,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 
 /** {@code bin/dpbalance demo}: the whole system on this machine, from one command. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
@@ -52,10 +57,11 @@ import java.util.concurrent.CountDownLatch;
             "Table and page are read from the committed dp.window-metrics (read_committed), averaged over the "
                     + "windows that production (observed) and every policy have committed.",
             "Stops after --duration seconds, on Ctrl-C (SIGINT) or SIGTERM, or when the workload is used up: stops "
-                    + "the generators, stops the jobs with a savepoint (which commits their last output), re-reads "
-                    + "the committed windows with an independent consumer and checks that the report shows the same "
-                    + "numbers, writes the HTML report under --dir, stops the broker. Exit 0 when all went well, 1 "
-                    + "when something failed or the check found a difference, 2 on a bad option."},
+                    + "the generators, stops the jobs with a savepoint (which commits their last output), writes the "
+                    + "HTML report of everything committed under --dir (bin/dpbalance report's), re-reads the "
+                    + "committed metrics with an independent read_committed consumer and checks that the report "
+                    + "shows the same numbers, stops the broker. Exit 0 when all went well, 1 when something failed "
+                    + "or the check found a difference, 2 on a bad option."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped cleanly, report written and checked",
             "1:a service or job failed, the report differs from the committed windows, or --expect-bfio-gain failed",
@@ -153,13 +159,16 @@ public final class DemoCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--expect-bfio-gain",
-            description = "Also exit 1 unless, in every cluster, bfio:lookahead=oracle's idle fraction is at most half "
-                    + "of vllm's and bfio:lookahead=hazard's is below vllm's (the demo's claim; for CI). Needs those "
-                    + "three policies in --policies.")
+            description = "Also exit 1 unless, in every cluster of the report, bfio:lookahead=oracle's idle fraction "
+                    + "is at most half of vllm's and bfio:lookahead=hazard's is below vllm's (the demo's claim; for "
+                    + "CI). Needs those three policies in --policies.")
     boolean expectBfioGain;
 
     /** Committed windows normally show 15-20 s after streaming starts; this long without any is a problem. */
     private static final int NO_ROWS_WARNING_SECONDS = 60;
+
+    /** The report's generation time in its data (report module: ChartData's "generated"). */
+    private static final Pattern GENERATED = Pattern.compile("\"generated\":\"[^\"]*\"");
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private Path logFile;
@@ -347,13 +356,7 @@ public final class DemoCommand implements Callable<Integer> {
                 List<PolicyRow> rows = collector.withTable(t -> t.rows(policyOrder, p99));
                 state = collector.withTable(t -> stateOf(t, rows, "stopped after " + elapsed() + " s (" + why + ")"));
                 printTable(rows, true);
-                Path report = dir.resolve("report-" + runId + ".html");
-                Files.writeString(report, Page.report(state));
-                progress(terminal, "report: " + report.toAbsolutePath());
-                exit = Math.max(exit, checkReport(broker.bootstrap(), windowTopic, rows, p99, report));
-                if (expectBfioGain) {
-                    exit = Math.max(exit, checkBfioGain(rows));
-                }
+                exit = Math.max(exit, writeReport(broker.bootstrap(), runId));
                 printCpu(brokerPid);
                 if (firstRowsAt != null) {
                     terminal.printf(Locale.ROOT, "first committed windows came %.1f s after the command%n",
@@ -400,52 +403,77 @@ public final class DemoCommand implements Callable<Integer> {
         }
 
         /**
-         * Re-reads the committed windows with a consumer of its own and checks that the report file holds exactly
-         * the data they make (table and series), naming the rows that differ if it does not.
+         * Writes the HTML report (the report module, on everything the jobs committed under the prefix), prints its
+         * table, and checks it: a second, independent read_committed read of the topics must give the same
+         * per-policy numbers and render byte for byte the same file. Then --expect-bfio-gain, on the report's
+         * numbers.
          */
-        private int checkReport(String bootstrap, String topic, List<PolicyRow> reported, Map<String, Double> p99,
-                                Path report) throws IOException {
-            List<PolicyRow> reread;
-            String expectedData;
-            try (WindowCollector independent = new WindowCollector(bootstrap, topic)) {
-                if (!independent.readToEnd(Duration.ofSeconds(60))) {
-                    terminal.println("check FAILED: could not re-read " + topic + " within 60 s");
-                    return 1;
-                }
-                reread = independent.withTable(t -> t.rows(policyOrder, p99));
-                expectedData = independent.withTable(t -> stateOf(t, reread, state.status())).toJson();
-            }
+        private int writeReport(String bootstrap, String runId) throws IOException {
+            Path report = dir.resolve("report-" + runId + ".html");
+            ReportOptions options = ReportOptions.defaults().withTitle("dpbalance demo, " + runId);
+            ReportData data = ReportData.fromKafka(bootstrap, prefix, Duration.ofSeconds(60));
+            HtmlReport.write(data, report, options);
+            terminal.print("report table: every committed step (step metrics) per policy\n"
+                    + io.dpbalance.report.TerminalTable.render(data));
+            progress(terminal, "report: " + report.toAbsolutePath());
+            List<PolicySummary> reported = PolicySummary.of(data);
+
+            ReportData reread = ReportData.fromKafka(bootstrap, prefix, Duration.ofSeconds(60));
+            List<PolicySummary> committed = PolicySummary.of(reread);
             List<String> differences = new ArrayList<>();
-            if (reread.size() != reported.size()) {
-                differences.add("rows: report " + reported.size() + ", committed " + reread.size());
+            if (committed.size() != reported.size()) {
+                differences.add("rows: report " + reported.size() + ", committed " + committed.size());
             }
-            for (int i = 0; i < Math.min(reread.size(), reported.size()); i++) {
-                if (!reported.get(i).sameCommittedNumbers(reread.get(i))) {
-                    differences.add("report " + reported.get(i) + " but committed " + reread.get(i));
+            for (int i = 0; i < Math.min(committed.size(), reported.size()); i++) {
+                String difference = difference(reported.get(i), committed.get(i));
+                if (difference != null) {
+                    differences.add(difference);
                 }
             }
             if (reported.isEmpty()) {
-                differences.add("no committed windows at all");
+                differences.add("no committed step or window metrics at all");
             }
-            if (!Files.readString(report).contains(Page.dataLine(expectedData))) {
-                differences.add("the data in " + report + " is not what the re-read windows make");
+            if (!withoutGenerationTime(Files.readString(report))
+                    .equals(withoutGenerationTime(HtmlReport.render(reread, options)))) {
+                differences.add(report + " is not the report that the re-read records make");
             }
             if (!differences.isEmpty()) {
-                terminal.println("check FAILED: the report differs from the committed window metrics:");
+                terminal.println("check FAILED: the report differs from the metrics the jobs committed:");
                 differences.forEach(d -> terminal.println("  " + d));
                 return 1;
             }
-            terminal.printf("check ok: the report's numbers for all %d rows equal the window metrics committed to "
-                    + "%s (re-read with an independent read_committed consumer)%n", reported.size(), topic);
-            return 0;
+            terminal.printf("check ok: the report's numbers for all %d policy rows (%,d step metrics, %,d window "
+                            + "metrics) equal the committed ones, re-read with an independent read_committed "
+                            + "consumer%n", reported.size(), reread.stepMetrics().size(), reread.windowMetrics().size());
+            return expectBfioGain ? checkBfioGain(reported) : 0;
         }
 
-        private int checkBfioGain(List<PolicyRow> rows) {
+        /** The report's HTML without the one thing two renderings of the same records differ in. */
+        private static String withoutGenerationTime(String html) {
+            return GENERATED.matcher(html).replaceFirst("\"generated\":\"\"");
+        }
+
+        /** What differs between the report's row and the re-read one, or null. */
+        private static String difference(PolicySummary report, PolicySummary committed) {
+            boolean same = report.cluster().equals(committed.cluster()) && report.policy().equals(committed.policy())
+                    && report.source().equals(committed.source()) && report.steps() == committed.steps()
+                    && report.tokens() == committed.tokens()
+                    && Double.compare(report.avgIdleFraction(), committed.avgIdleFraction()) == 0
+                    && Double.compare(report.avgImbalance(), committed.avgImbalance()) == 0
+                    && Double.compare(report.energyJoules(), committed.energyJoules()) == 0;
+            return same ? null : String.format(Locale.ROOT, "%s/%s: report %d steps, idle %s, imbalance %s, %s J; "
+                            + "committed %d steps, idle %s, imbalance %s, %s J", report.cluster(), report.policy(),
+                    report.steps(), report.avgIdleFraction(), report.avgImbalance(), report.energyJoules(),
+                    committed.steps(), committed.avgIdleFraction(), committed.avgImbalance(),
+                    committed.energyJoules());
+        }
+
+        private int checkBfioGain(List<PolicySummary> rows) {
             String vllm = label("vllm");
             String oracle = label("bfio:lookahead=oracle");
             String hazard = label("bfio:lookahead=hazard");
             int exit = 0;
-            for (String cluster : rows.stream().map(PolicyRow::cluster).distinct().toList()) {
+            for (String cluster : rows.stream().map(PolicySummary::cluster).distinct().toList()) {
                 Double v = idle(rows, cluster, vllm);
                 Double o = idle(rows, cluster, oracle);
                 Double h = idle(rows, cluster, hazard);
@@ -456,9 +484,9 @@ public final class DemoCommand implements Callable<Integer> {
                     continue;
                 }
                 boolean ok = o <= 0.5 * v && h < v;
-                terminal.printf(Locale.ROOT, "expect-bfio-gain %s in %s: idle fraction vllm %.4f, %s %.4f (%.2f x "
-                                + "vllm, needs <= 0.5), %s %.4f (needs < vllm)%n", ok ? "ok" : "FAILED", cluster, v,
-                        oracle, o, o / v, hazard, h);
+                terminal.printf(Locale.ROOT, "expect-bfio-gain %s in %s (report's idle fractions): vllm %.4f, %s "
+                                + "%.4f (%.2f x vllm, needs <= 0.5), %s %.4f (needs < vllm)%n", ok ? "ok" : "FAILED",
+                        cluster, v, oracle, o, o / v, hazard, h);
                 exit = ok ? exit : 1;
             }
             return exit;
@@ -483,9 +511,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static Double idle(List<PolicyRow> rows, String cluster, String label) {
-        return rows.stream().filter(r -> r.cluster().equals(cluster) && r.label().equals(label))
-                .map(PolicyRow::idleFraction).findFirst().orElse(null);
+    private static Double idle(List<PolicySummary> rows, String cluster, String label) {
+        return rows.stream().filter(r -> r.cluster().equals(cluster) && r.policy().equals(label))
+                .map(PolicySummary::avgIdleFraction).findFirst().orElse(null);
     }
 
     /** The label the shadow job gives a policy text (its full name, as `simulate` prints it). */

@@ -6,10 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
-/**
- * The demo's page (one HTML file with its script) and the ECharts library from its webjar: served live, or made into
- * one self-contained report file with the library and the data inside.
- */
+/** The demo's live page (one HTML file with its script) and the ECharts library from its webjar. */
 final class Page {
 
     private static final String WEBJAR = "META-INF/resources/webjars/echarts/";
@@ -19,20 +16,7 @@ final class Page {
 
     /** The live page: loads ECharts from this server and polls {@code /api/state}. */
     static String live() {
-        return template().replace("<!--ECHARTS-->", "<script src=\"/echarts.min.js\"></script>")
-                .replace("/*DATA*/", "");
-    }
-
-    /** A page that needs nothing but itself: ECharts inlined, the state as a constant. */
-    static String report(DemoState state) {
-        String echarts = new String(echartsMinJs(), StandardCharsets.UTF_8).replace("</script", "<\\/script");
-        return template().replace("/*DATA*/", dataLine(state.toJson()))
-                .replace("<!--ECHARTS-->", "<script>" + echarts + "</script>");
-    }
-
-    /** The report's line that holds its data. */
-    static String dataLine(String stateJson) {
-        return "const STATIC_STATE = " + stateJson + ";";
+        return template().replace("<!--ECHARTS-->", "<script src=\"/echarts.min.js\"></script>");
     }
 
     /** The minified ECharts of the webjar on the classpath. */

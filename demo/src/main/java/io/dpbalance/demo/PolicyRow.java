@@ -18,13 +18,4 @@ package io.dpbalance.demo;
  */
 public record PolicyRow(String cluster, String label, int windows, long steps, double idleFraction, double imbalance,
                         double joulesPerToken, long tokens, double p99DecisionMicros) {
-
-    /** Whether the numbers the jobs committed agree with another row's (the decision time is not committed). */
-    boolean sameCommittedNumbers(PolicyRow other) {
-        return cluster.equals(other.cluster) && label.equals(other.label) && windows == other.windows
-                && steps == other.steps && tokens == other.tokens
-                && Double.compare(idleFraction, other.idleFraction) == 0
-                && Double.compare(imbalance, other.imbalance) == 0
-                && Double.compare(joulesPerToken, other.joulesPerToken) == 0;
-    }
 }
