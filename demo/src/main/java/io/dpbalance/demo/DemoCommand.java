@@ -416,6 +416,8 @@ public final class DemoCommand implements Callable<Integer> {
             terminal.print("report table: every committed step (step metrics) per policy\n"
                     + io.dpbalance.report.TerminalTable.render(data));
             progress(terminal, "report: " + report.toAbsolutePath());
+            state = new DemoState(state.title(), state.setup(), state.status() + "; report " + report.toAbsolutePath(),
+                    state.rows(), state.series());
             List<PolicySummary> reported = PolicySummary.of(data);
 
             ReportData reread = ReportData.fromKafka(bootstrap, prefix, Duration.ofSeconds(60));
