@@ -306,7 +306,9 @@ public final class DemoCommand implements Callable<Integer> {
                 String why;
                 while (true) {
                     collector.readToEnd(Duration.ofSeconds(1));
-                    List<PolicyRow> rows = update(collector, "running for " + elapsed() + " s");
+                    List<PolicyRow> rows = update(collector, "running for " + elapsed() + " s"
+                            + (collector.undecodable() > 0 ? "; " + collector.undecodable() + " records of "
+                            + windowTopic + " did not decode and are not shown" : ""));
                     if (firstRowsAt == null && !rows.isEmpty()) {
                         firstRowsAt = System.currentTimeMillis();
                         progress(terminal, "first committed windows: "

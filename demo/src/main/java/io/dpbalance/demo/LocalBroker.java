@@ -58,10 +58,6 @@ final class LocalBroker implements AutoCloseable {
         return bootstrap;
     }
 
-    Path logDir() {
-        return dir.resolve("logs");
-    }
-
     @Override
     public void close() {
         if (started) {

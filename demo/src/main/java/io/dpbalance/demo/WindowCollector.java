@@ -7,7 +7,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
@@ -93,13 +92,9 @@ final class WindowCollector implements AutoCloseable {
         }
     }
 
+    /** Records that did not decode as WindowMetrics (shown in the status line, never silently dropped). */
     long undecodable() {
         return undecodable.get();
-    }
-
-    /** Makes a {@link #readToEnd} in progress on another thread return early with a {@link WakeupException}. */
-    void wakeup() {
-        consumer.wakeup();
     }
 
     @Override
