@@ -99,7 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
     double timeScale;
 
     @Option(names = "--production-policy", paramLabel = "POLICY", defaultValue = "vllm",
-            description = "How the observed production cluster places requests (a spec §4 policy). Default "
+            description = "How the observed production cluster places requests (a policy of docs/design.md §5). Default "
                     + "${DEFAULT-VALUE}.")
     String productionPolicy;
 
