@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One policy's totals on one cluster over everything in the inputs, rolled up by the engine's {@link StepAggregate}
@@ -105,20 +107,20 @@ public record PolicySummary(
     return out;
   }
 
-  /** Policies in order of first appearance (window metrics, then step metrics, then assignments), observed first. */
+  /**
+   * Policies in a stable order, whatever order the records came in (Kafka interleaves partitions): observed first,
+   * then the baselines, then the BF-IO variants, each group by name.
+   */
   static List<String> policyOrder(ReportData data) {
+    Set<String> policies = new TreeSet<>(Comparator.comparing((String p) -> p.startsWith("bfio")).thenComparing(p -> p));
+    data.windowMetrics().forEach(w -> policies.add(w.getPolicy()));
+    data.stepMetrics().forEach(m -> policies.add(m.getPolicy()));
+    data.assignments().forEach(a -> policies.add(a.getPolicy()));
+    policies.remove(OBSERVED);
     List<String> order = new ArrayList<>();
     order.add(OBSERVED);
-    data.windowMetrics().forEach(w -> addNew(order, w.getPolicy()));
-    data.stepMetrics().forEach(m -> addNew(order, m.getPolicy()));
-    data.assignments().forEach(a -> addNew(order, a.getPolicy()));
+    order.addAll(policies);
     return order;
-  }
-
-  private static void addNew(List<String> order, String policy) {
-    if (!order.contains(policy)) {
-      order.add(policy);
-    }
   }
 
   private static void span(Map<List<String>, Instant[]> spans, List<String> key, Instant from, Instant to) {

@@ -3,6 +3,9 @@ package io.dpbalance.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.dpbalance.schemas.WindowMetrics;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +23,24 @@ class SummaryTest {
         org.assertj.core.groups.Tuple.tuple("observed", "step-metrics"),
         org.assertj.core.groups.Tuple.tuple("vllm", "window-metrics"),
         org.assertj.core.groups.Tuple.tuple("bfio", "step-metrics"));
+  }
+
+  @Test
+  void policyOrderDoesNotDependOnTheRecordsOrder() {
+    List<WindowMetrics> windows = new ArrayList<>(List.of(
+        Fixtures.window("c1", "bfio:h=0", 0, 1, 10, 0.1, 10, 10, 10),
+        Fixtures.window("c1", "vllm", 0, 1, 10, 0.1, 10, 10, 10),
+        Fixtures.window("c1", "observed", 0, 1, 10, 0.1, 10, 10, 10),
+        Fixtures.window("c1", "least-tokens", 0, 1, 10, 0.1, 10, 10, 10)));
+    ReportData asRead = new ReportData(List.of(), windows, List.of(), List.of(), List.of(), List.of());
+    Collections.reverse(windows);
+    ReportData reversed = new ReportData(List.of(), windows, List.of(), List.of(), List.of(), List.of());
+
+    for (ReportData data : List.of(asRead, reversed)) {
+      assertThat(PolicySummary.policyOrder(data)).containsExactly("observed", "least-tokens", "vllm", "bfio:h=0");
+      assertThat(PolicySummary.of(data)).extracting(PolicySummary::policy)
+          .containsExactly("observed", "least-tokens", "vllm", "bfio:h=0");
+    }
   }
 
   @Test
