@@ -43,6 +43,7 @@ public final class IngestRun {
                     for (LineFollower f : followers) {
                         f.poll(ingestor::accept);
                     }
+                    ingestor.idle();
                     if (stop.await(pollMillis, TimeUnit.MILLISECONDS)) {
                         break;
                     }

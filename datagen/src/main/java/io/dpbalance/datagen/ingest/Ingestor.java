@@ -83,6 +83,14 @@ public final class Ingestor {
         }
     }
 
+    /**
+     * The reader waits for more lines (following): what the sink holds back goes out now, so that a line appended to
+     * a followed log reaches Kafka within a poll, not once a batch of records is full.
+     */
+    public void idle() {
+        sink.beforeIdle();
+    }
+
     public long written() {
         return written;
     }
