@@ -58,6 +58,8 @@ class SglangLogParserTest {
         LineResult.Observation o = observation(paris.parse("[2026-03-17 17:35:07 DP0 TP0] Decode batch, "
                 + "#running-req: 1, #token: 10, token usage: 0.00, #queue-req: 0"));
         assertThat(o.time()).isEqualTo(Instant.parse("2026-03-17T16:35:07Z"));
+        assertThat(observation(paris.parse("[2026-03-17 17:35:07.123 DP0 TP0] Decode batch, #running-req: 1, "
+                + "#token: 10")).time()).as("fractional seconds are dropped").isEqualTo(o.time());
     }
 
     @Test
