@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             "At the end each generating subcommand prints, per topic, the records written, bytes, seconds and records/s. "
                     + "SIGINT or SIGTERM stops it cleanly: what was generated is flushed, the files closed, the "
                     + "summary printed."},
-        subcommands = {ReplayCommand.class, DecodeLogCommand.class, SynthCommand.class, TailCommand.class})
+        subcommands = {ReplayCommand.class, DecodeLogCommand.class, SglangLogCommand.class, SynthCommand.class,
+            TailCommand.class})
 public final class DatagenCommand implements Runnable {
 
     @CommandLine.Spec

@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
         mixinStandardHelpOptions = true,
         version = "dpbalance 0.1.0",
         description = "Kafka-side tools of dpbalance.",
-        subcommands = {TopicsCommand.class, DatagenCommand.class})
+        subcommands = {TopicsCommand.class, DatagenCommand.class, IngestCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -209,4 +209,61 @@ class DatagenKafkaITCase {
         CommandRun first = datagen("tail", "--topic", "tail.dp.requests", "--max", "3", "--from-beginning");
         assertThat(first.out().lines()).hasSize(3).first().asString().contains("\"request_id\":\"synthetic-0\"");
     }
+
+    @Test
+    void ingestSendsRankStepsAndDeadLettersWithTheLineAsPayload() throws Exception {
+        createTopics("ing.");
+        java.nio.file.Path log = java.nio.file.Files.createTempFile("sglang", ".log");
+        String bad = "[2026-03-17 17:35:08 DP1 TP1] Decode batch, #running-req: 3, #tok";
+        java.nio.file.Files.writeString(log, String.join("\n",
+                "[2026-03-17 17:35:07 DP0 TP0] Decode batch, #running-req: 2, #token: 200, token usage: 0.00",
+                "[2026-03-17 17:35:07] INFO:     127.0.0.1:1 - \"POST /generate HTTP/1.1\" 200 OK",
+                "[2026-03-17 17:35:07 DP1 TP1] Decode batch, #running-req: 3, #token: 300, token usage: 0.00",
+                bad) + "\n");
+        CommandRun run = CommandRun.of("ingest", "sglang-log", log.toString(), "--cluster", "prod-a",
+                "--topic-prefix", "ing.", "--bootstrap", cluster.bootstrapServers());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("rank-steps written               2").contains("rejected MISSING_FIELD").contains(
+                "skipped NOT_DECODE_LINE          1");
+        List<ConsumerRecord<byte[], byte[]>> steps = drain("ing.dp.rank-steps", 2);
+        assertThat(steps).extracting(DatagenKafkaITCase::key).containsExactlyInAnyOrder("prod-a/0", "prod-a/1");
+        assertThat(steps).extracting(r -> decoded(r, RankStep.class).getKvTokens())
+                .containsExactlyInAnyOrder(200L, 300L);
+        List<ConsumerRecord<byte[], byte[]>> dead = drain("ing.dp.dead-letter", 1);
+        assertThat(dead).hasSize(1);
+        io.dpbalance.schemas.DeadLetter letter = decoded(dead.get(0), io.dpbalance.schemas.DeadLetter.class);
+        assertThat(key(dead.get(0))).isEqualTo("prod-a");
+        assertThat(StandardCharsets.UTF_8.decode(letter.getPayload()).toString()).isEqualTo(bad);
+        assertThat(letter.getReason().toString()).startsWith("MISSING_FIELD");
+        assertThat(letter.getOffset()).isEqualTo(3);
+    }
+
+    @Test
+    void ingestFollowingAGrowingLogSendsAppendedLinesToKafkaWhileItRuns() throws Exception {
+        createTopics("fol.");
+        java.nio.file.Path log = java.nio.file.Files.createTempFile("sglang", ".log");
+        io.dpbalance.datagen.sink.RecordSink sink = io.dpbalance.datagen.kafka.KafkaRecordSink.open(
+                io.dpbalance.datagen.kafka.KafkaOptions.of(cluster.bootstrapServers()), "fol.",
+                io.dpbalance.datagen.ingest.Ingestor.topics(), Map.of());
+        io.dpbalance.datagen.ingest.Ingestor ingestor = new io.dpbalance.datagen.ingest.Ingestor("c",
+                new io.dpbalance.datagen.ingest.SglangLogParser(new io.dpbalance.datagen.ingest.IngestSettings(
+                        java.time.ZoneOffset.UTC, null, null)),
+                new io.dpbalance.datagen.ingest.StepNumbering(io.dpbalance.datagen.ingest.LogFormat.SGLANG_LOG, 40, 5),
+                sink, java.time.Clock.systemUTC());
+        io.dpbalance.datagen.ingest.IngestRun run =
+                new io.dpbalance.datagen.ingest.IngestRun(List.of(log), ingestor, true, 20);
+        Thread follower = new Thread(run::run, "follow");
+        follower.start();
+        try {
+            java.nio.file.Files.writeString(log, "[2026-03-17 17:35:07 DP0 TP0] Decode batch, #running-req: 1, "
+                    + "#token: 111, token usage: 0.00\n", java.nio.file.StandardOpenOption.APPEND);
+            List<ConsumerRecord<byte[], byte[]>> steps = drain("fol.dp.rank-steps", 1);
+            assertThat(steps).as("a line appended while ingest runs reaches Kafka before ingest ends").hasSize(1);
+            assertThat(decoded(steps.get(0), RankStep.class).getKvTokens()).isEqualTo(111L);
+        } finally {
+            run.stop(10_000);
+            follower.join(10_000);
+            sink.close();
+        }
+    }
 }

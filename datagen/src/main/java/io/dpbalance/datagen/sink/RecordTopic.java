@@ -3,6 +3,7 @@ package io.dpbalance.datagen.sink;
 import io.dpbalance.datagen.kafka.SpecTopics;
 import io.dpbalance.schemas.AvroCodec;
 import io.dpbalance.schemas.Codecs;
+import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.RankStep;
 import io.dpbalance.schemas.RequestArrival;
 import io.dpbalance.schemas.TokenEvent;
@@ -25,8 +26,12 @@ public final class RecordTopic<T extends SpecificRecord> {
     public static final RecordTopic<RankStep> RANK_STEPS =
             new RecordTopic<>(2, SpecTopics.RANK_STEPS, Codecs.RANK_STEP);
 
-    /** Every topic a generator writes, by index. */
-    public static final List<RecordTopic<?>> ALL = List.of(REQUESTS, TOKEN_EVENTS, RANK_STEPS);
+    /** Lines {@code ingest} could not read (docs/ingest.md). */
+    public static final RecordTopic<DeadLetter> DEAD_LETTER =
+            new RecordTopic<>(3, SpecTopics.DEAD_LETTER, Codecs.DEAD_LETTER);
+
+    /** Every topic a generator or {@code ingest} writes, by index. */
+    public static final List<RecordTopic<?>> ALL = List.of(REQUESTS, TOKEN_EVENTS, RANK_STEPS, DEAD_LETTER);
 
     private final int index;
     private final String specName;
