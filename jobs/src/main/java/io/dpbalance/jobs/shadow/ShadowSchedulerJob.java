@@ -168,6 +168,16 @@ public final class ShadowSchedulerJob implements Runnable {
     ShadowSettings settings = new ShadowSettings(policyTexts(), lookahead, seed,
         ShadowSettings.parseClusters(clusters, fallback), fallback, lag, maxHold, window, outOfOrderness, idleness,
         job.maxParallelism);
+    int maxRanks = inputLimits.limits().maxRanks();
+    if (fallback.ranks() > maxRanks) {
+      throw new IllegalArgumentException("--ranks " + fallback.ranks() + " is more than --max-ranks " + maxRanks);
+    }
+    settings.clusters().forEach((cluster, spec) -> {
+      if (spec.ranks() > maxRanks) {
+        throw new IllegalArgumentException("--cluster: '" + cluster + "' has " + spec.ranks() + " ranks, more than "
+            + "--max-ranks " + maxRanks);
+      }
+    });
     StreamExecutionEnvironment env = job.environment(ShadowSchedulerJob.class);
     try {
       if (job.fileMode()) {
