@@ -37,7 +37,8 @@ public final class InputLimitOptions {
       converter = JobOptions.DurationConverter.class,
       description = "How far ahead of the job's wall clock a record's event time may lie; further is a dead letter "
           + "(EVENT_TIME_IN_FUTURE), so that it cannot drag the watermark ahead and make real records late. "
-          + "Default ${DEFAULT-VALUE} (clock skew between hosts is seconds; a wrong time zone is hours).")
+          + "Default ${DEFAULT-VALUE} (clock skew between hosts is seconds; an hour still passes a host off by a "
+          + "daylight-saving hour).")
   Duration maxFutureSkew;
 
   public InputLimits limits() {
