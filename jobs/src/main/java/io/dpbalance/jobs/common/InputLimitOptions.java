@@ -13,12 +13,14 @@ public final class InputLimitOptions {
 
   @Option(names = "--max-ranks", paramLabel = "N", defaultValue = "" + InputLimits.DEFAULT_MAX_RANKS,
       description = "Ranks a cluster may have; a record with rank >= N is a dead letter (RANK_OVER_LIMIT) instead of "
-          + "growing the learned roster. Also the most --roster/--clusters may configure. Default ${DEFAULT-VALUE} "
+          + "growing the learned roster; also the most ranks --roster (analytics) or --ranks/--cluster (shadow) may "
+          + "configure. Default ${DEFAULT-VALUE} "
           + "(the largest DP groups run in the hundreds of ranks).")
   int maxRanks;
 
   @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "" + InputLimits.DEFAULT_MAX_TOKENS,
-      description = "Tokens a request may hold (context_tokens, prompt_tokens, output_tokens); more is a dead letter "
+      description = "Tokens a request may hold (context_tokens, prompt_tokens, output_tokens; a rank-step's running and "
+          + "kv_tokens); more is a dead letter "
           + "(TOKENS_OVER_LIMIT). Default ${DEFAULT-VALUE} (5x the longest context windows served today, 2M).")
   long maxTokens;
 
