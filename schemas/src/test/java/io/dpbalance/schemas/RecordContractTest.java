@@ -24,7 +24,8 @@ class RecordContractTest {
   private static final Map<Class<?>, Set<String>> OPTIONAL_FIELDS = Map.of(
       RequestArrival.class, Set.of("output_tokens", "rank", "model"),
       RankStep.class, Set.of("compute_micros", "step_micros"),
-      StepMetrics.class, Set.of("time_idle_fraction", "step_seconds", "energy_joules", "idle_energy_joules", "tokens"));
+      StepMetrics.class, Set.of("time_idle_fraction", "step_seconds", "energy_joules", "idle_energy_joules", "tokens"),
+      DeadLetter.class, Set.of("payload_size", "cluster_id_size"));
 
   static Stream<Class<? extends SpecificRecord>> recordTypes() {
     return Codecs.all().stream().map(AvroCodec::type);
@@ -49,7 +50,8 @@ class RecordContractTest {
         Arguments.of(Assignment.class, new String[] {
             "cluster_id", "policy", "request_id", "rank", "step", "queue_wait_millis"}),
         Arguments.of(DeadLetter.class, new String[] {
-            "cluster_id", "source_topic", "partition", "offset", "reason", "payload", "seen_at"}));
+            "cluster_id", "source_topic", "partition", "offset", "reason", "payload", "seen_at", "payload_size",
+            "cluster_id_size"}));
   }
 
   @ParameterizedTest

@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.analytics;
 
+import io.dpbalance.jobs.io.InputLimits;
 import io.dpbalance.jobs.io.RecordCheck;
 import io.dpbalance.schemas.RankStep;
 import io.dpbalance.schemas.TokenEvent;
@@ -8,7 +9,8 @@ import java.util.Map;
 /**
  * The checks of decode-log records that need no state, run by the sources as they read (so that a bad record cannot
  * move the watermark). Reasons are the dead-letter reason codes of the job; {@link RequestStepOrderFunction} adds the
- * per-request ones.
+ * per-request ones. The bounds (ranks, tokens, ids, event time) are the {@link InputLimits} both jobs share; the
+ * {@code cluster_id} and key are checked by the decoder for every record type.
  */
 public final class LogRecordChecks {
 
@@ -19,11 +21,15 @@ public final class LogRecordChecks {
 
   private LogRecordChecks() {}
 
-  static RecordCheck<TokenEvent> tokenEvents(Map<String, Integer> roster) {
+  static RecordCheck<TokenEvent> tokenEvents(Map<String, Integer> roster, InputLimits limits) {
     return token -> {
-      String rank = rankProblem(token.getClusterId(), token.getRank(), roster);
+      String rank = rankProblem(token.getClusterId(), token.getRank(), roster, limits);
       if (rank != null) {
         return rank;
+      }
+      String request = limits.requestIdProblem(token.getRequestId());
+      if (request != null) {
+        return request;
       }
       if (token.getStep() < 1) {
         return BAD_STEP + ": step " + token.getStep() + ", steps are numbered from 1";
@@ -35,13 +41,17 @@ public final class LogRecordChecks {
       if (token.getContextTokens() == 0) {
         return ABSURD_COUNT + ": context_tokens 0, the generated token itself is in the context";
       }
-      return null;
+      String tokens = limits.tokensProblem("context_tokens", token.getContextTokens());
+      if (tokens != null) {
+        return tokens;
+      }
+      return limits.eventTimeProblem("event_time", token.getEventTime().toEpochMilli(), System.currentTimeMillis());
     };
   }
 
-  static RecordCheck<RankStep> rankSteps(Map<String, Integer> roster) {
+  static RecordCheck<RankStep> rankSteps(Map<String, Integer> roster, InputLimits limits) {
     return record -> {
-      String rank = rankProblem(record.getClusterId(), record.getRank(), roster);
+      String rank = rankProblem(record.getClusterId(), record.getRank(), roster, limits);
       if (rank != null) {
         return rank;
       }
@@ -60,14 +70,27 @@ public final class LogRecordChecks {
       if (record.getStepMicros() != null && record.getStepMicros() < 0) {
         return NEGATIVE_COUNT + ": step_micros " + record.getStepMicros();
       }
+      // A rank's KV cache holds far fewer tokens than the limit of one request (GPU memory): more is garbage.
+      String running = limits.tokensProblem("running", record.getRunning());
+      if (running != null) {
+        return running;
+      }
+      String kv = limits.tokensProblem("kv_tokens", record.getKvTokens());
+      if (kv != null) {
+        return kv;
+      }
       // No check of running against kv_tokens: kv_tokens is what stays resident at the step's end, after the requests
       // that generated their last token left, so a rank whose every request finished has running > 0 and kv_tokens 0.
-      return null;
+      return limits.eventTimeProblem("step_start", record.getStepStart().toEpochMilli(), System.currentTimeMillis());
     };
   }
 
-  private static String rankProblem(String clusterId, int rank, Map<String, Integer> roster) {
+  private static String rankProblem(String clusterId, int rank, Map<String, Integer> roster, InputLimits limits) {
     Integer ranks = roster.get(clusterId);
+    if (ranks == null && rank >= 0) {
+      // A cluster learns its roster from its ranks: an absurd rank would grow it to that many idle ranks.
+      return limits.rankProblem(rank);
+    }
     if (rank < 0 || (ranks != null && rank >= ranks)) {
       return RANK_OUTSIDE_ROSTER + ": rank " + rank + " of cluster '" + clusterId + "', "
           + (ranks == null ? "ranks are numbered from 0" : "its roster has ranks 0.." + (ranks - 1));

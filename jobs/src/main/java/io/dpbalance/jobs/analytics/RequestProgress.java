@@ -73,7 +73,7 @@ public final class RequestProgress {
     latestWaiting = tokens.isEmpty() ? Long.MIN_VALUE : tokens.get(tokens.size() - 1).time();
   }
 
-  /** Forgets the request's last step: the request finished, or went quiet. */
+  /** Forgets the request's last step: the request went quiet (finished or not) for the idle timeout. */
   void forget() {
     passed = false;
     lastStep = 0;

@@ -18,7 +18,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Keyed by (cluster, request): rejects a token whose step does not follow the request's previous token in event time
- * ({@code STEP_BACKWARDS}, {@code STEP_REPEATED}) and passes the others on, in event-time order.
+ * ({@code STEP_BACKWARDS}, {@code STEP_REPEATED}) and passes the others on, in event-time order. A request's final
+ * token is remembered too, for the idle timeout like any other, so a duplicated final token is a dead letter
+ * ({@code STEP_REPEATED}), not counted twice.
  *
  * <p>The check is made in event-time order, not arrival order, so that tokens that arrive out of order within the
  * bound are not mistaken for a step going backwards: tokens wait in state until the watermark passes their time, then
@@ -118,7 +120,7 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
       int i = 0;
       while (i < due.size()) {
         long time = due.get(i).time();
-        if (request.passed && idleCheckTime(request.lastTime) < time) {
+        if (request.passed && forgetCheckTime(request) < time) {
           // The idle check of the last token passed comes before this time: the request went quiet in between.
           request.forget();
         }
@@ -154,32 +156,36 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
       return;
     }
     out.collect(token);
-    if (token.last()) {
-      // The request has left its rank: nothing of it needs remembering.
-      request.forget();
-      return;
-    }
+    // A final token is remembered like any other: a repeat of it, even one stamped later, is rejected until the
+    // request has been quiet for the idle timeout. It costs one small state entry per request finished within it.
     request.passed = true;
     request.lastStep = token.step();
     request.lastTime = token.time();
-    long check = idleCheckTime(token.time());
+    long check = forgetCheckTime(request);
     if (check != request.idleCheckAt) {
       ctx.timerService().registerEventTimeTimer(check);
       request.idleCheckAt = check;
     }
   }
 
-  /** The idle check at {@code time}: a request quiet since its last token for the timeout is forgotten. */
+  /**
+   * The idle check at {@code time}: a request quiet since its last token (final or not) for the timeout is
+   * forgotten.
+   */
   private void forgetIfIdle(RequestProgress request, long time) {
     if (request.passed && time >= request.lastTime + idleTimeoutMillis) {
-      // The request went quiet without a final token (a truncated log): forget it, or its state stays forever.
+      // The request finished, or went quiet without a final token (a truncated log): forget it, or its state stays
+      // forever.
       request.forget();
     }
   }
 
-  /** Rounded up to the second, so that a request's idle checks share timers instead of adding one per token. */
-  private long idleCheckTime(long time) {
-    long due = time + idleTimeoutMillis;
+  /**
+   * When the request's last step is forgotten, rounded up to the second, so that a request's checks share timers
+   * instead of adding one per token.
+   */
+  private long forgetCheckTime(RequestProgress request) {
+    long due = request.lastTime + idleTimeoutMillis;
     return due + Math.floorMod(-due, 1000L);
   }
 }

@@ -2,7 +2,9 @@ package io.dpbalance.jobs.analytics;
 
 import io.dpbalance.jobs.common.JobOptions;
 import io.dpbalance.jobs.io.FileConnectors;
+import io.dpbalance.jobs.common.InputLimitOptions;
 import io.dpbalance.jobs.io.InputDecoder;
+import io.dpbalance.jobs.io.InputLimits;
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.schemas.DeadLetter;
@@ -136,6 +138,9 @@ public final class TraceAnalyticsJob implements Runnable {
   @Mixin
   JobOptions job = new JobOptions();
 
+  @Mixin
+  InputLimitOptions inputLimits = new InputLimitOptions();
+
   private static final String NAME = "dpbalance-analytics";
   private static final String COMMAND = "analytics";
 
@@ -165,17 +170,25 @@ public final class TraceAnalyticsJob implements Runnable {
   public void define(StreamExecutionEnvironment env) {
     AnalyticsSettings settings = new AnalyticsSettings(AnalyticsSettings.parseRoster(roster), outOfOrderness,
         idleness, maxStepSpread, window, costModel, batch, powerProfile, requestIdleTimeout, job.maxParallelism);
+    InputLimits limits = inputLimits.limits();
+    settings.roster().forEach((cluster, ranks) -> {
+      if (ranks > limits.maxRanks()) {
+        throw new IllegalArgumentException("--roster: cluster '" + cluster + "' has " + ranks + " ranks, more than "
+            + "--max-ranks " + limits.maxRanks());
+      }
+    });
     if (job.parallelism != null) {
       env.setParallelism(job.parallelism);
     }
     if (job.fileMode()) {
-      defineFileWorkflow(env, settings);
+      defineFileWorkflow(env, settings, limits);
     } else {
-      defineKafkaWorkflow(env, settings);
+      defineKafkaWorkflow(env, settings, limits);
     }
   }
 
-  private void defineKafkaWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings) {
+  private void defineKafkaWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings,
+      InputLimits limits) {
     job.requireBroker();
     job.enableCheckpointing(env);
     Properties client = job.clientProperties();
@@ -193,15 +206,16 @@ public final class TraceAnalyticsJob implements Runnable {
     job.summary(COMMAND);
     defineWorkflow(env, settings,
         readTokens ? KafkaConnectors.source(job.bootstrap, prefix + tokenEventsTopic, groupId, offsets, job.bounded,
-            client, tokenEventDecoder(settings)) : null,
+            client, tokenEventDecoder(settings, limits)) : null,
         readRankSteps ? KafkaConnectors.source(job.bootstrap, prefix + rankStepsTopic, groupId, offsets, job.bounded,
-            client, rankStepDecoder(settings)) : null,
+            client, rankStepDecoder(settings, limits)) : null,
         stepMetrics ? job.kafkaSink(stepMetricsTopic, StepMetrics.class, "step-metrics", NAME) : null,
         job.kafkaSink(windowMetricsTopic, WindowMetrics.class, "window-metrics", NAME),
         job.kafkaSink(deadLetterTopic, DeadLetter.class, "dead-letter", NAME));
   }
 
-  private void defineFileWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings) {
+  private void defineFileWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings,
+      InputLimits limits) {
     env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     java.nio.file.Path tokens = job.inputFiles.resolve(job.prefix + tokenEventsTopic + ".avro");
     java.nio.file.Path rankSteps = job.inputFiles.resolve(job.prefix + rankStepsTopic + ".avro");
@@ -219,22 +233,32 @@ public final class TraceAnalyticsJob implements Runnable {
     }
     defineWorkflow(env, settings,
         readTokens ? FileConnectors.avroContainer(new Path(tokens.toAbsolutePath().toUri()),
-            tokenEventDecoder(settings)) : null,
+            tokenEventDecoder(settings, limits)) : null,
         readRankSteps ? FileConnectors.avroContainer(new Path(rankSteps.toAbsolutePath().toUri()),
-            rankStepDecoder(settings)) : null,
+            rankStepDecoder(settings, limits)) : null,
         stepMetrics ? job.<StepMetrics>fileSink(COMMAND, stepMetricsTopic) : null,
         job.<WindowMetrics>fileSink(COMMAND, windowMetricsTopic),
         job.<DeadLetter>fileSink(COMMAND, deadLetterTopic));
   }
 
-  /** The decoder of token events, with the stateless checks against the configured roster. */
+  /** The decoder of token events, with the stateless checks against the configured roster and default limits. */
   public static InputDecoder<TokenEvent> tokenEventDecoder(AnalyticsSettings settings) {
-    return new InputDecoder<>(TokenEvent.class, LogRecordChecks.tokenEvents(settings.roster()));
+    return tokenEventDecoder(settings, InputLimits.defaults());
   }
 
-  /** The decoder of rank-steps, with the stateless checks against the configured roster. */
+  /** The decoder of token events, with the stateless checks against the configured roster and {@code limits}. */
+  public static InputDecoder<TokenEvent> tokenEventDecoder(AnalyticsSettings settings, InputLimits limits) {
+    return new InputDecoder<>(TokenEvent.class, limits, LogRecordChecks.tokenEvents(settings.roster(), limits));
+  }
+
+  /** The decoder of rank-steps, with the stateless checks against the configured roster and default limits. */
   public static InputDecoder<RankStep> rankStepDecoder(AnalyticsSettings settings) {
-    return new InputDecoder<>(RankStep.class, LogRecordChecks.rankSteps(settings.roster()));
+    return rankStepDecoder(settings, InputLimits.defaults());
+  }
+
+  /** The decoder of rank-steps, with the stateless checks against the configured roster and {@code limits}. */
+  public static InputDecoder<RankStep> rankStepDecoder(AnalyticsSettings settings, InputLimits limits) {
+    return new InputDecoder<>(RankStep.class, limits, LogRecordChecks.rankSteps(settings.roster(), limits));
   }
 
   /**

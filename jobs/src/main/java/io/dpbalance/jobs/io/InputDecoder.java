@@ -12,6 +12,9 @@ import org.apache.avro.specific.SpecificRecord;
  * codec's reason. Never throws. Holds the record class, not the codec (which is not serializable): the codec is looked
  * up on first use in each task.
  *
+ * <p>Checks what all record types share against the {@link InputLimits} (the key's length, the {@code cluster_id}),
+ * then the type's own {@link RecordCheck}.
+ *
  * @param <T> the record type
  */
 public final class InputDecoder<T extends SpecificRecord> implements Serializable {
@@ -19,12 +22,14 @@ public final class InputDecoder<T extends SpecificRecord> implements Serializabl
   private static final long serialVersionUID = 1L;
 
   private final Class<T> type;
+  private final InputLimits limits;
   private final RecordCheck<T> check;
   private transient AvroCodec<T> codec;
   private transient int clusterField;
 
-  public InputDecoder(Class<T> type, RecordCheck<T> check) {
+  public InputDecoder(Class<T> type, InputLimits limits, RecordCheck<T> check) {
     this.type = type;
+    this.limits = limits;
     this.check = check;
   }
 
@@ -39,7 +44,9 @@ public final class InputDecoder<T extends SpecificRecord> implements Serializabl
     DecodeResult<T> result = codec().decode(payload);
     if (result instanceof DecodeResult.Decoded<T> decoded) {
       T value = decoded.value();
-      return InputRecord.decoded(topic, partition, offset, clusterOf(value), payload, value, check.problem(value));
+      String problem = limits.keyProblem(key);
+      return InputRecord.decoded(
+          topic, partition, offset, clusterOf(value), payload, value, problem != null ? problem : problem(value));
     }
     // Only the key can say the cluster of bytes that do not decode.
     DecodeResult.Failed<T> failed = (DecodeResult.Failed<T>) result;
@@ -50,7 +57,12 @@ public final class InputDecoder<T extends SpecificRecord> implements Serializabl
   /** An already decoded record (file input), re-encoded as its payload. */
   public InputRecord<T> ofDecoded(String topic, long offset, T value) {
     byte[] payload = codec().encode(value);
-    return InputRecord.decoded(topic, -1, offset, clusterOf(value), payload, value, check.problem(value));
+    return InputRecord.decoded(topic, -1, offset, clusterOf(value), payload, value, problem(value));
+  }
+
+  private String problem(T value) {
+    String cluster = limits.clusterIdProblem((CharSequence) value.get(clusterField));
+    return cluster != null ? cluster : check.problem(value);
   }
 
   private AvroCodec<T> codec() {

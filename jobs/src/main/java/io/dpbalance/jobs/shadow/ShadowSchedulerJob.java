@@ -5,7 +5,9 @@ import io.dpbalance.jobs.analytics.InputTriage;
 import io.dpbalance.jobs.analytics.Keys;
 import io.dpbalance.jobs.common.JobOptions;
 import io.dpbalance.jobs.io.FileConnectors;
+import io.dpbalance.jobs.common.InputLimitOptions;
 import io.dpbalance.jobs.io.InputDecoder;
+import io.dpbalance.jobs.io.InputLimits;
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.schemas.Assignment;
@@ -153,6 +155,9 @@ public final class ShadowSchedulerJob implements Runnable {
   @Mixin
   JobOptions job = new JobOptions();
 
+  @Mixin
+  InputLimitOptions inputLimits = new InputLimitOptions();
+
   public static void main(String[] args) {
     JobOptions.main("shadow", new ShadowSchedulerJob(), args);
   }
@@ -163,6 +168,16 @@ public final class ShadowSchedulerJob implements Runnable {
     ShadowSettings settings = new ShadowSettings(policyTexts(), lookahead, seed,
         ShadowSettings.parseClusters(clusters, fallback), fallback, lag, maxHold, window, outOfOrderness, idleness,
         job.maxParallelism);
+    int maxRanks = inputLimits.limits().maxRanks();
+    if (fallback.ranks() > maxRanks) {
+      throw new IllegalArgumentException("--ranks " + fallback.ranks() + " is more than --max-ranks " + maxRanks);
+    }
+    settings.clusters().forEach((cluster, spec) -> {
+      if (spec.ranks() > maxRanks) {
+        throw new IllegalArgumentException("--cluster: '" + cluster + "' has " + spec.ranks() + " ranks, more than "
+            + "--max-ranks " + maxRanks);
+      }
+    });
     StreamExecutionEnvironment env = job.environment(ShadowSchedulerJob.class);
     try {
       if (job.fileMode()) {
@@ -191,7 +206,7 @@ public final class ShadowSchedulerJob implements Runnable {
     job.reads(COMMAND, prefix + requestsTopic);
     defineWorkflow(env, settings,
         KafkaConnectors.source(job.bootstrap, prefix + requestsTopic, job.groupId(NAME), job.offsets(), job.bounded,
-            job.clientProperties(), arrivalDecoder()),
+            job.clientProperties(), arrivalDecoder(inputLimits.limits())),
         stepMetrics ? job.kafkaSink(stepMetricsTopic, StepMetrics.class, "step-metrics", NAME) : null,
         assignments ? job.kafkaSink(assignmentsTopic, Assignment.class, "assignments", NAME) : null,
         job.kafkaSink(windowMetricsTopic, WindowMetrics.class, "window-metrics", NAME),
@@ -205,16 +220,22 @@ public final class ShadowSchedulerJob implements Runnable {
     }
     job.reads(COMMAND, requests.toString());
     defineWorkflow(env, settings,
-        FileConnectors.avroContainer(new Path(requests.toAbsolutePath().toUri()), arrivalDecoder()),
+        FileConnectors.avroContainer(new Path(requests.toAbsolutePath().toUri()),
+            arrivalDecoder(inputLimits.limits())),
         stepMetrics ? job.<StepMetrics>fileSink(COMMAND, stepMetricsTopic) : null,
         assignments ? job.<Assignment>fileSink(COMMAND, assignmentsTopic) : null,
         job.<WindowMetrics>fileSink(COMMAND, windowMetricsTopic),
         job.<DeadLetter>fileSink(COMMAND, deadLetterTopic));
   }
 
-  /** The decoder of request records, with their stateless checks. */
+  /** The decoder of request records, with their stateless checks and default limits. */
   public static InputDecoder<RequestArrival> arrivalDecoder() {
-    return new InputDecoder<>(RequestArrival.class, ArrivalChecks.CHECK);
+    return arrivalDecoder(InputLimits.defaults());
+  }
+
+  /** The decoder of request records, with their stateless checks and {@code limits}. */
+  public static InputDecoder<RequestArrival> arrivalDecoder(InputLimits limits) {
+    return new InputDecoder<>(RequestArrival.class, limits, ArrivalChecks.check(limits));
   }
 
   /**

@@ -77,18 +77,37 @@ class RequestStepOrderFunctionTest {
   }
 
   @Test
-  void forgetsARequestAfterItsFinalTokenOrAfterTheIdleTimeout() throws Exception {
+  void forgetsAFinishedOrQuietRequestAfterTheIdleTimeout() throws Exception {
     try (var h = harness()) {
       feed(h, token("a", 0, 1, "done", T0, 10, false), 0);
       feed(h, token("a", 0, 2, "done", T0 + 20, 11, true), 1);
       feed(h, token("a", 1, 1, "quiet", T0, 10, false), 2);
       h.processWatermark(T0 + 20);
-      assertThat(h.numKeyedStateEntries()).as("the quiet request's progress (last step and time)").isEqualTo(1);
+      assertThat(h.numKeyedStateEntries()).as("each request's progress (last step and time)").isEqualTo(2);
 
       h.processWatermark(T0 + settings().requestIdleTimeout().toMillis() + 1000);
 
       assertThat(h.numKeyedStateEntries()).isZero();
       assertThat(h.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void aDuplicatedFinalTokenIsADeadLetterNotCountedTwice() throws Exception {
+    try (var h = harness()) {
+      feed(h, token("a", 0, 1, "r1", T0, 10, false), 0);
+      feed(h, token("a", 0, 2, "r1", T0 + 20, 11, true), 1);
+      // The same final token again, in the same watermark ...
+      feed(h, token("a", 0, 2, "r1", T0 + 20, 11, true), 2);
+      h.processWatermark(T0 + 20);
+      // ... and once more after the first was released, stamped a little later.
+      feed(h, token("a", 0, 2, "r1", T0 + 500, 11, true), 3);
+      h.processWatermark(T0 + 500);
+
+      assertThat(h.extractOutputValues()).extracting(token -> token.step()).containsExactly(1L, 2L);
+      assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS))
+          .extracting(r -> r.getValue().getOffset(), r -> r.getValue().getReason().split(":")[0])
+          .containsExactly(tuple(2L, "STEP_REPEATED"), tuple(3L, "STEP_REPEATED"));
     }
   }
 
@@ -168,6 +187,8 @@ class RequestStepOrderFunctionTest {
             assertThat(r.getValue().getOffset()).isEqualTo(1);
             assertThat(r.getValue().getSourceTopic()).isEqualTo("dp.token-events");
           });
+      assertThat(restored.numKeyedStateEntries()).as("the finished request's last step, against repeats").isOne();
+      restored.processWatermark(T0 + 40 + settings().requestIdleTimeout().toMillis() + 1000);
       assertThat(restored.numKeyedStateEntries()).isZero();
     }
   }

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -90,6 +92,66 @@ class TraceAnalyticsKafkaITCase {
       assertThat(letter.getReason()).startsWith("TOO_SHORT");
       assertThat(letter.getClusterId()).isEqualTo("k");
     });
+  }
+
+  /**
+   * Issue 10's probes against the broker: a 1 MB record (400 KB key, 600 KB value) made the job fail over forever,
+   * since its dead letter exceeded the producer's max request size; a duplicated final token was counted twice; an
+   * empty cluster_id made a phantom cluster. Now each is one bounded dead letter and the metrics are those of the
+   * valid tokens alone.
+   */
+  @Test
+  void hostileRecordsBecomeBoundedDeadLettersAndLeaveTheMetricsAlone() throws Exception {
+    String prefix = "hostile-it.";
+    KAFKA.createTopics(1, prefix + "dp.token-events", prefix + "dp.step-metrics", prefix + "dp.window-metrics",
+        prefix + "dp.dead-letter");
+    TokenEvent lastOfK2 = token("k", 1, 2, "k2", T0 + 20, 11, true);
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
+      for (TokenEvent t : List.of(
+          token("k", 0, 1, "k1", T0, 30, false), token("k", 1, 1, "k2", T0, 10, false),
+          token("k", 0, 2, "k1", T0 + 20, 31, false), lastOfK2, lastOfK2, token("", 0, 2, "k3", T0 + 20, 5, false))) {
+        byte[] key = (t.getClusterId() + "/" + t.getRank()).getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(prefix + "dp.token-events", key, Codecs.TOKEN_EVENT.encode(t))).get();
+      }
+      byte[] hugeKey = "h".repeat(400 * 1024).getBytes(StandardCharsets.UTF_8);
+      byte[] hugeValue = new byte[600 * 1024];
+      producer.send(new ProducerRecord<>(prefix + "dp.token-events", hugeKey, hugeValue)).get();
+    }
+
+    // No restarts: a dead letter that cannot be written fails execute() instead of failing over forever.
+    Configuration conf = new Configuration();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(1);
+    env.enableCheckpointing(500);
+    AnalyticsSettings settings = settings();
+    String bootstrap = KAFKA.bootstrapServers();
+    TraceAnalyticsJob.defineWorkflow(env, settings,
+        KafkaConnectors.source(bootstrap, prefix + "dp.token-events", "hostile-group", OffsetsInitializer.earliest(),
+            true, new Properties(), TraceAnalyticsJob.tokenEventDecoder(settings)),
+        null,
+        KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, "hostile-step", Duration.ofMinutes(5).toMillis(), new Properties()),
+        KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, "hostile-window", Duration.ofMinutes(5).toMillis(), new Properties()),
+        KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
+            DeliveryGuarantee.EXACTLY_ONCE, "hostile-dead", Duration.ofMinutes(5).toMillis(), new Properties()));
+    env.execute("hostile records test");
+
+    List<StepMetrics> steps = KAFKA.readCommitted(prefix + "dp.step-metrics").stream()
+        .map(r -> decoded(Codecs.STEP_METRICS.decode(r.value()))).toList();
+    assertThat(steps).extracting(StepMetrics::getClusterId, StepMetrics::getStep, StepMetrics::getMaxLoad,
+            StepMetrics::getTotalLoad, StepMetrics::getRanks)
+        .containsExactlyInAnyOrder(tuple("k", 1L, 30L, 40L, 2), tuple("k", 2L, 31L, 31L, 2));
+    List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.readCommitted(prefix + "dp.dead-letter");
+    assertThat(dead).extracting(r -> DeadLetters.code(decoded(Codecs.DEAD_LETTER.decode(r.value())).getReason()))
+        .containsExactlyInAnyOrder("STEP_REPEATED", "EMPTY_CLUSTER_ID", "BAD_MARKER");
+    assertThat(dead).allSatisfy(r -> assertThat(r.key().length + r.value().length).isLessThan(20 * 1024));
+    DeadLetter huge = dead.stream().map(r -> decoded(Codecs.DEAD_LETTER.decode(r.value())))
+        .filter(letter -> letter.getPayloadSize() != null).findFirst().orElseThrow();
+    assertThat(huge.getPayloadSize()).isEqualTo(600L * 1024);
+    assertThat(huge.getClusterIdSize()).isEqualTo(400L * 1024);
+    assertThat(huge.getOffset()).isEqualTo(6);
   }
 
   private static <T> T decoded(DecodeResult<T> result) {

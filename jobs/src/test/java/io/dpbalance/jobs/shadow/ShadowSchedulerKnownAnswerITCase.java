@@ -273,7 +273,9 @@ class ShadowSchedulerKnownAnswerITCase {
 
   /**
    * The replay out of order (each record up to 1.5 s late, inside the 2 s bound), with undecodable bytes and invalid
-   * requests mixed in: the same answer, and every bad record a dead letter with its reason.
+   * requests mixed in: the same answer, and every bad record a dead letter with its reason. Among them (issue 10) a
+   * request stamped in year 2100, which dragged the watermark ahead so that real requests were dropped as late, and
+   * one with an empty cluster_id, which made a phantom cluster.
    */
   @Test
   void outOfOrderWithinTheBoundAndBadRecordsChangeNothing() throws Exception {
@@ -298,14 +300,21 @@ class ShadowSchedulerKnownAnswerITCase {
           RequestArrival bad = RequestArrival.newBuilder(r).setRequestId("bad-" + sent).setPromptTokens(-5).build();
           producer.send(new ProducerRecord<>(topic, key, codec.encode(bad)));
         }
+        if (sent == order.size() / 3) {
+          RequestArrival future = RequestArrival.newBuilder(r).setRequestId("from-2100")
+              .setArrivalTime(java.time.Instant.parse("2100-01-01T00:00:00Z")).build();
+          producer.send(new ProducerRecord<>(topic, key, codec.encode(future)));
+          RequestArrival phantom = RequestArrival.newBuilder(r).setClusterId("").setRequestId("phantom").build();
+          producer.send(new ProducerRecord<>(topic, key, codec.encode(phantom)));
+        }
       }
     }
     ShadowSettings settings = settings(Duration.ofSeconds(60));
     Output output = run(false, settings, kafka(topic, "shadow-shuffled"));
     int bad = replay.size() / 500;
-    assertThat(output.deadLetters()).hasSize(2 * bad);
+    assertThat(output.deadLetters()).hasSize(2 * bad + 2);
     assertThat(output.deadLetters()).extracting(d -> d.getReason().split(":")[0])
-        .containsOnly("NEGATIVE_COUNT", "TOO_SHORT");
+        .containsOnly("NEGATIVE_COUNT", "TOO_SHORT", "EVENT_TIME_IN_FUTURE", "EMPTY_CLUSTER_ID");
     assertSameAsEngine(output, engine(replay, settings));
   }
 }
