@@ -2,10 +2,10 @@ package io.dpbalance.datagen.ingest;
 
 import io.dpbalance.datagen.sink.RecordSink;
 import io.dpbalance.datagen.sink.RecordTopic;
+import io.dpbalance.schemas.BoundedDeadLetter;
 import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.RankStep;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -64,8 +64,8 @@ public final class Ingestor {
             case SKIPPED -> skipped.merge(result.reason(), 1L, Long::sum);
             case REJECTED -> {
                 rejected.merge(result.reason(), 1L, Long::sum);
-                DeadLetter dead = new DeadLetter(cluster, source, -1, lineNumber, result.reasonText(),
-                        ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)), clock.instant());
+                DeadLetter dead = BoundedDeadLetter.of(cluster, source, -1, lineNumber, result.reasonText(),
+                        line.getBytes(StandardCharsets.UTF_8), clock.instant());
                 sink.write(RecordTopic.DEAD_LETTER, clusterKey, dead);
             }
             case OBSERVATION -> {

@@ -3,6 +3,7 @@ package io.dpbalance.jobs.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpbalance.jobs.io.InputRecord;
+import io.dpbalance.schemas.BoundedDeadLetter;
 import io.dpbalance.schemas.Codecs;
 import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.TokenEvent;
@@ -26,9 +27,9 @@ class DeadLettersTest {
 
     DeadLetter letter = DeadLetters.of(record, record.problem, 1L);
 
-    assertThat(letter.getPayload().remaining()).isEqualTo(DeadLetters.MAX_PAYLOAD_BYTES);
+    assertThat(letter.getPayload().remaining()).isEqualTo(BoundedDeadLetter.MAX_PAYLOAD_BYTES);
     assertThat(letter.getPayloadSize()).isEqualTo(600L * 1024);
-    assertThat(letter.getClusterId()).hasSize(DeadLetters.MAX_CLUSTER_BYTES);
+    assertThat(letter.getClusterId()).hasSize(BoundedDeadLetter.MAX_CLUSTER_BYTES);
     assertThat(letter.getClusterIdSize()).isEqualTo(400L * 1024);
     assertThat(letter.getReason()).startsWith("CORRUPT_BODY: zzz").hasSizeLessThanOrEqualTo(1027);
     assertThat(letter.getOffset()).isEqualTo(42);
@@ -54,7 +55,7 @@ class DeadLettersTest {
     // 'é' is 2 bytes in UTF-8: 1 + 2*600 bytes, cut at 1024 falls inside a character.
     byte[] utf8 = ("x" + "é".repeat(600)).getBytes(StandardCharsets.UTF_8);
 
-    String prefix = DeadLetters.utf8Prefix(utf8, 1024);
+    String prefix = BoundedDeadLetter.utf8Prefix(utf8, 1024);
 
     assertThat(prefix).isEqualTo("x" + "é".repeat(511));
     assertThat(prefix.getBytes(StandardCharsets.UTF_8)).hasSize(1023);
