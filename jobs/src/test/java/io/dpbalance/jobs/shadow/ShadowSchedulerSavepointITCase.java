@@ -134,20 +134,44 @@ class ShadowSchedulerSavepointITCase {
       topics.add(prefix + t);
     }
     KAFKA.createTopics(CLUSTERS.size(), topics.toArray(new String[0]));
+    // A producer that writes before the new partitions' leaders are settled may lose a batch (NotLeaderOrFollower,
+    // then OutOfOrderSequence on the retry): wait until every partition has a leader.
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+        "bootstrap.servers", KAFKA.bootstrapServers()))) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!admin.describeTopics(topics).allTopicNames().get().values().stream()
+          .flatMap(t -> t.partitions().stream()).allMatch(p -> p.leader() != null && p.leader().id() >= 0)) {
+        assertThat(System.nanoTime()).as("topic leaders within 30 s").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  /** Every record was written: a lost send fails the test now, not as a job that waits for it for minutes. */
+  private static void awaitSent(List<java.util.concurrent.Future<?>> sent) {
+    for (var future : sent) {
+      try {
+        future.get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new AssertionError("producing the input failed: " + e, e);
+      }
+    }
   }
 
   /** Produces chunk {@code c} of {@code chunks} of the replay. */
   private static void produce(KafkaProducer<byte[], byte[]> producer, String topic, int c, int chunks) {
     AvroCodec<RequestArrival> codec = Codecs.REQUEST_ARRIVAL;
+    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
     int n = RECORDS.get(0).size();
     for (int i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
       for (int p = 0; p < CLUSTERS.size(); p++) {
         RequestArrival r = RECORDS.get(p).get(i);
-        producer.send(new ProducerRecord<>(topic, p, r.getClusterId().getBytes(StandardCharsets.UTF_8),
-            codec.encode(r)));
+        sent.add(producer.send(new ProducerRecord<>(topic, p, r.getClusterId().getBytes(StandardCharsets.UTF_8),
+            codec.encode(r))));
       }
     }
     producer.flush();
+    awaitSent(sent);
   }
 
   private static <T extends org.apache.avro.specific.SpecificRecord> List<String> committed(String topic,
