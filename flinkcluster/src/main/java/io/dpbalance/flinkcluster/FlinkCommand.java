@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * {@code bin/dpbalance flink start|stop|status|jobs|cancel}: a Flink standalone session cluster (a JobManager and N
+ * {@code bin/dpbalance flink start|stop|status|jobs|cancel|stop-job}: a Flink standalone session cluster (a JobManager and N
  * TaskManagers, each its own process, loopback only) run from the Maven artifacts, for development and the end-to-end
  * test of the shaded job jar.
  */
@@ -18,7 +18,7 @@ import java.io.UncheckedIOException;
                 + "JobManager and --taskmanagers TaskManagers, each its own JVM.",
             "Its configuration, logs, checkpoints and pid files live under --dir (default var/flink)."},
         subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, JobsCommand.class,
-            CancelCommand.class})
+            CancelCommand.class, StopJobCommand.class})
 public final class FlinkCommand implements Runnable {
 
     /** Exit code of {@code status} when no cluster runs, as LSB init scripts use it. */

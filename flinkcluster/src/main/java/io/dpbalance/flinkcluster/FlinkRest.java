@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** The few calls of Flink's REST API (the web UI's) that the launcher makes: cluster overview, jobs, cancel. */
+/** The few calls of Flink's REST API (the web UI's) that the launcher makes: cluster overview, jobs, cancel,
+ * stop with a savepoint. */
 final class FlinkRest {
 
     /** A Flink JobID: 16 bytes in hex. */
@@ -92,6 +93,60 @@ final class FlinkRest {
             throw new IllegalStateException("cancelling job " + jobId + " at " + endpoint + " failed: "
                     + describe(response));
         }
+    }
+
+    /**
+     * Asks the cluster to stop the job with a savepoint into {@code targetDirectory} (POST /jobs/JOBID/stop); the job
+     * takes a savepoint, commits its sinks' transactions on it and then finishes.
+     *
+     * @return the trigger id to follow with {@link #savepointStatus}
+     */
+    String stopWithSavepoint(String jobId, String targetDirectory) throws IOException, InterruptedException {
+        String body = JSON.createObjectNode().put("targetDirectory", targetDirectory).put("drain", false).toString();
+        HttpRequest request = HttpRequest.newBuilder(uri("/jobs/" + requireJobId(jobId) + "/stop"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+        HttpResponse<String> response = send(request);
+        if (response.statusCode() == 404) {
+            throw new IllegalArgumentException("the cluster at " + endpoint + " knows no job " + jobId);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("stopping job " + jobId + " with a savepoint at " + endpoint
+                    + " failed: " + describe(response));
+        }
+        return JSON.readTree(response.body()).path("request-id").asText();
+    }
+
+    /** Where a savepoint operation stands: still running, done at {@code location}, or failed with a cause. */
+    record SavepointStatus(boolean done, String location, String failure) {
+    }
+
+    /** GET /jobs/JOBID/savepoints/TRIGGERID. */
+    SavepointStatus savepointStatus(String jobId, String triggerId) throws IOException, InterruptedException {
+        JsonNode status = get("/jobs/" + requireJobId(jobId) + "/savepoints/" + triggerId);
+        if (!"COMPLETED".equals(status.path("status").path("id").asText())) {
+            return new SavepointStatus(false, null, null);
+        }
+        JsonNode operation = status.path("operation");
+        if (operation.hasNonNull("location")) {
+            return new SavepointStatus(true, operation.get("location").asText(), null);
+        }
+        JsonNode cause = operation.path("failure-cause");
+        String failure = cause.path("stack-trace").asText(cause.toString());
+        return new SavepointStatus(true, null, rootLine(failure));
+    }
+
+    /** The innermost "Caused by" line of a Java stack trace text (the cause worth showing), else its first line. */
+    static String rootLine(String stackTrace) {
+        String line = stackTrace.lines().findFirst().orElse(stackTrace);
+        for (String l : stackTrace.lines().toList()) {
+            if (l.startsWith("Caused by: ")) {
+                line = l.substring("Caused by: ".length());
+            }
+        }
+        return line;
     }
 
     static String requireJobId(String jobId) {

@@ -82,6 +82,17 @@ public final class JobOptions {
           + "default, holds only 5 MB per operator: too little for the jobs' state.")
   public String checkpointDir;
 
+  @Option(names = "--from-savepoint", paramLabel = "PATH",
+      description = "Start from this savepoint or retained checkpoint (a folder holding _metadata, as `bin/dpbalance "
+          + "flink stop-job --savepoint` or Ctrl-C print it): the job's state and Kafka offsets carry on from it. "
+          + "Kafka runs only.")
+  public String fromSavepoint;
+
+  @Option(names = "--allow-non-restored-state",
+      description = "With --from-savepoint: start even if the savepoint holds state of an operator the job no longer "
+          + "has (that state is dropped). Without it such a restore fails, naming the operator.")
+  public boolean allowNonRestoredState;
+
   @Option(names = "--delivery-guarantee", paramLabel = "GUARANTEE", defaultValue = "at-least-once",
       converter = DeliveryGuaranteeConverter.class,
       description = "at-least-once or exactly-once (Kafka transactions; readers must use read_committed). Default "
@@ -168,18 +179,132 @@ public final class JobOptions {
     if (fileMode()) {
       env.setRuntimeMode(RuntimeExecutionMode.BATCH);
     }
+    env.configure(recoveryConfiguration());
     return env;
   }
 
   /**
+   * The restore settings of --from-savepoint / --allow-non-restored-state, as Flink's configuration
+   * ({@code execution.state-recovery.path}, {@code execution.state-recovery.ignore-unclaimed-state}); empty without
+   * --from-savepoint. A local path (or file: URI) must be a savepoint: a folder holding {@code _metadata}, or that file.
+   *
+   * @throws IllegalArgumentException naming the flag when the savepoint does not exist or does not go with the run
+   */
+  public org.apache.flink.configuration.Configuration recoveryConfiguration() {
+    org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+    if (fromSavepoint == null) {
+      if (allowNonRestoredState) {
+        throw new IllegalArgumentException("--allow-non-restored-state goes with --from-savepoint");
+      }
+      return conf;
+    }
+    if (fileMode()) {
+      throw new IllegalArgumentException("--from-savepoint: a file (batch) run keeps no state to restore; it applies "
+          + "to Kafka runs");
+    }
+    if (bounded) {
+      throw new IllegalArgumentException("--from-savepoint with --bounded: a bounded Kafka source restored from a "
+          + "savepoint never ends (its split enumerator never says that no more splits come: FLINK-31006); restore "
+          + "without --bounded and stop the job with bin/dpbalance flink stop-job or Ctrl-C");
+    }
+    String path = fromSavepoint.trim();
+    Path local = null;
+    if (path.startsWith("file:")) {
+      local = Path.of(java.net.URI.create(path));
+    } else if (!path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+      local = Path.of(path).toAbsolutePath();
+      path = local.toUri().toString();
+    }
+    if (local != null) {
+      Path metadata = Files.isDirectory(local) ? local.resolve("_metadata") : local;
+      if (!Files.isRegularFile(metadata) || !metadata.getFileName().toString().equals("_metadata")) {
+        throw new IllegalArgumentException("--from-savepoint: " + local + " is not a savepoint (no _metadata "
+            + (Files.exists(local) ? "in it" : "there: it does not exist") + "); give the folder that `bin/dpbalance "
+            + "flink stop-job --savepoint` printed, or a chk-N folder of a retained checkpoint");
+      }
+    }
+    conf.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, path);
+    conf.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE,
+        allowNonRestoredState);
+    return conf;
+  }
+
+  /**
    * Fails at once, with what to do, when none of the bootstrap servers accepts a connection (the Kafka clients would
-   * retry forever) of a job run here. Only a connection is tried: security and topics are the clients' business.
+   * retry forever) of a job run here, or when the --kafka-properties settings do not work with the broker (see
+   * {@link #checkClientSettings}).
    */
   public void requireBroker() {
     if (jobmanager != null) {
-      return; // the cluster's network is what matters, not the submitting machine's
+      // The cluster's network is what matters, not the submitting machine's; but a broker this machine reaches gets
+      // the security check, which the cluster's jobs would otherwise only fail (and fail over) on for ever.
+      if (reachable() != null) {
+        checkClientSettings();
+      }
+      return;
     }
-    List<String> tried = new ArrayList<>();
+    String reached = reachable();
+    if (reached == null) {
+      throw new IllegalArgumentException("--bootstrap: no Kafka broker answers at " + String.join(", ", tried)
+          + "; bin/dpbalance kafka start runs a local one");
+    }
+    checkClientSettings();
+  }
+
+  /** How long the pre-flight check of the Kafka client settings may take. */
+  static final Duration PREFLIGHT_TIMEOUT = Duration.ofSeconds(20);
+
+  /**
+   * With --kafka-properties: one AdminClient request (describe the cluster) with those settings, bounded by
+   * {@link #PREFLIGHT_TIMEOUT}, before the job starts. A security setting the broker refuses (a SASL mechanism it
+   * does not offer, wrong credentials, a JAAS config that does not parse, TLS that does not match) fails this run at
+   * once, naming the flag and with Kafka's own error, instead of a job whose every source and sink fails and restarts
+   * for ever (the restart strategy stays unbounded, so that a broker outage of any length does not end a job).
+   */
+  void checkClientSettings() {
+    if (kafkaProperties == null) {
+      return;
+    }
+    Properties properties = clientProperties();
+    properties.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    int millis = (int) PREFLIGHT_TIMEOUT.toMillis();
+    properties.put(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+    properties.put(org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
+    String what = "--kafka-properties " + kafkaProperties + ": the Kafka client cannot work with " + bootstrap
+        + " with these settings, so the job would fail and restart for ever; ";
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(properties)) {
+      admin.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions().timeoutMs(millis))
+          .clusterId().get(millis + 5000L, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalArgumentException(what + kafkaError(e.getCause()), e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalArgumentException(what + "no answer within " + PREFLIGHT_TIMEOUT.toSeconds() + " s (a "
+          + "security.protocol the listener does not speak?)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking --kafka-properties", e);
+    } catch (org.apache.kafka.common.KafkaException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + kafkaError(e), e); // settings the client itself refuses
+    }
+  }
+
+  /** Kafka's error and its causes' messages, e.g. "KafkaException: Failed to create ... <- JAAS config entry ...". */
+  private static String kafkaError(Throwable e) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable t = e; t != null && text.length() < 600; t = t.getCause() == t ? null : t.getCause()) {
+      if (text.length() > 0) {
+        text.append(" <- ");
+      }
+      text.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+    }
+    return text.toString();
+  }
+
+  private final List<String> tried = new ArrayList<>();
+
+  /** The first bootstrap server that accepts a connection, or null (each failure noted in {@link #tried}). */
+  private String reachable() {
+    tried.clear();
     for (String server : bootstrap.split(",")) {
       String s = server.trim();
       int colon = s.lastIndexOf(':');
@@ -188,13 +313,12 @@ public final class JobOptions {
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1))), 3000);
-        return;
+        return s;
       } catch (IOException | NumberFormatException e) {
         tried.add(s + " (" + e.getMessage() + ")");
       }
     }
-    throw new IllegalArgumentException("--bootstrap: no Kafka broker answers at " + String.join(", ", tried)
-        + "; bin/dpbalance kafka start runs a local one");
+    return null;
   }
 
   /** Checkpointing for the Kafka mode, with the mode the delivery guarantee needs. */
@@ -208,11 +332,47 @@ public final class JobOptions {
         ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
     String dir = checkpointDir != null ? checkpointDir
         : jobmanager == null ? Path.of("var", "checkpoints").toAbsolutePath().toUri().toString() : null;
+    org.apache.flink.configuration.Configuration storage = new org.apache.flink.configuration.Configuration();
+    // A cancelled job keeps its last checkpoint (<dir>/<job id>/chk-N), from which --from-savepoint restarts it; a job
+    // that finishes has no use for it (an embedded run deletes its folder then: see cleanCheckpoints).
+    storage.set(org.apache.flink.configuration.CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     if (dir != null) {
-      org.apache.flink.configuration.Configuration storage = new org.apache.flink.configuration.Configuration();
       storage.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
       storage.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
-      env.configure(storage);
+      checkpointRoot = dir;
+    }
+    env.configure(storage);
+  }
+
+  /** Where this run's checkpoints go (each job in a folder named by its id), once checkpointing is enabled. */
+  private String checkpointRoot;
+
+  /**
+   * After an embedded run: deletes the job's checkpoint folder when the run ended normally (end of input, or stopped
+   * with a savepoint, which holds the state from then on); otherwise keeps it and says where it is, so the job can be
+   * restarted from its last checkpoint with --from-savepoint.
+   *
+   * @return a line for the summary, or null when there is nothing to say
+   */
+  String cleanCheckpoints(JobID id, boolean endedNormally) {
+    if (checkpointRoot == null || !checkpointRoot.startsWith("file:")) {
+      return null;
+    }
+    Path folder = Path.of(java.net.URI.create(checkpointRoot)).resolve(id.toHexString());
+    if (!Files.isDirectory(folder)) {
+      return null;
+    }
+    if (!endedNormally) {
+      return "checkpoints kept in " + folder + " (restart from the newest chk-N folder in it with --from-savepoint)";
+    }
+    try (var paths = Files.walk(folder)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+      return null;
+    } catch (IOException e) {
+      return "could not delete the finished run's checkpoints in " + folder + ": " + e.getMessage();
     }
   }
 
@@ -293,6 +453,9 @@ public final class JobOptions {
       String outcome = running == null ? "interrupted while the job was being submitted; it did not run"
           : stopOnSignal(running, kafka);
       report(run, outcome, kafka); // the JVM exits once this hook returns
+      if (running != null) {
+        sayCheckpoints(running.getJobID(), outcome.startsWith(STOPPED_WITH_SAVEPOINT));
+      }
     }, "dpbalance-run-summary");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
@@ -301,10 +464,15 @@ public final class JobOptions {
       client.getJobExecutionResult().get();
       if (reported.compareAndSet(false, true)) {
         report(run, "finished (end of input)", kafka);
+        sayCheckpoints(client.getJobID(), true);
       }
     } catch (ExecutionException e) {
       if (reported.compareAndSet(false, true)) {
         report(run, "FAILED: " + rootCause(e), kafka); // what it committed before it failed
+        JobClient failed = submitted.get();
+        if (failed != null) {
+          sayCheckpoints(failed.getJobID(), false);
+        }
         throw new IllegalStateException(rootCause(e), e);
       }
     } catch (Exception e) {
@@ -320,6 +488,16 @@ public final class JobOptions {
     }
   }
 
+  private static final String STOPPED_WITH_SAVEPOINT = "stopped on interrupt with savepoint ";
+
+  private void sayCheckpoints(JobID id, boolean endedNormally) {
+    String line = cleanCheckpoints(id, endedNormally);
+    if (line != null) {
+      System.out.println("  " + line);
+      System.out.flush();
+    }
+  }
+
   /** On SIGINT/SIGTERM: stops the running job, with a savepoint in Kafka mode; says what became of the output. */
   private static String stopOnSignal(JobClient client, boolean kafka) {
     try {
@@ -332,7 +510,8 @@ public final class JobOptions {
         System.out.flush();
         String savepoint = client.stopWithSavepoint(false, Path.of("var", "savepoints").toAbsolutePath().toUri()
             .toString(), SavepointFormatType.DEFAULT).get(2, TimeUnit.MINUTES);
-        return "stopped on interrupt with savepoint " + savepoint + "; output up to it committed";
+        return STOPPED_WITH_SAVEPOINT + savepoint + "; output up to it committed (restart from it with "
+            + "--from-savepoint " + savepoint + ")";
       }
       client.cancel().get(1, TimeUnit.MINUTES);
       return "cancelled on interrupt: batch output is committed only when the job finishes, so files written so far "
