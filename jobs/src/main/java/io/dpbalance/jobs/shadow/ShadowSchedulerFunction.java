@@ -96,7 +96,11 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
       l.lateRecords.inc();
       countLate(l, 1);
       l.flushWindow();
-      runState.update(l.run.snapshot());
+      l.store();
+    } else if (!l.stored) {
+      // The pending requests are restored only into a stored run: before the first advance there is none yet, and a
+      // snapshot taken then would restore a fresh run that ignores the requests already heard.
+      l.store();
     }
     long watermark = ctx.timerService().currentWatermark();
     if (watermark != Long.MAX_VALUE) {
@@ -116,7 +120,7 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
     l.watermark = watermark;
     l.flushWindow();
     closeWindows(end ? Long.MAX_VALUE : l.run.clockMillis(), l);
-    runState.update(l.run.snapshot());
+    l.store();
     if (!end && (!l.run.isIdle() || !windows.isEmpty())) {
       ctx.timerService().registerEventTimeTimer(watermark + 1);
     }
@@ -165,6 +169,8 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
     final String clusterId;
     final String policy;
     final ShadowRun run;
+    /** Whether keyed state holds this run (written at its first record, then after every advance). */
+    private boolean stored;
     final Counter steps;
     final Counter decisions;
     final Counter placements;
@@ -191,6 +197,7 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
           settings.seed());
       long maxHold = settings.maxHold().toMillis();
       ShadowState state = runState.value();
+      stored = state != null;
       if (state == null) {
         run = new ShadowRun(config, instance.policy(), instance.lookahead(), maxHold, this);
       } else {
@@ -228,6 +235,12 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
       window = aggregate != null ? aggregate : new WindowAggregate(clusterId, policy);
       windowStart = start;
       return window;
+    }
+
+    /** Writes the run to keyed state (its pending requests are in state as they come and go). */
+    void store() throws Exception {
+      runState.update(run.snapshot());
+      stored = true;
     }
 
     void flushWindow() throws Exception {

@@ -158,6 +158,37 @@ class ShadowSchedulerFunctionTest {
     assertThat(restoredAssignments).isEqualTo(unbrokenAssignments);
   }
 
+  /**
+   * A snapshot taken before the watermark ever let the shadow run (a job stopped with a savepoint while its sources
+   * were still idle-waiting) keeps the requests heard so far: the restored run emits what an unbroken one does.
+   */
+  @Test
+  void snapshotBeforeTheFirstAdvanceKeepsTheRequestsHeard() throws Exception {
+    List<StepMetrics> unbroken;
+    try (var h = harness("least-tokens")) {
+      h.open();
+      feed(h, azure, 0, azure.size(), true);
+      unbroken = h.extractOutputValues();
+    }
+    int heard = 50;
+    OperatorSubtaskState snapshot;
+    try (var h = harness("least-tokens")) {
+      h.open();
+      for (ShadowInput in : azure.subList(0, heard)) {
+        h.processElement(in, in.arrivalMillis);
+      }
+      assertThat(h.extractOutputValues()).as("no watermark yet: nothing run").isEmpty();
+      snapshot = h.snapshot(1, 1);
+    }
+    try (var h = harness("least-tokens")) {
+      h.initializeState(snapshot);
+      h.open();
+      feed(h, azure, heard, azure.size(), true);
+      assertThat(h.getSideOutput(ShadowSchedulerFunction.ASSIGNMENTS)).hasSize(azure.size());
+      assertThat(h.extractOutputValues()).isEqualTo(unbroken);
+    }
+  }
+
   /** The keyed state's types are Flink POJOs all the way down: with generic types disabled they still serialize. */
   @Test
   void stateTypesAreSerializedWithoutKryo() throws Exception {
