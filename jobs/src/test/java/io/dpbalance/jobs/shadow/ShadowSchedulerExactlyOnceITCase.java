@@ -2,11 +2,6 @@ package io.dpbalance.jobs.shadow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dpbalance.engine.testing.ProjectData;
-import io.dpbalance.engine.trace.ReadOptions;
-import io.dpbalance.engine.trace.WorkloadFormat;
-import io.dpbalance.engine.trace.WorkloadReader;
-import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import io.dpbalance.schemas.Assignment;
 import io.dpbalance.schemas.AvroCodec;
@@ -18,20 +13,15 @@ import io.dpbalance.schemas.StepMetrics;
 import io.dpbalance.schemas.WindowMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -39,8 +29,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,26 +42,11 @@ class ShadowSchedulerExactlyOnceITCase {
 
   private static final List<String> CLUSTERS = List.of("cluster-0", "cluster-1");
   private static final List<String> POLICIES = List.of("vllm", "bfio:h=20,lookahead=hazard");
-  private static final long START = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
   @RegisterExtension
   static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   /** The replay's records per partition (partition i holds cluster i), in arrival order. */
-  private static final List<List<RequestArrival>> RECORDS = new ArrayList<>();
-
-  @BeforeAll
-  static void readTrace() {
-    var requests = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
-        ReadOptions.defaults().withLimit(1200).withTimeScale(0.2)).sortedByArrival();
-    for (String cluster : CLUSTERS) {
-      List<RequestArrival> records = new ArrayList<>();
-      for (var r : requests) {
-        records.add(new RequestArrival(cluster, r.id(), Instant.ofEpochMilli(START + (long) Math.floor(r.arrival()
-            * 1000)), (long) r.promptTokens(), (long) r.outputTokens(), null, null));
-      }
-      RECORDS.add(records);
-    }
-  }
+  private static final List<List<RequestArrival>> RECORDS = ShadowReplay.perCluster(CLUSTERS, 1200);
 
   private static void createTopics(String prefix) throws Exception {
     List<String> topics = new ArrayList<>();
@@ -85,9 +58,7 @@ class ShadowSchedulerExactlyOnceITCase {
   }
 
   private static ShadowSettings settings() {
-    return ShadowSettings.defaults().withPolicies(POLICIES)
-        .withClusters(Map.of(), new ClusterSpec(4, 16, "reference", "reference"))
-        .withTiming(Duration.ZERO, Duration.ofMinutes(10), Duration.ofSeconds(2));
+    return ShadowReplay.settings(POLICIES);
   }
 
   /** The job over {@code prefix}dp.requests, stopping once it read every record, into exactly-once sinks. */
@@ -95,24 +66,8 @@ class ShadowSchedulerExactlyOnceITCase {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     env.enableCheckpointing(300);
-    Map<TopicPartition, Long> end = new HashMap<>();
-    for (int p = 0; p < CLUSTERS.size(); p++) {
-      end.put(new TopicPartition(prefix + "dp.requests", p), (long) RECORDS.get(p).size());
-    }
-    Properties none = new Properties();
-    String bootstrap = KAFKA.bootstrapServers();
-    ShadowSchedulerJob.defineWorkflow(env, settings(),
-        KafkaConnectors.source(bootstrap, prefix + "dp.requests", prefix + "group", OffsetsInitializer.earliest(),
-            OffsetsInitializer.offsets(end), none, ShadowSchedulerJob.arrivalDecoder()),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class, DeliveryGuarantee.EXACTLY_ONCE,
-            prefix + "steps", 600_000, none),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.assignments", Assignment.class, DeliveryGuarantee.EXACTLY_ONCE,
-            prefix + "assignments", 600_000, none),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "windows", 600_000, none),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class, DeliveryGuarantee.EXACTLY_ONCE,
-            prefix + "dead-letters", 600_000, none));
-    return env.getStreamGraph().getJobGraph();
+    return ShadowReplay.job(env, KAFKA.bootstrapServers(), prefix, settings(), RECORDS,
+        DeliveryGuarantee.EXACTLY_ONCE, true);
   }
 
   private static MiniCluster miniCluster() throws Exception {
