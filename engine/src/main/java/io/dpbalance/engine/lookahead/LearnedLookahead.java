@@ -45,6 +45,9 @@ public final class LearnedLookahead implements Lookahead {
     private final int warmup;
     private final double logRatio;
     private final String name;
+    /** The last prompt bucketed and its bucket: a decision asks for one request's survival H times in a row. */
+    private int lastPrompt = -1;
+    private int lastBucket = -1;
 
     /** {@code alive[b][x] = #(finished in bucket b with O > x)}; bucket {@code MAX_BUCKETS} is the pool. */
     private final int[][] alive = new int[MAX_BUCKETS + 1][];
@@ -156,7 +159,11 @@ public final class LearnedLookahead implements Lookahead {
         if (promptTokens <= 0) {
             return -1;
         }
-        return Math.min(MAX_BUCKETS - 1, (int) Math.floor(Math.log(promptTokens) / logRatio + 1e-9));
+        if (promptTokens == lastPrompt) {
+            return lastBucket;
+        }
+        lastPrompt = promptTokens;
+        return lastBucket = Math.min(MAX_BUCKETS - 1, (int) Math.floor(Math.log(promptTokens) / logRatio + 1e-9));
     }
 
     @Override
