@@ -150,7 +150,7 @@ public final class LookaheadStudy {
                         170, (prompt, r) -> lognormal(200, 1.2, 8192, r)),
                 new Synthetic("bimodal", "outputs 60% ~30 +- 10, 40% ~450 +- 50, independent of the prompt", 170,
                         (prompt, r) -> r.nextDouble() < 0.6 ? normal(30, 10, r) : normal(450, 50, r)),
-                new Synthetic("corr-lognormal", "outputs lognormal around 6.3 sqrt(prompt) (mean ~200), sigma 0.4",
+                new Synthetic("corr-lognormal", "outputs lognormal around 6.3 sqrt(prompt) (mean ~180), sigma 0.4",
                         170, (prompt, r) -> lognormal(6.3 * Math.sqrt(prompt), 0.4, 8192, r)),
                 new Synthetic("corr-bimodal", "outputs ~30 +- 10 for prompts under 600, ~450 +- 50 above (10% flipped)",
                         170, (prompt, r) -> (prompt < 600) ^ (r.nextDouble() < 0.1)
