@@ -11,7 +11,9 @@ final class LookaheadOptions {
 
     @Option(names = "--lookahead", paramLabel = "L", defaultValue = "oracle",
             description = "What BF-IO may know of running requests' remaining tokens: oracle, noisy:D, none, hazard "
-                    + "(learned online from finished requests). A policy's own lookahead=... wins. Default ${DEFAULT-VALUE}.")
+                    + "(learned online from finished requests), learned[:prior=K:ratio=R:min-skill=S:warmup=N] (learned "
+                    + "online per prompt-length bucket; BF-IO's horizon shrinks to what it predicts with skill). A "
+                    + "policy's own lookahead=... wins. Default ${DEFAULT-VALUE}.")
     String lookahead;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",

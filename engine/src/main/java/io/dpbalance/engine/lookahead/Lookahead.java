@@ -9,7 +9,7 @@ public interface Lookahead {
     /** Returned when a request's end cannot be predicted: it is assumed to keep running through any horizon. */
     int UNKNOWN = Integer.MAX_VALUE;
 
-    /** The spec name, e.g. {@code oracle}, {@code noisy:0.2}, {@code none}, {@code hazard}. */
+    /** The spec name, e.g. {@code oracle}, {@code noisy:0.2}, {@code none}, {@code hazard}, {@code learned}. */
     String name();
 
     /**
@@ -30,6 +30,22 @@ public interface Lookahead {
         return remaining == UNKNOWN || steps < remaining ? 1.0 : 0.0;
     }
 
+    /**
+     * {@link #survival(long, int, int, int)} for a request whose prompt length is known ({@code promptTokens <= 0}:
+     * unknown, e.g. a request not yet placed). Lookaheads that condition on the prompt override this.
+     */
+    default double survival(long sequence, int promptTokens, int generated, int outputTokens, int steps) {
+        return survival(sequence, generated, outputTokens, steps);
+    }
+
+    /**
+     * The horizon BF-IO should look ahead at this decision, at most {@code max} (its configured {@code h}). Lookaheads
+     * that measure their own confidence shorten it, down to 0 when they know nothing useful; the others keep it.
+     */
+    default int horizon(int max) {
+        return max;
+    }
+
     /** Whether {@link #survival} gives a learned distribution rather than a point prediction. */
     default boolean predictsDistributions() {
         return false;
@@ -37,6 +53,11 @@ public interface Lookahead {
 
     /** Called once per finished request, with its true output length (what production learns when it ends). */
     default void onFinished(int outputTokens) {
+    }
+
+    /** {@link #onFinished(int)} with the request's prompt length too (what the cluster calls). */
+    default void onFinished(int promptTokens, int outputTokens) {
+        onFinished(outputTokens);
     }
 
     /** Called before each policy decision; learned lookaheads refresh their estimates here. */
@@ -52,7 +73,7 @@ public interface Lookahead {
     default void restoreState(long[] state) {
     }
 
-    /** Parses {@code oracle | noisy:D | none | hazard}. */
+    /** Parses {@code oracle | noisy:D | none | hazard | learned[:key=value...]}. */
     static Lookahead parse(String text, long seed) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
         if (t.equals("oracle")) {
@@ -64,6 +85,9 @@ public interface Lookahead {
         if (t.equals("hazard")) {
             return new HazardLookahead();
         }
+        if (t.equals("learned") || t.startsWith("learned:")) {
+            return LearnedLookahead.parse(text.trim(), t.substring("learned".length()));
+        }
         if (t.startsWith("noisy:")) {
             String d = t.substring("noisy:".length());
             double delta;
@@ -74,6 +98,6 @@ public interface Lookahead {
             }
             return new NoisyLookahead(delta, seed);
         }
-        throw new IllegalArgumentException("unknown lookahead '" + text + "'; expected oracle, noisy:D, none or hazard");
+        throw new IllegalArgumentException("unknown lookahead '" + text + "'; expected oracle, noisy:D, none, hazard or learned");
     }
 }

@@ -140,7 +140,9 @@ public final class BfioPolicy implements Policy {
 
     @Override
     public void refill(RefillContext ctx) {
-        LoadProjection projection = LoadProjection.of(ctx, horizon);
+        // the configured horizon, or a shorter one when the lookahead is not confident enough (learned)
+        LoadProjection projection = LoadProjection.of(ctx,
+                Math.max(0, Math.min(horizon, ctx.lookaheadHorizon(horizon))));
         prepare(ctx);
         if (maxWait > 0) {
             admitOverdue(ctx, projection);
@@ -265,7 +267,8 @@ public final class BfioPolicy implements Policy {
     private int emptiestProjectedRank(LoadProjection projection) {
         int best = -1;
         for (int g = 0; g < free.length; g++) {
-            if (free[g] > 0 && (best < 0 || projection.load(horizon, g) < projection.load(horizon, best))) {
+            int h = projection.horizon();
+            if (free[g] > 0 && (best < 0 || projection.load(h, g) < projection.load(h, best))) {
                 best = g;
             }
         }
@@ -446,8 +449,12 @@ public final class BfioPolicy implements Policy {
             }
         }
 
+        /** The horizon of the decision being polished (the lookahead may shorten the configured one). */
+        private int last;
+
         void improve(LoadProjection projection) {
-            int steps = horizon + 1;
+            last = projection.horizon();
+            int steps = last + 1;
             if (top[0].length != steps) {
                 top = new double[3][steps];
                 topRank = new int[3][steps];
@@ -485,7 +492,7 @@ public final class BfioPolicy implements Policy {
         }
 
         private boolean onEnvelope(int rank) {
-            for (int h = 0; h <= horizon; h++) {
+            for (int h = 0; h <= last; h++) {
                 if (topRank[0][h] == rank) {
                     return true;
                 }
@@ -498,7 +505,7 @@ public final class BfioPolicy implements Policy {
             int out = planPosition[i];
             long prompt = sortedPrompt[out];
             // the objective is convex in the rank's added mass d: slope G #{h : d > gap_h} - (H + 1)
-            int steps = horizon + 1;
+            int steps = last + 1;
             for (int h = 0; h < steps; h++) {
                 gaps[h] = maxExcluding(h, rank, -1) - projection.load(h, rank);
             }
@@ -551,7 +558,7 @@ public final class BfioPolicy implements Policy {
         private double change(LoadProjection projection, int a, long da, int b, long db) {
             int ranks = projection.ranks();
             double sum = 0;
-            for (int h = 0; h <= horizon; h++) {
+            for (int h = 0; h <= last; h++) {
                 double share = projection.newShare(h);
                 double newA = projection.load(h, a) + da * share;
                 double max = Math.max(maxExcluding(h, a, b), newA);
@@ -575,7 +582,7 @@ public final class BfioPolicy implements Policy {
 
         /** Keeps the three largest loads per step current after {@code rank}'s load changed. */
         private void updateTop(LoadProjection projection, int rank) {
-            for (int h = 0; h <= horizon; h++) {
+            for (int h = 0; h <= last; h++) {
                 if (topRank[0][h] == rank || topRank[1][h] == rank || topRank[2][h] == rank
                         || projection.load(h, rank) > top[2][h]) {
                     rescan(projection, h);

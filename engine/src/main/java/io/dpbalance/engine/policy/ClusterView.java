@@ -47,6 +47,14 @@ public interface ClusterView {
         return false;
     }
 
+    /**
+     * The horizon a policy configured for {@code max} steps should look ahead now: the lookahead may shorten it when
+     * it is not confident (see {@code Lookahead#horizon}); {@code max} by default.
+     */
+    default int lookaheadHorizon(int max) {
+        return max;
+    }
+
     /** Probability that a request placed now is still running {@code steps} steps ahead (1 for point predictions). */
     default double newRequestSurvival(int steps) {
         return 1.0;

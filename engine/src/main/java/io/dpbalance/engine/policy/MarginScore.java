@@ -17,6 +17,8 @@ final class MarginScore {
     private final double[] prefixWeightedMargin;
     private double totalWeight;
     private long peak;
+    /** Steps of the projection last built: its horizon + 1, at most the configured horizon + 1. */
+    private int n;
 
     MarginScore(int horizon, double beta, double decay) {
         this.beta = beta;
@@ -34,7 +36,7 @@ final class MarginScore {
 
     /** Prepares F for {@code rank} under the projection's current envelope. */
     void build(LoadProjection projection, int rank) {
-        int n = margins.length;
+        n = Math.min(margins.length, projection.horizon() + 1);
         for (int h = 0; h < n; h++) {
             double share = projection.newShare(h);
             double m = share > 0 ? projection.margin(h, rank) / share : Double.MAX_VALUE;
@@ -69,7 +71,7 @@ final class MarginScore {
             return 0.0;
         }
         int lo = 0;
-        int hi = margins.length;
+        int hi = n;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (margins[mid] < mass) {

@@ -182,7 +182,7 @@ public final class ClusterSimulation {
     private void depart(int rank, int s) {
         Request request = slotRequest[s];
         listener.onFinish(request, rank, slotPlacedAt[s], clock);
-        lookahead.onFinished(slotOutput[s]);
+        lookahead.onFinished(slotPrompt[s], slotOutput[s]);
         load[rank] -= (long) slotPrompt[s] + slotGenerated[s];
         int last = rank * batch + running[rank] - 1;
         slotPrompt[s] = slotPrompt[last];
@@ -400,7 +400,8 @@ public final class ClusterSimulation {
 
         @Override
         public double slotSurvival(int slot, int steps) {
-            return lookahead.survival(slotRequest[slot].sequence(), slotGenerated[slot], slotOutput[slot], steps);
+            return lookahead.survival(slotRequest[slot].sequence(), slotPrompt[slot], slotGenerated[slot], slotOutput[slot],
+                    steps);
         }
 
         @Override
@@ -411,6 +412,11 @@ public final class ClusterSimulation {
         @Override
         public boolean predictsDistributions() {
             return lookahead.predictsDistributions();
+        }
+
+        @Override
+        public int lookaheadHorizon(int max) {
+            return lookahead.horizon(max);
         }
 
         @Override
