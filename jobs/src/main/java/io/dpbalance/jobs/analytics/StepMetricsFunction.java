@@ -43,6 +43,11 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
   private transient MapState<Long, StepLoads> closedSteps;
   private transient ValueState<Integer> learnedRanks;
   private transient Map<String, Double> currentIdleFraction;
+  /**
+   * Per cluster, the watermark up to which every closed step was handled. Not state: after a restore the first timer
+   * handles the due steps again (the buffer holds only unhandled ones), which costs one pass and changes nothing.
+   */
+  private transient Map<String, Long> handledWatermark;
 
   StepMetricsFunction(AnalyticsSettings settings) {
     this.settings = settings;
@@ -56,6 +61,7 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
         new MapStateDescriptor<>("closed-steps", Types.LONG, TypeInformation.of(StepLoads.class)));
     learnedRanks = getRuntimeContext().getState(new ValueStateDescriptor<>("learned-ranks", Types.INT));
     currentIdleFraction = new HashMap<>();
+    handledWatermark = new HashMap<>();
   }
 
   @Override
@@ -67,10 +73,21 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<StepOutcome> out) throws Exception {
+    // Every step whose window close time the watermark has passed is due: the first timer a watermark fires for this
+    // cluster handles them all, in close order; the later timers of the same watermark find their steps handled and do
+    // nothing. One pass over the buffer per watermark, not one per step: a bounded input (batch mode, whose single
+    // watermark closes every step of the cluster at once) would otherwise scan the whole buffer at every step's timer.
+    long watermark = Math.max(ctx.timerService().currentWatermark(), timestamp);
+    String cluster = ctx.getCurrentKey();
+    Long handledUpTo = handledWatermark.get(cluster);
+    if (handledUpTo != null && handledUpTo >= watermark) {
+      return;
+    }
+    handledWatermark.put(cluster, watermark);
     long spread = settings.maxStepSpread().toMillis();
     List<StepLoads> due = new ArrayList<>();
     for (StepLoads loads : closedSteps.values()) {
-      if (loads.stepStart + spread <= timestamp) {
+      if (loads.stepStart + spread <= watermark) {
         due.add(loads);
       }
     }

@@ -87,4 +87,35 @@ class StepMetricsFunctionTest {
       assertThat(m.getIdleEnergyJoules()).isCloseTo(100 * 0.01 * 0.5, within(1e-12));
     }
   }
+
+  /**
+   * One watermark that closes several steps of a cluster fires one timer per step; the first of them handles every
+   * step the watermark closed, in close order, and the later ones do nothing (so cluster a's steps all come out at
+   * its first timer, before cluster b's, whose first timer fires later). A step that arrives after its close time
+   * passed is handled at the next watermark, in close order with the steps that watermark closes.
+   */
+  @Test
+  void handlesEveryStepOneWatermarkClosesAtItsFirstTimerInCloseOrder() throws Exception {
+    try (var h = harness(settings())) {
+      h.processElement(step("a", 2, T0 + 20, load("a", 0, 2, T0 + 20, 1, 5)), T0 + 20 + CLOSE);
+      h.processElement(step("b", 2, T0 + 30, load("b", 0, 2, T0 + 30, 1, 5)), T0 + 30 + CLOSE);
+      h.processElement(step("a", 1, T0, load("a", 0, 1, T0, 1, 5)), T0 + CLOSE);
+      h.processElement(step("b", 1, T0 + 10, load("b", 0, 1, T0 + 10, 1, 5)), T0 + 10 + CLOSE);
+      h.processElement(step("a", 4, T0 + 500, load("a", 0, 4, T0 + 500, 1, 5)), T0 + 500 + CLOSE);
+      h.processWatermark(T0 + 30 + CLOSE);
+
+      // Timers fire at a's step 1, b's step 1, a's step 2, b's step 2: one timer per step would interleave the
+      // clusters (a1 b1 a2 b2).
+      assertThat(h.extractOutputValues()).extracting(o -> o.metrics.getClusterId(), o -> o.metrics.getStep())
+          .containsExactly(tuple("a", 1L), tuple("a", 2L), tuple("b", 1L), tuple("b", 2L));
+
+      // Closed before the watermark that was already passed: handled at the next one, before the step it closes.
+      h.processElement(step("a", 3, T0 + 25, load("a", 0, 3, T0 + 25, 1, 5)), T0 + 25 + CLOSE);
+      h.processWatermark(T0 + 500 + CLOSE);
+
+      assertThat(h.extractOutputValues()).extracting(o -> o.metrics.getClusterId(), o -> o.metrics.getStep())
+          .containsExactly(tuple("a", 1L), tuple("a", 2L), tuple("b", 1L), tuple("b", 2L), tuple("a", 3L),
+              tuple("a", 4L));
+    }
+  }
 }
