@@ -48,6 +48,8 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
    * handles the due steps again (the buffer holds only unhandled ones), which costs one pass and changes nothing.
    */
   private transient Map<String, Long> handledWatermark;
+  /** Per cluster, the earliest event-time timer it has pending (not state: see {@link #processElement}). */
+  private transient Map<String, Long> pendingTimer;
 
   StepMetricsFunction(AnalyticsSettings settings) {
     this.settings = settings;
@@ -62,13 +64,22 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
     learnedRanks = getRuntimeContext().getState(new ValueStateDescriptor<>("learned-ranks", Types.INT));
     currentIdleFraction = new HashMap<>();
     handledWatermark = new HashMap<>();
+    pendingTimer = new HashMap<>();
   }
 
   @Override
   public void processElement(StepLoads loads, Context ctx, Collector<StepOutcome> out) throws Exception {
     closedSteps.put(loads.step, loads);
     // The element carries its step window's close time; every step closed by the same watermark is here when it fires.
-    ctx.timerService().registerEventTimeTimer(ctx.timestamp());
+    // One timer at the earliest close of the buffered steps is enough, as its firing handles every step the watermark
+    // closed and sets the next one (a restore forgets the field, and then only registers a timer too many).
+    long close = ctx.timestamp();
+    String cluster = ctx.getCurrentKey();
+    Long pending = pendingTimer.get(cluster);
+    if (pending == null || close < pending) {
+      ctx.timerService().registerEventTimeTimer(close);
+      pendingTimer.put(cluster, close);
+    }
   }
 
   @Override
@@ -86,10 +97,19 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
     handledWatermark.put(cluster, watermark);
     long spread = settings.maxStepSpread().toMillis();
     List<StepLoads> due = new ArrayList<>();
+    long nextClose = Long.MAX_VALUE;
     for (StepLoads loads : closedSteps.values()) {
       if (loads.stepStart + spread <= watermark) {
         due.add(loads);
+      } else {
+        nextClose = Math.min(nextClose, loads.stepStart + spread);
       }
+    }
+    if (nextClose != Long.MAX_VALUE) {
+      ctx.timerService().registerEventTimeTimer(nextClose);
+      pendingTimer.put(cluster, nextClose);
+    } else {
+      pendingTimer.remove(cluster);
     }
     due.sort(Comparator.<StepLoads>comparingLong(loads -> loads.stepStart).thenComparingLong(loads -> loads.step));
     for (StepLoads loads : due) {

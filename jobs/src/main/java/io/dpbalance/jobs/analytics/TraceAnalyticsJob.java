@@ -20,7 +20,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -234,8 +235,9 @@ public final class TraceAnalyticsJob implements Runnable {
     defineWorkflow(env, settings,
         readTokens ? FileConnectors.avroContainer(new Path(tokens.toAbsolutePath().toUri()),
             tokenEventDecoder(settings, limits)) : null,
+        // A valid rank-step becomes a RankLoad at once: only an invalid one's bytes are written (as a dead letter).
         readRankSteps ? FileConnectors.avroContainer(new Path(rankSteps.toAbsolutePath().toUri()),
-            rankStepDecoder(settings, limits)) : null,
+            rankStepDecoder(settings, limits).withoutValidFilePayloads()) : null,
         stepMetrics ? job.<StepMetrics>fileSink(COMMAND, stepMetricsTopic) : null,
         job.<WindowMetrics>fileSink(COMMAND, windowMetricsTopic),
         job.<DeadLetter>fileSink(COMMAND, deadLetterTopic));
@@ -298,7 +300,7 @@ public final class TraceAnalyticsJob implements Runnable {
           .process(new RequestStepOrderFunction(settings), RequestToken.TYPE)
           .uid("request-step-order").name("requests: step order");
       rankLoads = ordered
-          .transform("tokens -> rank-step shares", TypeInformation.of(RankLoad.class), new TokenFoldOperator())
+          .transform("tokens -> rank-step shares", LoadSerializers.RANK_LOAD, new TokenFoldOperator())
           .uid("token-fold");
       late = ordered.getSideOutput(RequestStepOrderFunction.LATE);
       deadLetters = tokens.getSideOutput(InputTriage.DEAD_LETTERS)
@@ -310,17 +312,22 @@ public final class TraceAnalyticsJob implements Runnable {
           .uid("rank-steps-source")
           .process(new InputTriage<RankStep>(), InputRecord.typeInfo(RankStep.class))
           .uid("rank-steps-triage").name("rank-steps: check");
-      DataStream<RankLoad> loads = records.map(record -> RankLoad.of(record.value))
-          .returns(RankLoad.class)
+      DataStream<RankLoad> loads = records.map(record -> RankLoad.of(record.value), LoadSerializers.RANK_LOAD)
           .uid("rank-steps-as-loads").name("rank-steps -> loads");
       rankLoads = rankLoads == null ? loads : rankLoads.union(loads);
       DataStream<DeadLetter> rejected = records.getSideOutput(InputTriage.DEAD_LETTERS);
       deadLetters = deadLetters == null ? rejected : deadLetters.union(rejected);
     }
 
+    // A bounded run sorts the rank-steps by this key: with the step first, two keys differ in their first bytes. A
+    // streaming run keeps the key its savepoints' state is under.
+    KeySelector<RankLoad, String> stepKey = env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
+        == RuntimeExecutionMode.BATCH
+        ? load -> Keys.stepFirst(load.clusterId, load.step)
+        : load -> Keys.step(load.clusterId, load.step);
     SingleOutputStreamOperator<StepLoads> stepWindows = rankLoads
-        .keyBy(load -> Keys.step(load.clusterId, load.step))
-        .process(new StepWindowFunction(settings))
+        .keyBy(stepKey)
+        .process(new StepWindowFunction(settings), LoadSerializers.STEP_LOADS)
         .uid("step-windows").name("step windows");
     DataStream<StepOutcome> lateRankSteps = stepWindows.getSideOutput(StepWindowFunction.LATE);
     late = late == null ? lateRankSteps : late.union(lateRankSteps);

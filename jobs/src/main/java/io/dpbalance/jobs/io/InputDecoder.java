@@ -24,13 +24,28 @@ public final class InputDecoder<T extends SpecificRecord> implements Serializabl
   private final Class<T> type;
   private final InputLimits limits;
   private final RecordCheck<T> check;
+  private final boolean validFilePayloads;
   private transient AvroCodec<T> codec;
   private transient int clusterField;
 
   public InputDecoder(Class<T> type, InputLimits limits, RecordCheck<T> check) {
+    this(type, limits, check, true);
+  }
+
+  private InputDecoder(Class<T> type, InputLimits limits, RecordCheck<T> check, boolean validFilePayloads) {
     this.type = type;
     this.limits = limits;
     this.check = check;
+    this.validFilePayloads = validFilePayloads;
+  }
+
+  /**
+   * This decoder, except that a valid record read from a file ({@link #ofDecoded}) carries an empty payload instead
+   * of its re-encoding: for a job whose valid records never become dead letters (only an invalid record's bytes are
+   * written out), the encoding would be work for nothing.
+   */
+  public InputDecoder<T> withoutValidFilePayloads() {
+    return new InputDecoder<>(type, limits, check, false);
   }
 
   public Class<T> type() {
@@ -54,10 +69,15 @@ public final class InputDecoder<T extends SpecificRecord> implements Serializabl
         topic, partition, offset, clusterOfKey(key), payload, failed.reason().name() + ": " + failed.detail());
   }
 
-  /** An already decoded record (file input), re-encoded as its payload. */
+  /**
+   * An already decoded record (file input), re-encoded as its payload (an invalid one always; a valid one unless
+   * {@link #withoutValidFilePayloads}).
+   */
   public InputRecord<T> ofDecoded(String topic, long offset, T value) {
-    byte[] payload = codec().encode(value);
-    return InputRecord.decoded(topic, -1, offset, clusterOf(value), payload, value, problem(value));
+    codec();
+    String problem = problem(value);
+    byte[] payload = problem != null || validFilePayloads ? codec().encode(value) : null;
+    return InputRecord.decoded(topic, -1, offset, clusterOf(value), payload, value, problem);
   }
 
   private String problem(T value) {
