@@ -57,7 +57,8 @@ import picocli.CommandLine.Option;
  * RequestArrival records for several clusters into a fresh topic on a real broker; then, alternately, the engine's
  * simulator over the same requests (every cluster, one after the other, in this JVM) and the job on an embedded
  * MiniCluster (Kafka in, Kafka out, bounded). Prints shadow steps per second and arrivals per second of each, their
- * medians over the repetitions and the ratio job / engine.
+ * medians over the repetitions and the ratio job / engine, and beside them the CPU time of this JVM per shadow step of
+ * each (the job's includes its MiniCluster's start-up, as every execute starts one).
  */
 @Command(name = "shadow-bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Shadow job throughput (Kafka in -> Kafka out) beside the engine simulator on the same input.")
@@ -146,16 +147,24 @@ public final class ShadowThroughput implements Runnable {
     List<Double> engineArrivals = new ArrayList<>();
     List<Double> jobSteps = new ArrayList<>();
     List<Double> jobArrivals = new ArrayList<>();
+    List<Double> engineCpu = new ArrayList<>();
+    List<Double> jobCpu = new ArrayList<>();
     for (int i = 1; i <= repeat; i++) {
+      double cpu0 = processCpuSeconds();
       long t0 = System.nanoTime();
       long steps = engine(asTheJobSeesThem, settings, label);
       double engineSeconds = (System.nanoTime() - t0) / 1e9;
+      double engineCpuMicros = (processCpuSeconds() - cpu0) * 1e6 / steps;
+      engineCpu.add(engineCpuMicros);
       engineSteps.add(steps / engineSeconds);
       engineArrivals.add(arrivals / engineSeconds);
 
       String out = run + "r" + i + ".";
       createTopics(out);
+      double jobCpu0 = processCpuSeconds();
       JobExecutionResult result = job(requestsTopic, out, settings, i);
+      double jobCpuMicros = (processCpuSeconds() - jobCpu0) * 1e6 / steps;
+      jobCpu.add(jobCpuMicros);
       double jobSeconds = result.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3;
       long written = endOffsets(out + "dp.step-metrics");
       if (written != steps) {
@@ -164,15 +173,25 @@ public final class ShadowThroughput implements Runnable {
       }
       jobSteps.add(steps / jobSeconds);
       jobArrivals.add(arrivals / jobSeconds);
-      System.out.printf(Locale.ROOT, "run %d: engine %,d steps in %.2f s = %,.0f steps/s, %,.0f arrivals/s | "
-          + "job %,d steps in %.2f s = %,.0f steps/s, %,.0f arrivals/s%n", i, steps, engineSeconds,
-          steps / engineSeconds, arrivals / engineSeconds, written, jobSeconds, steps / jobSeconds,
-          arrivals / jobSeconds);
+      System.out.printf(Locale.ROOT, "run %d: engine %,d steps in %.2f s = %,.0f steps/s, %,.0f arrivals/s, CPU "
+          + "%.2f us/step | job %,d steps in %.2f s = %,.0f steps/s, %,.0f arrivals/s, CPU %.2f us/step%n", i, steps,
+          engineSeconds, steps / engineSeconds, arrivals / engineSeconds, engineCpuMicros, written, jobSeconds,
+          steps / jobSeconds, arrivals / jobSeconds, jobCpuMicros);
     }
     double e = median(engineSteps);
     double j = median(jobSteps);
     System.out.printf(Locale.ROOT, "median: engine %,.0f steps/s (%,.0f arrivals/s), job %,.0f steps/s (%,.0f "
         + "arrivals/s); job / engine = %.2f%n", e, median(engineArrivals), j, median(jobArrivals), j / e);
+    // CPU of this whole JVM while each ran: for the job its MiniCluster (started by each execute, start-up included),
+    // the Kafka clients and the JIT and GC; the broker's is not counted for either.
+    System.out.printf(Locale.ROOT, "median CPU per step: engine %.2f us, job %.2f us; job / engine by CPU = %.2f%n",
+        median(engineCpu), median(jobCpu), median(engineCpu) / median(jobCpu));
+  }
+
+  /** CPU time of this JVM, every thread. */
+  private static double processCpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
   }
 
   private long engine(List<Request> input, ShadowSettings settings, String label) {
