@@ -64,7 +64,7 @@ final class IngestCommand implements Callable<Integer> {
 
     @Option(names = "--log-interval", paramLabel = "N", defaultValue = "40",
             description = "sglang-log: SGLang's --decode-log-interval, decode steps between two lines of a rank; the "
-                    + "k-th line of a rank is step k*N. Default ${DEFAULT-VALUE}.")
+                    + "k-th line of a rank is step k*N and stands for N steps (sampled_steps). Default ${DEFAULT-VALUE}.")
     long logInterval;
 
     @Option(names = "--bucket-seconds", paramLabel = "S", defaultValue = "5",
