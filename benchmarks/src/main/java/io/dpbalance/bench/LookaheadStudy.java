@@ -220,14 +220,14 @@ public final class LookaheadStudy {
                 v[v.length - 1]);
     }
 
-    private static String value(String[] args, int i) {
+    static String value(String[] args, int i) {
         if (i >= args.length) {
             throw new IllegalArgumentException("lookahead-study: " + args[i - 1] + " needs a value");
         }
         return args[i];
     }
 
-    private static int positive(String flag, String v) {
+    static int positive(String flag, String v) {
         try {
             int n = Integer.parseInt(v);
             if (n >= 1) {

@@ -64,7 +64,7 @@ final class IngestCommand implements Callable<Integer> {
 
     @Option(names = "--log-interval", paramLabel = "N", defaultValue = "40",
             description = "sglang-log: SGLang's --decode-log-interval, decode steps between two lines of a rank; the "
-                    + "k-th line of a rank is step k*N. Default ${DEFAULT-VALUE}.")
+                    + "k-th line of a rank is step k*N and stands for N steps (sampled_steps). Default ${DEFAULT-VALUE}.")
     long logInterval;
 
     @Option(names = "--bucket-seconds", paramLabel = "S", defaultValue = "5",
@@ -110,8 +110,11 @@ final class IngestCommand implements Callable<Integer> {
             }
         }, "ingest-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        boolean interrupted = false;
         try {
-            run.run();
+            // An interrupt of this thread is a Ctrl-C: the files' last lines are read, the sink closed, the summary
+            // printed, and then the interrupt is the caller's again.
+            interrupted = run.run();
         } finally {
             sink.close();
             out.print(ingestor.summary());
@@ -124,6 +127,9 @@ final class IngestCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // the JVM is stopping: the hook is running
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
         return 0;

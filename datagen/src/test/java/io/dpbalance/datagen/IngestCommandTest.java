@@ -54,19 +54,24 @@ class IngestCommandTest {
                 "{\"timestamp\":\"03-17-2026 17:35:07\",\"iter\":0,\"attentionDpRank\":1,\"iterLatencyMS\":20,"
                         + "\"inflightBatchingStats\":{\"numGenRequests\":4,\"numGenKvTokens\":400}}",
                 "{\"timestamp\":\"03-17-2026 17:35:07\",\"iter\":1,\"attentionDpRank\":0,\"infligh",
+                "{\"timestamp\":\"03-17-2026 17:35:08\",\"iter\":4,\"attentionDpRank\":0,\"iterLatencyMS\":20,"
+                        + "\"inflightBatchingStats\":{\"numGenRequests\":2,\"numGenKvTokens\":250}}",
                 "[TensorRT-LLM][INFO] Iteration stats follow");
         Path out = dir.resolve("out");
         CommandRun run = CommandRun.of("ingest", "trtllm-stats", log.toString(), "--cluster", "trt", "--out",
                 out.toString());
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out()).contains("rank-steps written               2")
+        assertThat(run.out()).contains("rank-steps written               3")
                 .contains("skipped NOT_DECODE_LINE          1").contains("rejected BAD_JSON                1");
         List<String> steps = OutputFiles.jsonLines(out.resolve("dp.rank-steps.jsonl"));
         assertThat(steps).containsExactly(
                 "{\"cluster_id\":\"trt\",\"rank\":0,\"step\":1,\"step_start\":1773768907000,\"running\":3,"
-                        + "\"kv_tokens\":300,\"compute_micros\":null,\"step_micros\":20000}",
+                        + "\"kv_tokens\":300,\"compute_micros\":null,\"step_micros\":20000,\"sampled_steps\":null}",
                 "{\"cluster_id\":\"trt\",\"rank\":1,\"step\":1,\"step_start\":1773768907000,\"running\":4,"
-                        + "\"kv_tokens\":400,\"compute_micros\":null,\"step_micros\":20000}");
+                        + "\"kv_tokens\":400,\"compute_micros\":null,\"step_micros\":20000,\"sampled_steps\":null}",
+                // iter 4 after rank 0's iter 0: it stands for the 4 iterations since
+                "{\"cluster_id\":\"trt\",\"rank\":0,\"step\":5,\"step_start\":1773768908000,\"running\":2,"
+                        + "\"kv_tokens\":250,\"compute_micros\":null,\"step_micros\":20000,\"sampled_steps\":4}");
         assertThat(OutputFiles.jsonLines(out.resolve("dp.dead-letter.jsonl"))).hasSize(1);
     }
 }

@@ -61,6 +61,7 @@ class SglangLogRoundTripTest {
                     .isEqualTo(List.of(e.getClusterId().toString(), e.getRank(), e.getStep(), e.getRunning(),
                             e.getKvTokens()));
             assertThat(g.getStepStart()).isEqualTo(e.getStepStart().truncatedTo(ChronoUnit.SECONDS));
+            assertThat(g.getSampledSteps()).as("a line every 40 steps stands for 40").isEqualTo(40L);
         }
 
         List<String> lines = Files.readAllLines(log);

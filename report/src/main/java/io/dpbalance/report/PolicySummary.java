@@ -27,8 +27,9 @@ public record PolicySummary(
 
   public static final String OBSERVED = "observed";
 
+  /** Decode steps summarized: a sampled step (StepMetrics {@code sampled_steps}) counts the steps it stands for. */
   public long steps() {
-    return totals.steps;
+    return totals.totalSteps();
   }
 
   public double avgIdleFraction() {
@@ -75,7 +76,8 @@ public record PolicySummary(
       List<String> key = List.of(m.getClusterId(), m.getPolicy());
       fromSteps.computeIfAbsent(key, k -> new StepAggregate()).add(
           m.getImbalance(), m.getIdleFraction(), orZero(m.getTokens()), orZero(m.getStepSeconds()),
-          orZero(m.getEnergyJoules()), orZero(m.getIdleEnergyJoules()));
+          orZero(m.getEnergyJoules()), orZero(m.getIdleEnergyJoules()),
+          m.getSampledSteps() == null ? 1 : m.getSampledSteps());
       span(stepSpans, key, m.getStepStart(), m.getStepStart());
     }
     Map<List<String>, StepAggregate> fromWindows = new LinkedHashMap<>();

@@ -59,6 +59,21 @@ class SummaryTest {
     assertThat(observed.to()).isEqualTo(Fixtures.at(12_000));
   }
 
+  /** Steps of a sampled log count the steps they stand for, as in the job's windows. */
+  @Test
+  void sampledStepsCountTheStepsTheyStandFor() {
+    List<io.dpbalance.schemas.StepMetrics> steps = new ArrayList<>(Fixtures.steps());
+    steps.replaceAll(m -> m.getPolicy().equals("observed")
+        ? io.dpbalance.schemas.StepMetrics.newBuilder(m).setSampledSteps(m.getStep() == 1 ? 38L : 1L).build() : m);
+    PolicySummary observed = PolicySummary.of(
+        new ReportData(steps, Fixtures.windows(), List.of(), List.of(), List.of(), List.of())).get(0);
+    PolicySummary unsampled = PolicySummary.of(DATA).get(0);
+
+    assertThat(observed.steps()).isEqualTo(40);
+    assertThat(observed.tokens()).isGreaterThan(unsampled.tokens());
+    assertThat(observed.energyJoules()).isGreaterThan(unsampled.energyJoules());
+  }
+
   @Test
   void vllmFromItsWindowsWeightedBySteps() {
     PolicySummary vllm = PolicySummary.of(DATA).get(1);

@@ -37,6 +37,21 @@ class OlderWriterTest {
   }
 
   @Test
+  void decodesRecordsWrittenBeforeSamplingWithoutTheSampleFields() {
+    RankStep rankStep = TestRecords.rankStepWithOptionals();
+    StepMetrics step = TestRecords.stepMetricsWithOptionals();
+    WindowMetrics window = TestRecords.windowMetrics();
+
+    RankStep rankStepFromV2 = RankStep.newBuilder(rankStep).setSampledSteps(null).build();
+    assertThat(Codecs.RANK_STEP.decode(TestRecords.olderPayload(rankStep, 2)))
+        .isEqualTo(new DecodeResult.Decoded<>(rankStepFromV2));
+    assertThat(Codecs.STEP_METRICS.decode(TestRecords.olderPayload(step, 1)))
+        .isEqualTo(new DecodeResult.Decoded<>(StepMetrics.newBuilder(step).setSampledSteps(null).build()));
+    assertThat(Codecs.WINDOW_METRICS.decode(TestRecords.olderPayload(window, 1)))
+        .isEqualTo(new DecodeResult.Decoded<>(WindowMetrics.newBuilder(window).setSamples(null).build()));
+  }
+
+  @Test
   void decodesRequestArrivalV1WithoutModel() {
     assertThat(Codecs.REQUEST_ARRIVAL.decode(TestRecords.requestArrivalV1Payload()))
         .isEqualTo(new DecodeResult.Decoded<>(REQUEST_ARRIVAL_FROM_V1));

@@ -23,8 +23,10 @@ class RecordContractTest {
   /** The fields the specification marks optional; every other field is required. */
   private static final Map<Class<?>, Set<String>> OPTIONAL_FIELDS = Map.of(
       RequestArrival.class, Set.of("output_tokens", "rank", "model"),
-      RankStep.class, Set.of("compute_micros", "step_micros"),
-      StepMetrics.class, Set.of("time_idle_fraction", "step_seconds", "energy_joules", "idle_energy_joules", "tokens"),
+      RankStep.class, Set.of("compute_micros", "step_micros", "sampled_steps"),
+      StepMetrics.class, Set.of("time_idle_fraction", "step_seconds", "energy_joules", "idle_energy_joules", "tokens",
+          "sampled_steps"),
+      WindowMetrics.class, Set.of("samples"),
       DeadLetter.class, Set.of("payload_size", "cluster_id_size"));
 
   static Stream<Class<? extends SpecificRecord>> recordTypes() {
@@ -38,15 +40,17 @@ class RecordContractTest {
         Arguments.of(TokenEvent.class, new String[] {
             "cluster_id", "rank", "step", "request_id", "event_time", "context_tokens", "final"}),
         Arguments.of(RankStep.class, new String[] {
-            "cluster_id", "rank", "step", "step_start", "running", "kv_tokens", "compute_micros", "step_micros"}),
+            "cluster_id", "rank", "step", "step_start", "running", "kv_tokens", "compute_micros", "step_micros",
+            "sampled_steps"}),
         Arguments.of(StepMetrics.class, new String[] {
             "cluster_id", "policy", "step", "step_start", "ranks", "running", "max_load", "total_load", "imbalance",
-            "idle_fraction", "time_idle_fraction", "step_seconds", "energy_joules", "idle_energy_joules", "tokens"}),
+            "idle_fraction", "time_idle_fraction", "step_seconds", "energy_joules", "idle_energy_joules", "tokens",
+            "sampled_steps"}),
         Arguments.of(WindowMetrics.class, new String[] {
             "cluster_id", "policy", "window_start", "window_end", "steps", "avg_imbalance", "avg_idle_fraction",
             "p50_idle_fraction", "p95_idle_fraction", "p99_idle_fraction", "tokens", "energy_joules",
             "idle_energy_joules", "tokens_per_joule", "throughput_tokens_per_s", "late_records",
-            "missing_rank_steps"}),
+            "missing_rank_steps", "samples"}),
         Arguments.of(Assignment.class, new String[] {
             "cluster_id", "policy", "request_id", "rank", "step", "queue_wait_millis"}),
         Arguments.of(DeadLetter.class, new String[] {

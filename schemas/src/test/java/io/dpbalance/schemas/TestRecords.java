@@ -66,6 +66,7 @@ final class TestRecords {
         .setKvTokens(40_211L)
         .setComputeMicros(41_210L)
         .setStepMicros(45_875L)
+        .setSampledSteps(40L)
         .build();
   }
 
@@ -97,6 +98,7 @@ final class TestRecords {
         .setEnergyJoules(61.5)
         .setIdleEnergyJoules(4.6)
         .setTokens(40L)
+        .setSampledSteps(40L)
         .build();
   }
 
@@ -134,6 +136,7 @@ final class TestRecords {
         .setThroughputTokensPerS(868.0)
         .setLateRecords(3L)
         .setMissingRankSteps(12L)
+        .setSamples(31L)
         .build();
   }
 
@@ -198,6 +201,17 @@ final class TestRecords {
         .set("kv_tokens", 77_004L)
         .build();
     return writeGeneric(v1, record);
+  }
+
+  /** A record as a producer on kept schema version {@code version} writes it: the fields that version lacks left out. */
+  static <T extends SpecificRecord> byte[] olderPayload(T record, int version) {
+    Schema older = historySchema(record.getClass(), version);
+    GenericRecordBuilder builder = new GenericRecordBuilder(older);
+    for (Schema.Field field : older.getFields()) {
+      Object value = ((org.apache.avro.specific.SpecificRecordBase) record).get(field.name());
+      builder.set(field.name(), value instanceof Instant instant ? instant.toEpochMilli() : value);
+    }
+    return writeGeneric(older, builder.build());
   }
 
   /** A RequestArrival as a producer still on schema version 1 writes it: no model name. */

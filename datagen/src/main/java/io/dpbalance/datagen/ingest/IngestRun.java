@@ -1,5 +1,7 @@
 package io.dpbalance.datagen.ingest;
 
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +31,17 @@ public final class IngestRun {
         this.pollMillis = pollMillis;
     }
 
-    /** Reads until the files end (or, following, until {@link #stop}); the caller closes the sink afterwards. */
-    public void run() {
+    /**
+     * Reads until the files end (or, following, until {@link #stop} or an interrupt); the caller closes the sink
+     * afterwards. An interrupt of the reading thread ends a following run as {@link #stop} does (the files' last
+     * lines are read): it is returned, with the thread's interrupt flag cleared so that the caller can still close
+     * the sink, and it is the caller's to restore.
+     *
+     * @return whether the thread was interrupted
+     */
+    public boolean run() {
         List<LineFollower> followers = new ArrayList<>();
+        boolean interrupted = false;
         try {
             for (Path file : files) {
                 LineFollower f = new LineFollower(file);
@@ -39,24 +49,55 @@ public final class IngestRun {
                 followers.add(f);
             }
             if (follow) {
-                while (true) {
+                while (!interrupted) {
                     for (LineFollower f : followers) {
-                        f.poll(ingestor::accept);
+                        interrupted |= read(f, false);
+                    }
+                    if (interrupted) {
+                        break;
                     }
                     ingestor.idle();
-                    if (stop.await(pollMillis, TimeUnit.MILLISECONDS)) {
-                        break;
+                    try {
+                        if (stop.await(pollMillis, TimeUnit.MILLISECONDS)) {
+                            break;
+                        }
+                    } catch (InterruptedException e) {
+                        interrupted = true;
                     }
                 }
             }
+            interrupted |= Thread.interrupted();
             for (LineFollower f : followers) {
-                f.finish(ingestor::accept);
+                interrupted |= read(f, true);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             followers.forEach(LineFollower::close);
             done.countDown();
+        }
+        return interrupted;
+    }
+
+    /**
+     * Polls (or finishes) one file. An interrupt that closes its channel mid-read is taken as a stop: the flag is
+     * cleared and the file read again from where it was.
+     *
+     * @return whether an interrupt was taken
+     */
+    private boolean read(LineFollower f, boolean finish) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                if (finish) {
+                    f.finish(ingestor::accept);
+                } else {
+                    f.poll(ingestor::accept);
+                }
+                return attempt > 0;
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof ClosedByInterruptException) || attempt > 0) {
+                    throw e;
+                }
+                Thread.interrupted();
+            }
         }
     }
 

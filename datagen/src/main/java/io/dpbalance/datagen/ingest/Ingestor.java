@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns log lines into records: each observation becomes a {@link RankStep} of the cluster (step numbered by
- * {@link StepNumbering}; compute time unknown, step time when the format gives it); each rejected line a
- * {@link DeadLetter} with the line as payload, source the file and offset its 0-based line number. Every line is
- * counted: records written, and per reason the lines skipped or rejected. One thread.
+ * Turns log lines into records: each observation becomes a {@link RankStep} of the cluster (step and the steps the
+ * sample stands for from {@link StepNumbering}; compute time unknown, step time when the format gives it); each
+ * rejected line a {@link DeadLetter} with the line as payload, source the file and offset its 0-based line number.
+ * Every line is counted: records written, and per reason the lines skipped or rejected. One thread.
  */
 public final class Ingestor {
 
@@ -71,7 +71,9 @@ public final class Ingestor {
             case OBSERVATION -> {
                 LineResult.Observation o = result.observation();
                 rankStep.setRank(o.rank());
-                rankStep.setStep(numbering.step(o));
+                StepNumbering.Numbered numbered = numbering.number(o);
+                rankStep.setStep(numbered.step());
+                rankStep.setSampledSteps(numbered.sampledSteps());
                 rankStep.setStepStart(o.time());
                 rankStep.setRunning(o.running());
                 rankStep.setKvTokens(o.kvTokens());

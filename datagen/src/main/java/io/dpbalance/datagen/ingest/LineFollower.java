@@ -106,6 +106,11 @@ public final class LineFollower implements AutoCloseable {
     }
 
     private int readLines(LineSink sink) throws IOException {
+        if (channel != null && !channel.isOpen()) {
+            // An interrupt closed the (interruptible) channel mid-read; positional reads consumed nothing: the same
+            // file again from where it was.
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+        }
         int lines = 0;
         while (true) {
             buffer.clear();

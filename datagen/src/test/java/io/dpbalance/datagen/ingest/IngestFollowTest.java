@@ -105,6 +105,65 @@ class IngestFollowTest {
         assertThat(d.getPartition()).isEqualTo(-1);
     }
 
+    /** An interrupt of the reading thread stops a following run as Ctrl-C does: the last lines are read. */
+    @Test
+    void anInterruptStopsAFollowingRunLikeStop() throws Exception {
+        Path log = dir.resolve("interrupted.log");
+        append(log, line(0, 1, 10) + "\n");
+        FileRecordSink sink = new FileRecordSink(dir.resolve("out"), "", Ingestor.topics());
+        Ingestor ingestor = new Ingestor("c", new SglangLogParser(new IngestSettings(ZoneOffset.UTC, null, null)),
+                new StepNumbering(LogFormat.SGLANG_LOG, 40, 5), sink,
+                Clock.fixed(Instant.parse("2026-03-17T18:00:00Z"), ZoneOffset.UTC));
+        IngestRun run = new IngestRun(List.of(log), ingestor, true, 20);
+        boolean[] result = new boolean[2];
+        Thread thread = new Thread(() -> {
+            result[0] = run.run();
+            result[1] = Thread.currentThread().isInterrupted();
+        }, "follow");
+        thread.start();
+        await(() -> ingestor.written() == 1, "the first line");
+        append(log, line(1, 2, 20)); // no newline: read only when the run stops
+
+        thread.interrupt();
+        thread.join(10_000);
+
+        assertThat(thread.isAlive()).isFalse();
+        assertThat(result[0]).as("the interrupt is reported").isTrue();
+        assertThat(result[1]).as("and cleared, so that the sink can still be closed").isFalse();
+        assertThat(ingestor.written()).as("the last unterminated line is read").isEqualTo(2);
+        sink.close();
+        assertThat(read(dir.resolve("out").resolve("dp.rank-steps.avro"), RankStep.class)).hasSize(2);
+    }
+
+    /** The command interrupted (as a caller running it in a thread stops it): it closes, prints and exits 0. */
+    @Test
+    void anInterruptedIngestCommandPrintsItsSummaryAndKeepsTheInterrupt() throws Exception {
+        Path log = dir.resolve("command.log");
+        append(log, line(0, 1, 10) + "\n" + line(1, 2, 20) + "\n");
+        picocli.CommandLine cli = io.dpbalance.datagen.Main.commandLine();
+        java.io.StringWriter out = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(out));
+        int[] exit = {-1};
+        boolean[] interrupted = {false};
+        Thread thread = new Thread(() -> {
+            exit[0] = cli.execute("ingest", "sglang-log", log.toString(), "--follow", "--poll-millis", "20",
+                    "--out", dir.resolve("command-out").toString());
+            interrupted[0] = Thread.currentThread().isInterrupted();
+        }, "ingest");
+        thread.start();
+        Path steps = dir.resolve("command-out").resolve("dp.rank-steps.avro");
+        await(() -> Files.exists(steps), "the sink's files");
+        Thread.sleep(200);
+        thread.interrupt();
+        thread.join(10_000);
+
+        assertThat(thread.isAlive()).isFalse();
+        assertThat(exit[0]).as(out.toString()).isZero();
+        assertThat(interrupted[0]).as("the interrupt is the caller's again").isTrue();
+        assertThat(out.toString()).contains("rank-steps written               2");
+        assertThat(read(steps, RankStep.class)).extracting(RankStep::getSampledSteps).containsExactly(40L, 40L);
+    }
+
     private static <T> List<T> read(Path file, Class<T> type) throws IOException {
         List<T> records = new ArrayList<>();
         try (DataFileReader<T> reader = new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(type))) {

@@ -35,8 +35,8 @@ class JsonRecordsTest {
 
     @Test
     void writesOptionalFieldsAsTheirValueOrNull() throws IOException {
-        RankStep step = new RankStep("c-0", 1, 2L, T, 4, 900L, null, 3000L);
-        assertThat(json(step)).endsWith("\"kv_tokens\":900,\"compute_micros\":null,\"step_micros\":3000}");
+        RankStep step = new RankStep("c-0", 1, 2L, T, 4, 900L, null, 3000L, 40L);
+        assertThat(json(step)).endsWith("\"kv_tokens\":900,\"compute_micros\":null,\"step_micros\":3000,\"sampled_steps\":40}");
     }
 
     @Test

@@ -7,14 +7,30 @@ import java.util.Arrays;
  * sums of tokens, time and energy, and the ratios of those sums (throughput {@code Σ tokens / Σ T}, tokens per joule
  * {@code Σ tokens / Σ energy}). A mean or ratio over nothing is 0. The simulator's results and the jobs' window
  * metrics both come from here. A Flink POJO (public fields, no-argument constructor), so it can be keyed state.
+ *
+ * <p>Sampled steps (docs/ingest.md): a log that samples the cluster every k decode steps gives one step's metrics
+ * standing for k steps. {@link #add(StepMetrics, long)} and its siblings weight such a sample k times, exactly as if
+ * the same step had been added k times: every sum, mean and percentile counts it k times. This is the one place that
+ * weighting is done. {@link #steps} counts the samples added, {@link #extraSteps} the steps they stand for beyond one
+ * each, so {@link #totalSteps()} = {@code steps + extraSteps}; state written before sampling existed restores with
+ * {@code extraSteps} 0 and no weights: every sample one step.
  */
 public final class StepAggregate {
 
+    /** Samples added: the used entries of {@link #idleFractions}. */
     public long steps;
+    /** Steps the samples stand for beyond one each: {@code Σ (k - 1)}. */
+    public long extraSteps;
+    /** Weighted sums: a sample standing for k steps adds k times its value. */
     public double imbalanceSum;
     public double idleFractionSum;
-    /** Each step's idle fraction; the first {@link #steps} entries are used. */
+    /** Each sample's idle fraction; the first {@link #steps} entries are used. */
     public double[] idleFractions = new double[16];
+    /**
+     * Each sample's weight (the steps it stands for), parallel to {@link #idleFractions}; null while every sample
+     * stood for one step.
+     */
+    public long[] weights;
     public long tokens;
     public double seconds;
     public double energyJoules;
@@ -24,41 +40,107 @@ public final class StepAggregate {
     }
 
     public void add(StepMetrics m) {
-        add(m.imbalance(), m.idleFraction(), m.tokens(), m.stepSeconds(), m.energyJoules(), m.idleEnergyJoules());
+        add(m, 1);
+    }
+
+    /** Adds a sample of the step {@code m} standing for {@code sampledSteps} steps. */
+    public void add(StepMetrics m, long sampledSteps) {
+        add(m.imbalance(), m.idleFraction(), m.tokens(), m.stepSeconds(), m.energyJoules(), m.idleEnergyJoules(),
+                sampledSteps);
     }
 
     public void add(double imbalance, double idleFraction, long stepTokens, double stepSeconds, double energy,
                     double idleEnergy) {
-        if (steps == idleFractions.length) {
+        add(imbalance, idleFraction, stepTokens, stepSeconds, energy, idleEnergy, 1);
+    }
+
+    /**
+     * Adds one step's metrics, standing for {@code sampledSteps} steps (1 for a step that is not a sample): each
+     * value counts that many times.
+     *
+     * @throws IllegalArgumentException if {@code sampledSteps < 1}
+     */
+    public void add(double imbalance, double idleFraction, long stepTokens, double stepSeconds, double energy,
+                    double idleEnergy, long sampledSteps) {
+        if (sampledSteps < 1) {
+            throw new IllegalArgumentException("a sample stands for at least 1 step, not " + sampledSteps);
+        }
+        int i = (int) steps;
+        if (i == idleFractions.length) {
             idleFractions = Arrays.copyOf(idleFractions, idleFractions.length * 2);
         }
-        idleFractions[(int) steps] = idleFraction;
+        idleFractions[i] = idleFraction;
+        if (sampledSteps != 1 || weights != null) {
+            if (weights == null) {
+                weights = new long[idleFractions.length];
+                Arrays.fill(weights, 0, i, 1);
+            } else if (weights.length < idleFractions.length) {
+                weights = Arrays.copyOf(weights, idleFractions.length);
+            }
+            weights[i] = sampledSteps;
+        }
         steps++;
-        imbalanceSum += imbalance;
-        idleFractionSum += idleFraction;
-        tokens += stepTokens;
-        seconds += stepSeconds;
-        energyJoules += energy;
-        idleEnergyJoules += idleEnergy;
+        extraSteps += sampledSteps - 1;
+        imbalanceSum += sampledSteps * imbalance;
+        idleFractionSum += sampledSteps * idleFraction;
+        tokens += sampledSteps * stepTokens;
+        seconds += sampledSteps * stepSeconds;
+        energyJoules += sampledSteps * energy;
+        idleEnergyJoules += sampledSteps * idleEnergy;
+    }
+
+    /** The decode steps the samples stand for: {@code steps + extraSteps}. */
+    public long totalSteps() {
+        return steps + extraSteps;
+    }
+
+    /** The samples added (each a step's metrics, standing for one or more steps). */
+    public long samples() {
+        return steps;
     }
 
     public double avgImbalance() {
-        return steps == 0 ? 0.0 : imbalanceSum / steps;
+        long n = totalSteps();
+        return n == 0 ? 0.0 : imbalanceSum / n;
     }
 
     public double avgIdleFraction() {
-        return steps == 0 ? 0.0 : idleFractionSum / steps;
+        long n = totalSteps();
+        return n == 0 ? 0.0 : idleFractionSum / n;
     }
 
-    /** Idle-fraction percentiles (linear interpolation) for each {@code q} in [0, 100]; 0 over no steps. */
+    /**
+     * Idle-fraction percentiles (linear interpolation) for each {@code q} in [0, 100], a sample standing for k steps
+     * counted k times; 0 over no steps.
+     */
     public double[] idleFractionPercentiles(double... qs) {
         double[] out = new double[qs.length];
         if (steps == 0) {
             return out;
         }
-        double[] sorted = Percentiles.sortedCopy(idleFractions, (int) steps);
+        if (weights == null) {
+            double[] sorted = Percentiles.sortedCopy(idleFractions, (int) steps);
+            for (int i = 0; i < qs.length; i++) {
+                out[i] = Percentiles.ofSorted(sorted, qs[i]);
+            }
+            return out;
+        }
+        int n = (int) steps;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(idleFractions[a], idleFractions[b]));
+        double[] sorted = new double[n];
+        long[] cumulative = new long[n];
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            sorted[i] = idleFractions[order[i]];
+            sum += weights[order[i]];
+            cumulative[i] = sum;
+        }
         for (int i = 0; i < qs.length; i++) {
-            out[i] = Percentiles.ofSorted(sorted, qs[i]);
+            out[i] = Percentiles.ofWeightedSorted(sorted, cumulative, qs[i]);
         }
         return out;
     }

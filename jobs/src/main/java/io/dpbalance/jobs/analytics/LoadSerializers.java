@@ -38,6 +38,7 @@ public final class LoadSerializers {
   private static final int FROM_RANK_STEP = 8;
   /** In a StepLoads: the rank's clusterId and step are its step's. */
   private static final int OF_STEP = 16;
+  private static final int SAMPLED = 32;
 
   private static void writeString(String text, DataOutputView target) throws IOException {
     if (text == null) {
@@ -63,7 +64,7 @@ public final class LoadSerializers {
     boolean ofStep = step != null && load.step == step.step && java.util.Objects.equals(load.clusterId, step.clusterId);
     int flags = (load.enteringTokens != null ? ENTERING : 0) | (load.computeMicros != null ? COMPUTE : 0)
         | (load.stepMicros != null ? STEP_MICROS : 0) | (load.fromRankStep ? FROM_RANK_STEP : 0)
-        | (ofStep ? OF_STEP : 0);
+        | (ofStep ? OF_STEP : 0) | (load.sampledSteps != null ? SAMPLED : 0);
     target.writeByte(flags);
     if (!ofStep) {
       writeString(load.clusterId, target);
@@ -82,6 +83,9 @@ public final class LoadSerializers {
     }
     if (load.stepMicros != null) {
       target.writeLong(load.stepMicros);
+    }
+    if (load.sampledSteps != null) {
+      target.writeLong(load.sampledSteps);
     }
   }
 
@@ -103,6 +107,7 @@ public final class LoadSerializers {
     load.enteringTokens = (flags & ENTERING) != 0 ? source.readLong() : null;
     load.computeMicros = (flags & COMPUTE) != 0 ? source.readLong() : null;
     load.stepMicros = (flags & STEP_MICROS) != 0 ? source.readLong() : null;
+    load.sampledSteps = (flags & SAMPLED) != 0 ? source.readLong() : null;
     load.fromRankStep = (flags & FROM_RANK_STEP) != 0;
     return load;
   }
@@ -119,6 +124,7 @@ public final class LoadSerializers {
     copy.enteringTokens = from.enteringTokens;
     copy.computeMicros = from.computeMicros;
     copy.stepMicros = from.stepMicros;
+    copy.sampledSteps = from.sampledSteps;
     copy.fromRankStep = from.fromRankStep;
     return copy;
   }

@@ -58,6 +58,11 @@ public final class LogRecordChecks {
       if (record.getStep() < 1) {
         return BAD_STEP + ": step " + record.getStep() + ", steps are numbered from 1";
       }
+      Long sampled = record.getSampledSteps();
+      if (sampled != null && (sampled < 1 || sampled > record.getStep())) {
+        return BAD_STEP + ": sampled_steps " + sampled + " at step " + record.getStep()
+            + ", a sample stands for 1 to step steps";
+      }
       if (record.getRunning() < 0) {
         return NEGATIVE_COUNT + ": running " + record.getRunning();
       }

@@ -29,6 +29,11 @@ public final class RankLoad {
   public Long computeMicros;
   /** Measured duration of the whole step, microseconds; null when not measured. */
   public Long stepMicros;
+  /**
+   * Decode steps this share stands for when the log samples the cluster (RankStep {@code sampled_steps}); null: 1
+   * (every token fold, and a RankStep of every step).
+   */
+  public Long sampledSteps;
   /** True when this share is a RankStep record, false when folded from token events. */
   public boolean fromRankStep;
 
@@ -45,6 +50,7 @@ public final class RankLoad {
     load.records = 1;
     load.computeMicros = record.getComputeMicros();
     load.stepMicros = record.getStepMicros();
+    load.sampledSteps = record.getSampledSteps();
     load.fromRankStep = true;
     return load;
   }
@@ -73,9 +79,15 @@ public final class RankLoad {
     return sum;
   }
 
+  /** The steps this share stands for: {@link #sampledSteps}, 1 when null. */
+  long stepsRepresented() {
+    return sampledSteps == null ? 1 : sampledSteps;
+  }
+
   @Override
   public String toString() {
     return clusterId + " rank " + rank + " step " + step + " @" + time + ": running " + running + ", kv " + kvTokens
+        + (sampledSteps == null ? "" : ", stands for " + sampledSteps + " steps")
         + (fromRankStep ? " (rank-step)" : " (" + records + " tokens)");
   }
 }

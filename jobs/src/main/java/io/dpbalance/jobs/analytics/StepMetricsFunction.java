@@ -126,7 +126,11 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
     boolean computeMeasured = true;
     long measuredStepMicros = -1;
     long running = 0;
+    // A sample stands for as many steps as the fewest any of its ranks' records does: ranks logging at different
+    // intervals are aligned only on the steps they all sampled.
+    long sampledSteps = Long.MAX_VALUE;
     for (RankLoad rank : step.ranks) {
+      sampledSteps = Math.min(sampledSteps, rank.stepsRepresented());
       loads[rank.rank] = rank.kvTokens;
       running += rank.running;
       if (rank.computeMicros == null) {
@@ -145,7 +149,7 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
         loads, ranks, running, stepSeconds, computeMeasured ? computeSeconds : null, power);
     currentIdleFraction(step.clusterId, m.idleFraction());
     StepMetrics record = MetricRecords.stepMetrics(step.clusterId, AnalyticsSettings.OBSERVED, m, step.stepStart,
-        running);
+        running, sampledSteps);
     return StepOutcome.step(record, ranks - step.ranks.length);
   }
 

@@ -25,10 +25,14 @@ public final class WindowAggregate {
     this.policy = policy;
   }
 
-  /** Adds one step; absent optional fields (no step time, no power profile) add nothing. */
+  /**
+   * Adds one step, weighted by the steps it stands for ({@code sampled_steps}, null: 1) in the engine's
+   * {@link StepAggregate}; absent optional fields (no step time, no power profile) add nothing.
+   */
   public void add(StepMetrics step, long missingRanks) {
     steps.add(step.getImbalance(), step.getIdleFraction(), orZero(step.getTokens()), orZero(step.getStepSeconds()),
-        orZero(step.getEnergyJoules()), orZero(step.getIdleEnergyJoules()));
+        orZero(step.getEnergyJoules()), orZero(step.getIdleEnergyJoules()),
+        step.getSampledSteps() == null ? 1 : step.getSampledSteps());
     missingRankSteps += missingRanks;
   }
 
@@ -43,7 +47,8 @@ public final class WindowAggregate {
         .setPolicy(policy)
         .setWindowStart(Instant.ofEpochMilli(windowStart))
         .setWindowEnd(Instant.ofEpochMilli(windowEnd))
-        .setSteps(steps.steps)
+        .setSteps(steps.totalSteps())
+        .setSamples(steps.samples())
         .setAvgImbalance(steps.avgImbalance())
         .setAvgIdleFraction(steps.avgIdleFraction())
         .setP50IdleFraction(idle[0])

@@ -299,7 +299,7 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
       steps.inc();
       idleFraction = metrics.idleFraction();
       StepMetrics record = MetricRecords.stepMetrics(clusterId, policy, metrics,
-          run.epochMillis(metrics.stepStart()), metrics.tokens());
+          run.epochMillis(metrics.stepStart()), metrics.tokens(), 1);
       out.collect(record);
       try {
         window(windowStart(record.getStepStart().toEpochMilli())).add(record, 0);

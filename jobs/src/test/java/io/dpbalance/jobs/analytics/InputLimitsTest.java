@@ -108,6 +108,25 @@ class InputLimitsTest {
         .isEqualTo("EMPTY_CLUSTER_ID");
   }
 
+  /** A sample stands for 1 to step steps (the step and the ones before it since step 1); else BAD_STEP. */
+  @Test
+  void aRankStepSampleOfNoStepsOrMoreThanItsStepIsABadStep() {
+    byte[] key = "a/0".getBytes(StandardCharsets.UTF_8);
+    for (long bad : new long[] {0, -40, 81, Long.MAX_VALUE}) {
+      RankStep sample = rankStep("a", 0, 80, T0, 1, 10, null, null);
+      sample.setSampledSteps(bad);
+      String problem = RANK_STEPS.decode("dp.rank-steps", 0, 1, key, Codecs.RANK_STEP.encode(sample)).problem;
+      assertThat(code(problem)).as("sampled_steps %d", bad).isEqualTo("BAD_STEP");
+      assertThat(problem).contains("sampled_steps " + bad);
+    }
+    for (Long good : new Long[] {null, 1L, 40L, 80L}) {
+      RankStep sample = rankStep("a", 0, 80, T0, 1, 10, null, null);
+      sample.setSampledSteps(good);
+      assertThat(RANK_STEPS.decode("dp.rank-steps", 0, 1, key, Codecs.RANK_STEP.encode(sample)).problem)
+          .as("sampled_steps %s", good).isNull();
+    }
+  }
+
   @Test
   void configuredLimitsApply() {
     InputLimits tight = new InputLimits(8, 100, 4, 16, Duration.ZERO);

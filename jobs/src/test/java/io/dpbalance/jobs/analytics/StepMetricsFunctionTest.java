@@ -70,6 +70,28 @@ class StepMetricsFunctionTest {
     }
   }
 
+  /** A sample stands for the fewest steps any of its ranks' records does; a record without the field is one step. */
+  @Test
+  void aSampledStepStandsForTheFewestStepsOfItsRanks() throws Exception {
+    RankLoad r0 = load("s", 0, 80, T0, 2, 100);
+    r0.sampledSteps = 40L;
+    RankLoad r1 = load("s", 1, 80, T0, 1, 50);
+    r1.sampledSteps = 20L;
+    RankLoad u0 = load("s", 0, 81, T0 + 20, 2, 100);
+    RankLoad u1 = load("s", 1, 81, T0 + 20, 1, 50);
+    u1.sampledSteps = 40L;
+    try (var h = harness(settings())) {
+      h.processElement(step("s", 80, T0, r0, r1), T0 + CLOSE);
+      h.processElement(step("s", 81, T0 + 20, u0, u1), T0 + 20 + CLOSE);
+      h.processWatermark(T0 + 20 + CLOSE);
+
+      assertThat(h.extractOutputValues()).extracting(o -> o.metrics.getStep(), o -> o.metrics.getSampledSteps())
+          .containsExactly(tuple(80L, 20L), tuple(81L, 1L));
+      // The step's own metrics, not multiplied: the window roll-up weights them.
+      assertThat(h.extractOutputValues().get(0).metrics.getTokens()).isEqualTo(3);
+    }
+  }
+
   @Test
   void usesMeasuredStepAndComputeTimesWhenTheLogsCarryThem() throws Exception {
     RankLoad r0 = RankLoad.of(LogFixtures.rankStep("c", 0, 1, T0, 2, 100, 8_000L, 10_000L));

@@ -66,6 +66,33 @@ class WindowMetricsFunctionTest {
     }
   }
 
+  /**
+   * A sampled step counts as many steps as it stands for (the engine's StepAggregate weights it): steps is the steps
+   * represented, samples the step metrics rolled up.
+   */
+  @Test
+  void weightsASampledStepByTheStepsItStandsFor() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      StepOutcome sample = step(40, T0, 10, 0.1, 8, 0.02, 4.0, 0);
+      sample.metrics.setSampledSteps(40L);
+      StepOutcome single = step(41, T0 + 20, 30, 0.3, 6, 0.03, 6.0, 0);
+      h.processElement(sample, T0 + DELAY);
+      h.processElement(single, T0 + 20 + DELAY);
+      h.processWatermark(CLOSE);
+
+      WindowMetrics w = h.extractOutputValues().get(0);
+      assertThat(w.getSteps()).isEqualTo(41);
+      assertThat(w.getSamples()).isEqualTo(2);
+      assertThat(w.getAvgImbalance()).isCloseTo((40 * 10 + 30) / 41.0, within(1e-12));
+      assertThat(w.getAvgIdleFraction()).isCloseTo((40 * 0.1 + 0.3) / 41.0, within(1e-12));
+      assertThat(w.getP50IdleFraction()).isCloseTo(0.1, within(1e-12));
+      assertThat(w.getTokens()).isEqualTo(40 * 8 + 6);
+      assertThat(w.getEnergyJoules()).isCloseTo(40 * 4.0 + 6.0, within(1e-12));
+      assertThat(w.getThroughputTokensPerS()).isCloseTo((40 * 8 + 6) / (40 * 0.02 + 0.03), within(1e-9));
+    }
+  }
+
   @Test
   void countsLateRecordsInTheEarliestOpenWindowAndNeverChangesAClosedOne() throws Exception {
     try (var h = harness()) {

@@ -177,7 +177,7 @@ class ShadowSchedulerKnownAnswerITCase {
               @Override
               public void onStep(io.dpbalance.engine.metrics.StepMetrics m) {
                 steps.add(MetricRecords.stepMetrics(cluster, label, m,
-                    origin + (long) Math.floor(m.stepStart() * 1000.0), m.tokens()));
+                    origin + (long) Math.floor(m.stepStart() * 1000.0), m.tokens(), 1));
               }
 
               @Override
