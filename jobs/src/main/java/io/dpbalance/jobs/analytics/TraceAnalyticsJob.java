@@ -310,7 +310,7 @@ public final class TraceAnalyticsJob implements Runnable {
           .uid("rank-steps-source")
           .process(new InputTriage<RankStep>(), InputRecord.typeInfo(RankStep.class))
           .uid("rank-steps-triage").name("rank-steps: check");
-      DataStream<RankLoad> loads = records.map(record -> RankLoad.of(record.value))
+      DataStream<RankLoad> loads = records.map(RankLoad::of)
           .returns(RankLoad.class)
           .uid("rank-steps-as-loads").name("rank-steps -> loads");
       rankLoads = rankLoads == null ? loads : rankLoads.union(loads);
@@ -323,6 +323,7 @@ public final class TraceAnalyticsJob implements Runnable {
         .process(new StepWindowFunction(settings))
         .uid("step-windows").name("step windows");
     DataStream<StepOutcome> lateRankSteps = stepWindows.getSideOutput(StepWindowFunction.LATE);
+    deadLetters = deadLetters.union(stepWindows.getSideOutput(StepWindowFunction.DEAD_LETTERS));
     late = late == null ? lateRankSteps : late.union(lateRankSteps);
 
     SingleOutputStreamOperator<StepOutcome> steps = stepWindows
