@@ -39,6 +39,9 @@ public final class LoadSerializers {
   /** In a StepLoads: the rank's clusterId and step are its step's. */
   private static final int OF_STEP = 16;
   private static final int SAMPLED = 32;
+  /** Where the rank-step was read (sourceTopic, sourcePartition, sourceOffset): a repeat's dead letter names it. */
+  private static final int SOURCE = 64;
+  private static final int PAYLOAD = 128;
 
   private static void writeString(String text, DataOutputView target) throws IOException {
     if (text == null) {
@@ -64,7 +67,8 @@ public final class LoadSerializers {
     boolean ofStep = step != null && load.step == step.step && java.util.Objects.equals(load.clusterId, step.clusterId);
     int flags = (load.enteringTokens != null ? ENTERING : 0) | (load.computeMicros != null ? COMPUTE : 0)
         | (load.stepMicros != null ? STEP_MICROS : 0) | (load.fromRankStep ? FROM_RANK_STEP : 0)
-        | (ofStep ? OF_STEP : 0) | (load.sampledSteps != null ? SAMPLED : 0);
+        | (ofStep ? OF_STEP : 0) | (load.sampledSteps != null ? SAMPLED : 0)
+        | (load.sourceTopic != null ? SOURCE : 0) | (load.payload != null ? PAYLOAD : 0);
     target.writeByte(flags);
     if (!ofStep) {
       writeString(load.clusterId, target);
@@ -87,11 +91,20 @@ public final class LoadSerializers {
     if (load.sampledSteps != null) {
       target.writeLong(load.sampledSteps);
     }
+    if (load.sourceTopic != null) {
+      writeString(load.sourceTopic, target);
+      target.writeInt(load.sourcePartition);
+      target.writeLong(load.sourceOffset);
+    }
+    if (load.payload != null) {
+      target.writeInt(load.payload.length);
+      target.write(load.payload);
+    }
   }
 
   private static RankLoad readRank(DataInputView source, StepLoads step) throws IOException {
     RankLoad load = new RankLoad();
-    int flags = source.readByte();
+    int flags = source.readUnsignedByte();
     if ((flags & OF_STEP) != 0) {
       load.clusterId = step.clusterId;
       load.step = step.step;
@@ -109,6 +122,15 @@ public final class LoadSerializers {
     load.stepMicros = (flags & STEP_MICROS) != 0 ? source.readLong() : null;
     load.sampledSteps = (flags & SAMPLED) != 0 ? source.readLong() : null;
     load.fromRankStep = (flags & FROM_RANK_STEP) != 0;
+    if ((flags & SOURCE) != 0) {
+      load.sourceTopic = readString(source);
+      load.sourcePartition = source.readInt();
+      load.sourceOffset = source.readLong();
+    }
+    if ((flags & PAYLOAD) != 0) {
+      load.payload = new byte[source.readInt()];
+      source.readFully(load.payload);
+    }
     return load;
   }
 
@@ -125,6 +147,10 @@ public final class LoadSerializers {
     copy.computeMicros = from.computeMicros;
     copy.stepMicros = from.stepMicros;
     copy.sampledSteps = from.sampledSteps;
+    copy.sourceTopic = from.sourceTopic;
+    copy.sourcePartition = from.sourcePartition;
+    copy.sourceOffset = from.sourceOffset;
+    copy.payload = from.payload;
     copy.fromRankStep = from.fromRankStep;
     return copy;
   }

@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.analytics;
 
+import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.schemas.RankStep;
 
 /**
@@ -36,8 +37,26 @@ public final class RankLoad {
   public Long sampledSteps;
   /** True when this share is a RankStep record, false when folded from token events. */
   public boolean fromRankStep;
+  /**
+   * Where a RankStep record was read (topic, partition, offset) and its bytes, for its dead letter should it repeat
+   * a rank-step its step window already has; null (0) for token shares and once the step window closed.
+   */
+  public String sourceTopic;
+  public int sourcePartition;
+  public long sourceOffset;
+  public byte[] payload;
 
   public RankLoad() {}
+
+  /** The share of a RankStep input record, with where it was read. */
+  static RankLoad of(InputRecord<RankStep> input) {
+    RankLoad load = of(input.value);
+    load.sourceTopic = input.topic;
+    load.sourcePartition = input.partition;
+    load.sourceOffset = input.offset;
+    load.payload = input.payload;
+    return load;
+  }
 
   static RankLoad of(RankStep record) {
     RankLoad load = new RankLoad();
@@ -57,8 +76,9 @@ public final class RankLoad {
 
   /**
    * The rank's load given two shares of it. Token folds add up (out-of-order tokens can reach the step window in
-   * several shares). A RankStep is the rank's whole record: it wins over token shares, and a later RankStep replaces
-   * an earlier one, so that a record delivered twice is not counted twice.
+   * several shares). A RankStep is the rank's whole record: it wins over token shares. Two RankSteps of one rank and
+   * step never merge: {@link StepWindowFunction} keeps the first and dead-letters the repeat
+   * ({@code RANK_STEP_REPEATED}).
    */
   static RankLoad merge(RankLoad existing, RankLoad incoming) {
     if (incoming.fromRankStep) {

@@ -1,5 +1,8 @@
 package io.dpbalance.jobs.analytics;
 
+import io.dpbalance.schemas.BoundedDeadLetter;
+import io.dpbalance.schemas.DeadLetter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,6 +27,9 @@ import org.apache.flink.util.OutputTag;
 final class StepWindowFunction extends KeyedProcessFunction<String, RankLoad, StepLoads> {
 
   static final OutputTag<StepOutcome> LATE = new OutputTag<>("late-rank-steps") {};
+  static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("rank-step-dead-letters") {};
+  /** A second RankStep of a (cluster, rank, step) whose step window already has one. */
+  static final String RANK_STEP_REPEATED = "RANK_STEP_REPEATED";
 
   private final long maxStepSpreadMillis;
 
@@ -54,6 +60,17 @@ final class StepWindowFunction extends KeyedProcessFunction<String, RankLoad, St
       return;
     }
     RankLoad existing = ranks.get(load.rank);
+    if (existing != null && existing.fromRankStep && load.fromRankStep) {
+      // The first rank-step of a rank and step counts; a repeat (a producer's resend or a conflicting record) is a
+      // dead letter, so that it is neither counted twice nor silently replaces what was counted.
+      ctx.output(DEAD_LETTERS, BoundedDeadLetter.of(load.clusterId,
+          load.sourceTopic == null ? "" : load.sourceTopic, load.sourcePartition,
+          load.sourceOffset, RANK_STEP_REPEATED + ": cluster '" + load.clusterId + "' rank " + load.rank + " step "
+              + load.step + " already has a rank-step (" + existing.sourceTopic + " partition "
+              + existing.sourcePartition + " offset " + existing.sourceOffset + ")",
+          load.payload == null ? new byte[0] : load.payload, Instant.ofEpochMilli(System.currentTimeMillis())));
+      return;
+    }
     ranks.put(load.rank, existing == null ? load : RankLoad.merge(existing, load));
     Long scheduled = closeAt.value();
     if (scheduled == null || close < scheduled) {
@@ -68,7 +85,11 @@ final class StepWindowFunction extends KeyedProcessFunction<String, RankLoad, St
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<StepLoads> out) throws Exception {
     List<RankLoad> loads = new ArrayList<>();
-    ranks.values().forEach(loads::add);
+    ranks.values().forEach(load -> {
+      // The payload was kept for a repeat's dead letter; the closed step does not need it.
+      load.payload = null;
+      loads.add(load);
+    });
     loads.sort(Comparator.comparingInt(load -> load.rank));
     RankLoad first = loads.get(0);
     long stepStart = loads.stream().mapToLong(load -> load.time).min().orElseThrow();

@@ -312,7 +312,7 @@ public final class TraceAnalyticsJob implements Runnable {
           .uid("rank-steps-source")
           .process(new InputTriage<RankStep>(), InputRecord.typeInfo(RankStep.class))
           .uid("rank-steps-triage").name("rank-steps: check");
-      DataStream<RankLoad> loads = records.map(record -> RankLoad.of(record.value), LoadSerializers.RANK_LOAD)
+      DataStream<RankLoad> loads = records.map(RankLoad::of, LoadSerializers.RANK_LOAD)
           .uid("rank-steps-as-loads").name("rank-steps -> loads");
       rankLoads = rankLoads == null ? loads : rankLoads.union(loads);
       DataStream<DeadLetter> rejected = records.getSideOutput(InputTriage.DEAD_LETTERS);
@@ -330,6 +330,7 @@ public final class TraceAnalyticsJob implements Runnable {
         .process(new StepWindowFunction(settings), LoadSerializers.STEP_LOADS)
         .uid("step-windows").name("step windows");
     DataStream<StepOutcome> lateRankSteps = stepWindows.getSideOutput(StepWindowFunction.LATE);
+    deadLetters = deadLetters.union(stepWindows.getSideOutput(StepWindowFunction.DEAD_LETTERS));
     late = late == null ? lateRankSteps : late.union(lateRankSteps);
 
     SingleOutputStreamOperator<StepOutcome> steps = stepWindows

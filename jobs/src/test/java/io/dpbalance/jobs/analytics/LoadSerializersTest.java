@@ -1,9 +1,11 @@
 package io.dpbalance.jobs.analytics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.Objects;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,8 @@ class LoadSerializersTest {
         field.set(load, (int) ++value);
       } else if (type == boolean.class || type == Boolean.class) {
         field.set(load, true);
+      } else if (type == byte[].class) {
+        field.set(load, new byte[] {(byte) ++value, (byte) 0x80, 0, -1});
       } else if (type == String.class) {
         field.set(load, "c-" + (++value));
       } else {
@@ -42,7 +46,7 @@ class LoadSerializersTest {
   private static void assertSameFields(RankLoad expected, RankLoad actual) throws IllegalAccessException {
     for (Field field : RankLoad.class.getFields()) {
       if (!Modifier.isStatic(field.getModifiers())) {
-        assertEquals(field.get(expected), field.get(actual), "RankLoad." + field.getName());
+        assertTrue(Objects.deepEquals(field.get(expected), field.get(actual)), "RankLoad." + field.getName());
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.analytics;
 
+import io.dpbalance.schemas.RankStep;
 import static io.dpbalance.jobs.analytics.LogFixtures.T0;
 import static io.dpbalance.jobs.analytics.LogFixtures.load;
 import static io.dpbalance.jobs.analytics.LogFixtures.settings;
@@ -76,5 +77,46 @@ class StepWindowFunctionTest {
       assertThat(step.ranks[0].kvTokens).isEqualTo(30);
       assertThat(step.ranks[1].kvTokens).isEqualTo(400);
     }
+  }
+
+  /**
+   * Issue 10: a rank-step repeated for the same (cluster, rank, step), by a producer's resend or with other values,
+   * used to replace the first one silently; now the first counts and the repeat is a dead letter with its own reason,
+   * where it was read and its bytes.
+   */
+  @Test
+  void aRepeatedRankStepIsADeadLetterAndTheFirstCounts() throws Exception {
+    RankStep first = LogFixtures.rankStep("a", 1, 2, T0, 4, 400, null, null);
+    RankStep other = LogFixtures.rankStep("a", 1, 2, T0, 9, 900, null, null);
+    try (var h = harness()) {
+      h.processElement(RankLoad.of(rankStepInput(first, 10)), T0);
+      h.processElement(RankLoad.of(rankStepInput(first, 11)), T0);
+      h.processElement(RankLoad.of(rankStepInput(other, 12)), T0);
+      h.processWatermark(T0 + 100);
+
+      assertThat(h.extractOutputValues()).singleElement().satisfies(step -> {
+        assertThat(step.ranks).hasSize(1);
+        assertThat(step.ranks[0].kvTokens).isEqualTo(400);
+        assertThat(step.ranks[0].running).isEqualTo(4);
+        assertThat(step.ranks[0].payload).as("kept only while the step window is open").isNull();
+      });
+      assertThat(h.getSideOutput(StepWindowFunction.DEAD_LETTERS)).extracting(r -> r.getValue())
+          .satisfiesExactly(
+              letter -> {
+                assertThat(letter.getReason()).startsWith("RANK_STEP_REPEATED: cluster 'a' rank 1 step 2")
+                    .contains("offset 10");
+                assertThat(letter.getOffset()).isEqualTo(11);
+                assertThat(letter.getSourceTopic()).isEqualTo("dp.rank-steps");
+                assertThat(letter.getPayload().array()).isEqualTo(io.dpbalance.schemas.Codecs.RANK_STEP.encode(first));
+              },
+              letter -> assertThat(letter.getOffset()).isEqualTo(12));
+      assertThat(h.getSideOutput(StepWindowFunction.LATE)).isNull();
+      assertThat(h.numKeyedStateEntries()).isZero();
+    }
+  }
+
+  private static io.dpbalance.jobs.io.InputRecord<RankStep> rankStepInput(RankStep record, long offset) {
+    return io.dpbalance.jobs.io.InputRecord.decoded("dp.rank-steps", 0, offset, record.getClusterId(),
+        io.dpbalance.schemas.Codecs.RANK_STEP.encode(record), record, null);
   }
 }
