@@ -22,13 +22,9 @@ ARG FLINK_IMAGE=flink:2.2.1-java17
 FROM maven:3.9.11-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-# package (the shaded job jar; the datagen jar), and datagen's runtime jars without the exact solver (dpbalance-exact,
-# OR-Tools and its natives, and what only OR-Tools uses: JNA, protobuf), each module's in its own target/image-lib.
-RUN mvn -B -q -DskipTests -pl jobs,datagen -am package dependency:copy-dependencies -DincludeScope=runtime \
-      -DexcludeGroupIds=com.google.ortools,net.java.dev.jna,com.google.protobuf -DexcludeArtifactIds=dpbalance-exact \
-      -DoutputDirectory=target/image-lib \
- && cp datagen/target/dpbalance-datagen-*[0-9T].jar datagen/target/image-lib/ \
- && ! ls datagen/target/image-lib | grep -E 'ortools|dpbalance-exact'
+# `mvn package` of the jobs and datagen modules: the shaded job jar, and datagen's jars without the exact solver in
+# datagen/target/image-lib (deploy/build.sh says what and why; .ci/compose-check.sh runs the same script).
+RUN deploy/build.sh
 
 FROM eclipse-temurin:17-jre-noble AS tools
 RUN groupadd --system dpbalance \

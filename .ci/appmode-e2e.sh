@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# End-to-end test of the trace analytics job in Flink application mode, as docker-compose.yml runs it but without
-# Docker: a Kafka broker process; a TaskManager process and an application-mode JobManager process
-# (StandaloneApplicationClusterEntryPoint, the entry point of the Flink image's `standalone-job`, from the flink-container
-# artifact) with the shaded job jar in <flink home>/usrlib, started through deploy/flink/application-jobmanager.sh, the
-# compose file's JobManager command, under a fixed job id with checkpoints on a folder both processes share; a decode
-# log paced in real time by datagen. Mid-stream the JobManager is killed with SIGKILL and started again by the same
-# script, which finds the newest retained checkpoint and resumes the job from it; the job (exactly-once) must then
-# commit exactly one StepMetrics per simulated step with the log's tokens -- what an unbroken run commits
-# (.ci/flink-e2e.sh) -- no step lost, none twice. Uses its own folder and free ports, always stops what it started (by
-# pid). Fails, never skips.
+# End-to-end test of the trace analytics job in Flink application mode, as docker-compose.yml runs it, without Docker:
+# the images' contents built by deploy/build.sh (as the Dockerfile's build stage); a Kafka broker process; the topics
+# and a decode log paced in real time by the tools image's `dpbalance` on the tools image's jars; a TaskManager process
+# and an application-mode JobManager process (StandaloneApplicationClusterEntryPoint, what the Flink image's
+# `standalone-job` runs, from the flink-container artifact) with the shaded job jar in <flink home>/usrlib, started by
+# deploy/flink/application-jobmanager.sh (the compose file's JobManager command) under a fixed job id, checkpoints on a
+# folder both processes share. Mid-stream the JobManager is killed with SIGKILL and started again by the same script,
+# which finds the newest retained checkpoint and resumes the job from it; the job (exactly-once) must then commit
+# exactly one StepMetrics per simulated step with the log's tokens -- what an unbroken run commits (.ci/flink-e2e.sh):
+# no step lost, none twice. Uses its own folder and free ports, always stops what it started (by pid). Fails, never
+# skips.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -80,11 +81,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== build (mvn package: the modules the commands below use, and the shaded job jar) and the application entry point"
-mvn -q -B -DskipTests -pl broker,datagen,jobs,flinkcluster -am package || fail "the build failed"
-for command in kafka topics datagen; do
+echo "== build: the images' contents (deploy/build.sh), the broker and cluster modules (mvn package), the entry point"
+mvn -q -B -DskipTests -pl broker,datagen,flinkcluster -am package || fail "the build failed"
+deploy/build.sh || fail "deploy/build.sh failed"
+for command in kafka datagen; do
   bin/dpbalance "$command" --help >/dev/null
 done
+# The tools image's command on the tools image's jars: topic creation and the decode logs run as compose runs them.
+tools() {
+  DPBALANCE_LIB="$PWD/datagen/target/image-lib" deploy/tools/dpbalance "$@"
+}
 flink_version="$(sed -n 's:.*<flink.version>\(.*\)</flink.version>.*:\1:p' pom.xml | head -n 1)"
 mkdir -p "$FLINK"/{conf,lib,usrlib,log,tmp,plugins} "$WORK/flink-data"/{checkpoints,savepoints}
 # StandaloneApplicationClusterEntryPoint: the one class of flink-dist's lib/ that the cluster classpath lacks.
@@ -183,7 +189,7 @@ started_at=$SECONDS
 echo "== kafka start (127.0.0.1:$KAFKA_PORT), topics"
 bin/dpbalance kafka start --dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" \
   --wait 120 >/dev/null
-bin/dpbalance topics create --bootstrap "$BOOTSTRAP" --partitions 2 >/dev/null
+tools topics create --bootstrap "$BOOTSTRAP" --partitions 2 >/dev/null
 
 echo "== a TaskManager, and the application's JobManager (REST $REST, job id $JOB_ID)"
 java ${tm_params[0]} -XX:+UseG1GC $OPENS -Dlog.file="$FLINK/log/taskmanager.log" \
@@ -197,7 +203,7 @@ grep -h "application-jobmanager:" "$FLINK/log/jobmanager-1.out"
 grep -q "starting it fresh" "$FLINK/log/jobmanager-1.out" || fail "the first start did not start the job fresh"
 
 echo "== a decode log of $CLUSTERS clusters x $RANKS ranks, paced in real time (about 90 s)"
-bin/dpbalance datagen decode-log --bootstrap "$BOOTSTRAP" \
+tools datagen decode-log --bootstrap "$BOOTSTRAP" \
   --synthetic "n=800;arrival=poisson:rate=10;prompt=lognormal:mean=400,sigma=1,max=4000;output=geometric:mean=48;seed=11" \
   --ranks "$RANKS" --batch 16 --clusters "$CLUSTERS" --cluster-prefix e2e- --start-time 2026-01-01T00:00:00Z \
   >"$WORK/decode-log.txt" 2>&1 &
@@ -244,7 +250,7 @@ expected=$((rank_steps / RANKS))
 echo "datagen finished after $((SECONDS - datagen_started)) s; expecting $expected StepMetrics generating" \
   "$token_events tokens"
 # The last steps close only when event time moves past them: a later log of another cluster, an hour on.
-bin/dpbalance datagen decode-log --bootstrap "$BOOTSTRAP" --as-fast-as-possible \
+tools datagen decode-log --bootstrap "$BOOTSTRAP" --as-fast-as-possible \
   --synthetic "n=20;prompt=constant:value=32;output=constant:value=8" \
   --ranks 8 --batch 4 --cluster-prefix later- --start-time 2026-01-01T01:00:00Z >/dev/null
 
