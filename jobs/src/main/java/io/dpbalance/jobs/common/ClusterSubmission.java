@@ -15,7 +15,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Follows a job submitted to a Flink cluster until all its tasks run. A job is RUNNING for Flink as soon as it is
@@ -31,6 +33,15 @@ final class ClusterSubmission {
   private static final Duration SLOT_NOTICE = Duration.ofSeconds(3);
 
   private ClusterSubmission() {}
+
+  /**
+   * Whether {@code env} is a Flink cluster's context environment: the job's {@code main} runs inside a cluster
+   * (application mode, {@code standalone-job}; a jar run over REST; {@code flink run}), not in bin/dpbalance. Local
+   * environments (bin/dpbalance's embedded run, a test's MiniCluster) and the remote one of --jobmanager are not.
+   */
+  static boolean insideCluster(StreamExecutionEnvironment env) {
+    return env instanceof StreamContextEnvironment;
+  }
 
   /** The tasks of a job by state, and the slots it needs. */
   record Tasks(Map<String, Integer> byState, int total, int slotsNeeded) {

@@ -147,11 +147,27 @@ public final class JobOptions {
     return inputFiles != null;
   }
 
-  /** The environment: remote when --jobmanager is given, else local; batch execution in file mode. */
+  /**
+   * Whether the job's {@code main} runs inside a Flink cluster (application mode, a jar run over REST, or
+   * {@code flink run}): known once {@link #environment} made the environment. Such a run takes its checkpoint storage
+   * from the cluster's configuration and has no embedded-run summary or shutdown hook.
+   */
+  private boolean insideCluster;
+
+  /** See {@link #insideCluster}; false before {@link #environment} ran. */
+  public boolean insideCluster() {
+    return insideCluster;
+  }
+
+  /**
+   * The environment: remote when --jobmanager is given, else the context's (a Flink cluster's when {@code main} runs
+   * inside one, else local); batch execution in file mode.
+   */
   public StreamExecutionEnvironment environment(Class<?> jobClass) {
     StreamExecutionEnvironment env;
     if (jobmanager == null) {
       env = StreamExecutionEnvironment.getExecutionEnvironment();
+      insideCluster = ClusterSubmission.insideCluster(env);
     } else {
       int colon = jobmanager.lastIndexOf(':');
       if (colon <= 0) {
@@ -235,7 +251,7 @@ public final class JobOptions {
    * {@link #checkClientSettings}).
    */
   public void requireBroker() {
-    if (jobmanager != null) {
+    if (jobmanager != null || insideCluster) {
       // The cluster's network is what matters, not the submitting machine's; but a broker this machine reaches gets
       // the security check, which the cluster's jobs would otherwise only fail (and fail over) on for ever.
       if (reachable() != null) {
@@ -330,13 +346,19 @@ public final class JobOptions {
     }
     env.enableCheckpointing(checkpointInterval.toMillis(), deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
         ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+    // Embedded: var/checkpoints; on a cluster (--jobmanager, or main running inside one): the cluster's own setting.
     String dir = checkpointDir != null ? checkpointDir
-        : jobmanager == null ? Path.of("var", "checkpoints").toAbsolutePath().toUri().toString() : null;
+        : jobmanager == null && !insideCluster ? Path.of("var", "checkpoints").toAbsolutePath().toUri().toString()
+        : null;
     org.apache.flink.configuration.Configuration storage = new org.apache.flink.configuration.Configuration();
     // A cancelled job keeps its last checkpoint (<dir>/<job id>/chk-N), from which --from-savepoint restarts it; a job
-    // that finishes has no use for it (an embedded run deletes its folder then: see cleanCheckpoints).
-    storage.set(org.apache.flink.configuration.CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-        org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    // that finishes has no use for it (an embedded run deletes its folder then: see cleanCheckpoints). Inside a
+    // cluster whose configuration sets a retention, that one holds.
+    if (!(insideCluster && env.getConfiguration().getOptional(
+        org.apache.flink.configuration.CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION).isPresent())) {
+      storage.set(org.apache.flink.configuration.CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+          org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    }
     if (dir != null) {
       storage.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
       storage.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
@@ -408,6 +430,10 @@ public final class JobOptions {
    * exactly-once output is committed) and prints what it committed per output.
    */
   public void execute(StreamExecutionEnvironment env, String jobName) throws Exception {
+    if (insideCluster) {
+      env.execute(jobName); // the cluster runs it; the cluster's restart strategy and checkpoints keep it going
+      return;
+    }
     if (jobmanager == null) {
       executeEmbedded(env, jobName);
       return;
@@ -563,7 +589,7 @@ public final class JobOptions {
   /** A Kafka sink of the configured delivery guarantee; {@code name} makes its transactional id unique. */
   public <T extends SpecificRecord> Sink<T> kafkaSink(String topic, Class<T> type, String name, String fallbackPrefix) {
     String transactional = (transactionalIdPrefix != null ? transactionalIdPrefix : fallbackPrefix) + "-" + name;
-    String runId = summary != null ? summary.runId() : null;
+    String runId = summary != null && !insideCluster ? summary.runId() : null;
     if (summary != null) {
       summary.output(prefix + topic);
     }
@@ -597,13 +623,17 @@ public final class JobOptions {
 
   /**
    * A job's {@code main}: parses, prints help, runs; a usage error prints the message and exits 2. Never exits after
-   * a run: inside a Flink cluster (jar submitted over REST) {@code main} runs in the JobManager.
+   * a run, and never exits inside a Flink cluster (application mode, a jar run over REST: {@code main} runs in the
+   * JobManager, which {@code System.exit} would end): there a usage error is thrown, and the cluster reports it.
    */
   public static void main(String command, Runnable job, String[] args) {
     CommandLine cli = new CommandLine(job);
     try {
       cli.parseArgs(args);
     } catch (CommandLine.ParameterException e) {
+      if (ClusterSubmission.insideCluster(StreamExecutionEnvironment.getExecutionEnvironment())) {
+        throw new IllegalArgumentException("dpbalance " + command + ": " + e.getMessage(), e);
+      }
       fail(command, e.getMessage());
       return;
     }
@@ -618,6 +648,9 @@ public final class JobOptions {
     try {
       job.run();
     } catch (IllegalArgumentException e) {
+      if (ClusterSubmission.insideCluster(StreamExecutionEnvironment.getExecutionEnvironment())) {
+        throw e;
+      }
       fail(command, e.getMessage());
     } catch (SubmissionFailure e) {
       System.err.println("dpbalance " + command + ": " + e.getMessage());
