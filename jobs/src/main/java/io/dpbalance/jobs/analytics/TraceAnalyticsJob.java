@@ -323,11 +323,15 @@ public final class TraceAnalyticsJob implements Runnable {
           .uid("rank-steps-source")
           .process(new InputTriage<RankStep>(), InputRecord.typeInfo(RankStep.class))
           .uid("rank-steps-triage").name("rank-steps: check");
-      DataStream<RankLoad> loads = records.map(record -> RankLoad.of(record.value))
-          .returns(RankLoad.class)
+      // A late rank-step is judged here, where its bytes still are, so that its dead letter can keep them.
+      SingleOutputStreamOperator<RankLoad> loads = records
+          .process(new RankStepsAsLoads(settings), TypeInformation.of(RankLoad.class))
           .uid("rank-steps-as-loads").name("rank-steps -> loads");
       rankLoads = rankLoads == null ? loads : rankLoads.union(loads);
-      DataStream<DeadLetter> rejected = records.getSideOutput(InputTriage.DEAD_LETTERS);
+      DataStream<StepOutcome> lateLoads = loads.getSideOutput(RankStepsAsLoads.LATE);
+      late = late == null ? lateLoads : late.union(lateLoads);
+      DataStream<DeadLetter> rejected = records.getSideOutput(InputTriage.DEAD_LETTERS)
+          .union(loads.getSideOutput(RankStepsAsLoads.DEAD_LETTERS));
       deadLetters = deadLetters == null ? rejected : deadLetters.union(rejected);
     }
 

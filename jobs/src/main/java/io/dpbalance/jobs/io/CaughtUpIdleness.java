@@ -29,8 +29,9 @@ import org.apache.flink.util.clock.RelativeClock;
  *       holding the watermark back (an outage stops the watermark instead of dropping what comes after it).
  * </ol>
  * The broker's answers come from {@link EndOffsets}, one watcher per TaskManager JVM polling every 0.5 s with the
- * source's client settings. A split that has not read any record yet does not know its partition: it may go idle when
- * it has been quiet for the timeout and the broker answered within it (limit: see docs/reliability.md).
+ * source's client settings. A split that has not read any record yet does not know its partition (Flink does not say
+ * which split a generator is for): it may go idle when it has been quiet for the timeout, but at least
+ * {@link #FIRST_RECORD_GRACE}, and the broker answered within the timeout (limit: see docs/reliability.md).
  *
  * <p>Without a broker (file input, tests of the wiring) it is Flink's idleness.
  *
@@ -40,6 +41,12 @@ public final class CaughtUpIdleness<T extends SpecificRecord> implements Waterma
 
   private static final long serialVersionUID = 1L;
   private static final Cleaner CLEANER = Cleaner.create();
+  /**
+   * How long a split that has not read a record yet waits before it may go idle, if the idleness is shorter. Flink
+   * creates a split's watermark generator when the split is assigned, and does not say which split it is: until its
+   * first record, the generator cannot ask for its partition's backlog.
+   */
+  public static final Duration FIRST_RECORD_GRACE = Duration.ofSeconds(30);
 
   /** Where the source reads: the broker and the source's client properties (security settings included). */
   public record Broker(String bootstrapServers, Properties clientProperties) implements Serializable {
@@ -135,7 +142,11 @@ public final class CaughtUpIdleness<T extends SpecificRecord> implements Waterma
     public void onPeriodicEmit(WatermarkOutput output) {
       // Asked on every emit, not only when quiet, so that the answer is fresh by the time the split is quiet.
       EndOffsets.Answer answer = offsets != null && partition >= 0 ? offsets.ask(topic, partition) : null;
-      boolean quiet = clock.relativeTimeMillis() - lastActivity >= idleMillis;
+      long quietMillis = clock.relativeTimeMillis() - lastActivity;
+      // A split that has read nothing since it was assigned does not know its partition, hence not its backlog: it
+      // waits at least FIRST_RECORD_GRACE (a backlog's first fetch reaches every partition well within it).
+      boolean quiet = quietMillis >= (partition >= 0 || offsets == null ? idleMillis
+          : Math.max(idleMillis, FIRST_RECORD_GRACE.toMillis()));
       if (quiet && mayIdle(answer)) {
         idle = true;
         output.markIdle();

@@ -290,6 +290,7 @@ public final class ShadowSchedulerJob implements Runnable {
     shadow.getSideOutput(ShadowSchedulerFunction.WINDOWS)
         .sinkTo(windowMetricsSink).uid("window-metrics-sink").name("window metrics sink");
     records.getSideOutput(InputTriage.DEAD_LETTERS)
+        .union(shadow.getSideOutput(ShadowSchedulerFunction.DEAD_LETTERS))
         .map(new CountDeadLetters())
         .uid("dead-letter-count").name("dead letters: count")
         .sinkTo(deadLetterSink)
@@ -307,7 +308,7 @@ public final class ShadowSchedulerJob implements Runnable {
     @Override
     public void flatMap(InputRecord<RequestArrival> record, Collector<ShadowInput> out) {
       for (String policy : policies) {
-        out.collect(ShadowInput.of(record.value, policy));
+        out.collect(ShadowInput.of(record, policy));
       }
     }
   }
