@@ -25,7 +25,8 @@ import org.apache.flink.util.OutputTag;
  * <p>The check is made in event-time order, not arrival order, so that tokens that arrive out of order within the
  * bound are not mistaken for a step going backwards: tokens wait in state until the watermark passes their time, then
  * go through in (time, step) order. A token that arrives after its step window has closed (the watermark passed its
- * time plus the max step spread) is counted on {@link #LATE} instead.
+ * time plus the max step spread) is counted on {@link #LATE} instead, and goes to the dead letters with reason
+ * {@link #LATE_RECORD}.
  *
  * <p>The check is defined as if every token had a timer at its own time, firing in time order, each followed by the
  * idle check at its time; a request that went quiet ({@code --request-idle-timeout}) is forgotten by an idle-check
@@ -38,6 +39,8 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
 
   static final String STEP_BACKWARDS = "STEP_BACKWARDS";
   static final String STEP_REPEATED = "STEP_REPEATED";
+  /** A record behind the watermark by more than the bound: counted late, and kept as a dead letter. */
+  public static final String LATE_RECORD = "LATE_RECORD";
   static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("request-dead-letters") {};
   static final OutputTag<StepOutcome> LATE = new OutputTag<>("late-tokens") {};
 
@@ -69,6 +72,9 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
     if (ctx.timerService().currentWatermark() >= token.time() + maxStepSpreadMillis) {
       lateRecords.inc();
       ctx.output(LATE, StepOutcome.late(token.clusterId(), AnalyticsSettings.OBSERVED, token.time(), 1));
+      // Counted in its window's late_records, and kept: a late record never vanishes.
+      ctx.output(DEAD_LETTERS, DeadLetters.of(token, lateReason(token.time(), ctx.timerService().currentWatermark(),
+          maxStepSpreadMillis), System.currentTimeMillis()));
       return;
     }
     RequestProgress request = progress.value();
@@ -145,6 +151,12 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
     } else {
       progress.update(request);
     }
+  }
+
+  /** The reason of a late record's dead letter. */
+  static String lateReason(long time, long watermark, long maxStepSpreadMillis) {
+    return LATE_RECORD + ": record time " + java.time.Instant.ofEpochMilli(time) + " plus the max step spread "
+        + maxStepSpreadMillis + " ms is not after the watermark " + java.time.Instant.ofEpochMilli(watermark);
   }
 
   private void pass(RequestProgress request, RequestToken token, OnTimerContext ctx, Collector<RequestToken> out) {

@@ -1,6 +1,7 @@
 package io.dpbalance.jobs.analytics;
 
 import io.dpbalance.jobs.common.JobOptions;
+import io.dpbalance.jobs.io.CaughtUpIdleness;
 import io.dpbalance.jobs.io.FileConnectors;
 import io.dpbalance.jobs.common.InputLimitOptions;
 import io.dpbalance.jobs.io.InputDecoder;
@@ -212,7 +213,8 @@ public final class TraceAnalyticsJob implements Runnable {
             client, rankStepDecoder(settings, limits)) : null,
         stepMetrics ? job.kafkaSink(stepMetricsTopic, StepMetrics.class, "step-metrics", NAME) : null,
         job.kafkaSink(windowMetricsTopic, WindowMetrics.class, "window-metrics", NAME),
-        job.kafkaSink(deadLetterTopic, DeadLetter.class, "dead-letter", NAME));
+        job.kafkaSink(deadLetterTopic, DeadLetter.class, "dead-letter", NAME),
+        new CaughtUpIdleness.Broker(job.bootstrap, client));
   }
 
   private void defineFileWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings,
@@ -274,6 +276,17 @@ public final class TraceAnalyticsJob implements Runnable {
   public static void defineWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings,
       Source<InputRecord<TokenEvent>, ?, ?> tokenEvents, Source<InputRecord<RankStep>, ?, ?> rankSteps,
       Sink<StepMetrics> stepMetricsSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink) {
+    defineWorkflow(env, settings, tokenEvents, rankSteps, stepMetricsSink, windowMetricsSink, deadLetterSink, null);
+  }
+
+  /**
+   * As above, with the broker the sources read from: a partition then goes idle only when the broker holds nothing
+   * more for it and answers ({@link CaughtUpIdleness}); with {@code broker} null, idleness is Flink's plain timeout.
+   */
+  public static void defineWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings,
+      Source<InputRecord<TokenEvent>, ?, ?> tokenEvents, Source<InputRecord<RankStep>, ?, ?> rankSteps,
+      Sink<StepMetrics> stepMetricsSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink,
+      CaughtUpIdleness.Broker broker) {
     if (tokenEvents == null && rankSteps == null) {
       throw new IllegalArgumentException("trace analytics needs token events, rank-steps or both");
     }
@@ -288,7 +301,7 @@ public final class TraceAnalyticsJob implements Runnable {
 
     if (tokenEvents != null) {
       SingleOutputStreamOperator<InputRecord<TokenEvent>> tokens = env
-          .fromSource(tokenEvents, watermarks(settings, token -> token.getEventTime().toEpochMilli()),
+          .fromSource(tokenEvents, watermarks(settings, broker, token -> token.getEventTime().toEpochMilli()),
               "token events")
           .uid("token-events-source")
           .process(new InputTriage<TokenEvent>(), InputRecord.typeInfo(TokenEvent.class))
@@ -308,14 +321,19 @@ public final class TraceAnalyticsJob implements Runnable {
     }
     if (rankSteps != null) {
       SingleOutputStreamOperator<InputRecord<RankStep>> records = env
-          .fromSource(rankSteps, watermarks(settings, record -> record.getStepStart().toEpochMilli()), "rank-steps")
+          .fromSource(rankSteps, watermarks(settings, broker, record -> record.getStepStart().toEpochMilli()), "rank-steps")
           .uid("rank-steps-source")
           .process(new InputTriage<RankStep>(), InputRecord.typeInfo(RankStep.class))
           .uid("rank-steps-triage").name("rank-steps: check");
-      DataStream<RankLoad> loads = records.map(RankLoad::of, LoadSerializers.RANK_LOAD)
+      // A late rank-step is judged here, where its bytes still are, so that its dead letter can keep them.
+      SingleOutputStreamOperator<RankLoad> loads = records
+          .process(new RankStepsAsLoads(settings), LoadSerializers.RANK_LOAD)
           .uid("rank-steps-as-loads").name("rank-steps -> loads");
       rankLoads = rankLoads == null ? loads : rankLoads.union(loads);
-      DataStream<DeadLetter> rejected = records.getSideOutput(InputTriage.DEAD_LETTERS);
+      DataStream<StepOutcome> lateLoads = loads.getSideOutput(RankStepsAsLoads.LATE);
+      late = late == null ? lateLoads : late.union(lateLoads);
+      DataStream<DeadLetter> rejected = records.getSideOutput(InputTriage.DEAD_LETTERS)
+          .union(loads.getSideOutput(RankStepsAsLoads.DEAD_LETTERS));
       deadLetters = deadLetters == null ? rejected : deadLetters.union(rejected);
     }
 
@@ -360,16 +378,16 @@ public final class TraceAnalyticsJob implements Runnable {
   }
 
   /**
-   * Bounded out-of-orderness on the records' own times, per Kafka partition, with idleness. An invalid record gets no
+   * Bounded out-of-orderness on the records' own times, per Kafka partition, with idleness that waits for the broker
+   * ({@link CaughtUpIdleness}). An invalid record gets no
    * time, so that a garbage timestamp cannot push the watermark ahead and make every valid record late.
    */
   private static <T extends SpecificRecord> WatermarkStrategy<InputRecord<T>> watermarks(AnalyticsSettings settings,
-      RecordTime<T> time) {
+      CaughtUpIdleness.Broker broker, RecordTime<T> time) {
     SerializableTimestampAssigner<InputRecord<T>> assigner =
         (record, kafkaTime) -> record.isValid() ? time.of(record.value) : Long.MIN_VALUE;
-    return WatermarkStrategy.<InputRecord<T>>forBoundedOutOfOrderness(settings.outOfOrderness())
-        .withTimestampAssigner(assigner)
-        .withIdleness(settings.idleness());
+    return CaughtUpIdleness.of(WatermarkStrategy.<InputRecord<T>>forBoundedOutOfOrderness(settings.outOfOrderness())
+        .withTimestampAssigner(assigner), settings.idleness(), broker);
   }
 
   @FunctionalInterface

@@ -11,6 +11,8 @@ import io.dpbalance.jobs.analytics.Keys;
 import io.dpbalance.jobs.analytics.WindowAggregate;
 import io.dpbalance.jobs.io.MetricRecords;
 import io.dpbalance.schemas.Assignment;
+import io.dpbalance.schemas.BoundedDeadLetter;
+import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.StepMetrics;
 import io.dpbalance.schemas.WindowMetrics;
 import java.util.ArrayList;
@@ -52,6 +54,11 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
       new OutputTag<>("assignments", new AvroTypeInfo<>(Assignment.class));
   public static final OutputTag<WindowMetrics> WINDOWS =
       new OutputTag<>("window-metrics", new AvroTypeInfo<>(WindowMetrics.class));
+  /** Requests that came late for a shadow, as dead letters (once per policy). */
+  public static final OutputTag<DeadLetter> DEAD_LETTERS =
+      new OutputTag<>("late-request-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+  /** The reason code of a late record's dead letter. */
+  public static final String LATE_RECORD = "LATE_RECORD";
 
   private static final Logger LOG = LoggerFactory.getLogger(ShadowSchedulerFunction.class);
 
@@ -94,6 +101,12 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
     ShadowRun.Offer offer = l.run.offer(in.requestId, in.arrivalMillis, in.promptTokens, in.outputTokens);
     if (offer == ShadowRun.Offer.LATE) {
       l.lateRecords.inc();
+      // Counted in the window's late_records, and kept (once per policy, as each judges it): never vanishes.
+      ctx.output(DEAD_LETTERS, BoundedDeadLetter.of(in.clusterId, in.topic == null ? "" : in.topic, in.partition,
+          in.offset, LATE_RECORD + ": request '" + in.requestId + "' arrived at "
+              + java.time.Instant.ofEpochMilli(in.arrivalMillis) + ", behind shadow " + in.policy
+              + "'s clock (watermark " + java.time.Instant.ofEpochMilli(ctx.timerService().currentWatermark())
+              + ")", in.payload == null ? new byte[0] : in.payload, java.time.Instant.now()));
       countLate(l, 1);
       l.flushWindow();
       l.store();

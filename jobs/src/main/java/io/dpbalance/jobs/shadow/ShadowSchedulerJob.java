@@ -8,6 +8,7 @@ import io.dpbalance.jobs.io.FileConnectors;
 import io.dpbalance.jobs.common.InputLimitOptions;
 import io.dpbalance.jobs.io.InputDecoder;
 import io.dpbalance.jobs.io.InputLimits;
+import io.dpbalance.jobs.io.CaughtUpIdleness;
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.schemas.Assignment;
@@ -210,7 +211,8 @@ public final class ShadowSchedulerJob implements Runnable {
         stepMetrics ? job.kafkaSink(stepMetricsTopic, StepMetrics.class, "step-metrics", NAME) : null,
         assignments ? job.kafkaSink(assignmentsTopic, Assignment.class, "assignments", NAME) : null,
         job.kafkaSink(windowMetricsTopic, WindowMetrics.class, "window-metrics", NAME),
-        job.kafkaSink(deadLetterTopic, DeadLetter.class, "dead-letter", NAME));
+        job.kafkaSink(deadLetterTopic, DeadLetter.class, "dead-letter", NAME),
+        new CaughtUpIdleness.Broker(job.bootstrap, job.clientProperties()));
   }
 
   private void defineFileWorkflow(StreamExecutionEnvironment env, ShadowSettings settings) {
@@ -248,6 +250,17 @@ public final class ShadowSchedulerJob implements Runnable {
   public static void defineWorkflow(StreamExecutionEnvironment env, ShadowSettings settings,
       Source<InputRecord<RequestArrival>, ?, ?> requests, Sink<StepMetrics> stepMetricsSink,
       Sink<Assignment> assignmentSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink) {
+    defineWorkflow(env, settings, requests, stepMetricsSink, assignmentSink, windowMetricsSink, deadLetterSink, null);
+  }
+
+  /**
+   * As above, with the broker the source reads from: a partition then goes idle only when the broker holds nothing
+   * more for it and answers ({@link CaughtUpIdleness}); with {@code broker} null, idleness is Flink's plain timeout.
+   */
+  public static void defineWorkflow(StreamExecutionEnvironment env, ShadowSettings settings,
+      Source<InputRecord<RequestArrival>, ?, ?> requests, Sink<StepMetrics> stepMetricsSink,
+      Sink<Assignment> assignmentSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink,
+      CaughtUpIdleness.Broker broker) {
     env.setMaxParallelism(settings.maxParallelism());
     // Records pass between chained operators by reference instead of as deep copies: no function here changes a
     // record after emitting it or keeps one it was given (the keyed function receives deserialized copies anyway).
@@ -255,8 +268,8 @@ public final class ShadowSchedulerJob implements Runnable {
     SerializableTimestampAssigner<InputRecord<RequestArrival>> time = (record, kafkaTime) ->
         record.isValid() ? record.value.getArrivalTime().toEpochMilli() : Long.MIN_VALUE;
     SingleOutputStreamOperator<InputRecord<RequestArrival>> records = env
-        .fromSource(requests, WatermarkStrategy.<InputRecord<RequestArrival>>forBoundedOutOfOrderness(
-            settings.outOfOrderness()).withTimestampAssigner(time).withIdleness(settings.idleness()), "requests")
+        .fromSource(requests, CaughtUpIdleness.of(WatermarkStrategy.<InputRecord<RequestArrival>>forBoundedOutOfOrderness(
+            settings.outOfOrderness()).withTimestampAssigner(time), settings.idleness(), broker), "requests")
         .uid("requests-source")
         .process(new InputTriage<RequestArrival>(), InputRecord.typeInfo(RequestArrival.class))
         .uid("requests-triage").name("requests: check");
@@ -277,6 +290,7 @@ public final class ShadowSchedulerJob implements Runnable {
     shadow.getSideOutput(ShadowSchedulerFunction.WINDOWS)
         .sinkTo(windowMetricsSink).uid("window-metrics-sink").name("window metrics sink");
     records.getSideOutput(InputTriage.DEAD_LETTERS)
+        .union(shadow.getSideOutput(ShadowSchedulerFunction.DEAD_LETTERS))
         .map(new CountDeadLetters())
         .uid("dead-letter-count").name("dead letters: count")
         .sinkTo(deadLetterSink)
@@ -294,7 +308,7 @@ public final class ShadowSchedulerJob implements Runnable {
     @Override
     public void flatMap(InputRecord<RequestArrival> record, Collector<ShadowInput> out) {
       for (String policy : policies) {
-        out.collect(ShadowInput.of(record.value, policy));
+        out.collect(ShadowInput.of(record, policy));
       }
     }
   }

@@ -194,14 +194,19 @@ class RequestStepOrderFunctionTest {
   }
 
   @Test
-  void countsATokenPastItsStepWindowAsLate() throws Exception {
+  void countsATokenPastItsStepWindowAsLateAndKeepsItAsADeadLetter() throws Exception {
     try (var h = harness()) {
       h.processWatermark(T0 + 100);
-      feed(h, token("a", 0, 1, "r1", T0, 10, false), 0);
+      feed(h, token("a", 0, 1, "r1", T0, 10, false), 7);
 
       assertThat(h.extractOutputValues()).isEmpty();
       assertThat(h.getSideOutput(RequestStepOrderFunction.LATE)).singleElement()
           .satisfies(late -> assertThat(late.getValue().lateRecords).isEqualTo(1));
+      assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS)).singleElement().satisfies(r -> {
+        assertThat(r.getValue().getReason()).startsWith("LATE_RECORD: ");
+        assertThat(r.getValue().getOffset()).isEqualTo(7);
+        assertThat(r.getValue().getClusterId()).isEqualTo("a");
+      });
       assertThat(h.numKeyedStateEntries()).isZero();
     }
   }

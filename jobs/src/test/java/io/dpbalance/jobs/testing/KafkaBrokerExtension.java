@@ -43,11 +43,46 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
   private KafkaClusterTestKit kafka;
   private Admin admin;
+  private boolean outages;
+  private OutageProxy proxy;
+
+  /**
+   * Puts an {@link OutageProxy} in front of the broker: {@link #bootstrapServers} and the broker's advertised listener
+   * name the proxy, so that every client (the jobs', the test's producers and readers) goes through it, and
+   * {@link #cutOff} / {@link #restore} make a broker outage and its end.
+   */
+  public KafkaBrokerExtension withOutages() {
+    outages = true;
+    return this;
+  }
+
+  /** The outage begins: every client connection is closed and none is let through until {@link #restore}. */
+  public void cutOff() {
+    proxy().cut();
+  }
+
+  /** The outage ends. */
+  public void restore() {
+    proxy().restore();
+  }
+
+  private OutageProxy proxy() {
+    if (proxy == null) {
+      throw new IllegalStateException("no outages without withOutages()");
+    }
+    return proxy;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build());
+    if (outages) {
+      proxy = new OutageProxy();
+      // Clients learn the broker's address from the metadata: it must be the proxy's, or they would go around it.
+      builder.setConfigProp("advertised.listeners", "EXTERNAL://localhost:" + proxy.port());
+    }
+    kafka = builder
         .setConfigProp("auto.create.topics.enable", "false")
         // One broker: the internal topics of transactions and consumer groups cannot have 3 replicas.
         .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -59,8 +94,15 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         .build();
     kafka.format();
     kafka.startup();
+    if (proxy != null) {
+      String[] own = kafka.bootstrapServers().split(",")[0].split(":");
+      if (Integer.parseInt(own[1]) == proxy.port()) {
+        throw new IllegalStateException("the broker's own listener is not known: " + kafka.bootstrapServers());
+      }
+      proxy.target(own[0], Integer.parseInt(own[1]));
+    }
     kafka.waitForReadyBrokers();
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
   }
 
   @Override
@@ -71,10 +113,13 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     if (kafka != null) {
       kafka.close();
     }
+    if (proxy != null) {
+      proxy.close();
+    }
   }
 
   public String bootstrapServers() {
-    return kafka.bootstrapServers();
+    return proxy != null ? "localhost:" + proxy.port() : kafka.bootstrapServers();
   }
 
   public void createTopics(int partitions, String... topics) throws Exception {
@@ -86,7 +131,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
   }
 
   public KafkaProducer<byte[], byte[]> producer() {
-    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
         new ByteArraySerializer(), new ByteArraySerializer());
   }
 
@@ -109,7 +154,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     Map<TopicPartition, Long> end = endOffsets(partitions);
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString().toLowerCase(Locale.ROOT),
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
