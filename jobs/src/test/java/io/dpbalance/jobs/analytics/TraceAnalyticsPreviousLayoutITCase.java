@@ -157,20 +157,6 @@ class TraceAnalyticsPreviousLayoutITCase {
     return mini;
   }
 
-  /** Every partition of the topics has a leader; false while the broker does not know a just-created topic yet. */
-  private static boolean allLeadersKnown(org.apache.kafka.clients.admin.Admin admin, List<String> topics)
-      throws Exception {
-    try {
-      return admin.describeTopics(topics).allTopicNames().get().values().stream()
-          .flatMap(t -> t.partitions().stream()).allMatch(p -> p.leader() != null && p.leader().id() >= 0);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
   private static void createTopics(String prefix) throws Exception {
     List<String> topics = new ArrayList<>();
     for (String t : List.of("dp.token-events", "dp.rank-steps", "dp.step-metrics", "dp.window-metrics",
@@ -178,13 +164,6 @@ class TraceAnalyticsPreviousLayoutITCase {
       topics.add(prefix + t);
     }
     KAFKA.createTopics(PARTITIONS, topics.toArray(new String[0]));
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (!allLeadersKnown(admin, topics)) {
-        assertThat(System.nanoTime()).as("topic leaders within 30 s").isLessThan(deadline);
-        Thread.sleep(100);
-      }
-    }
   }
 
   /** Produces the first {@code fraction} of each partition's records of both topics (1: all). */

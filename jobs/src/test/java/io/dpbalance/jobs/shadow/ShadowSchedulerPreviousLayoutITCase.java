@@ -81,36 +81,12 @@ class ShadowSchedulerPreviousLayoutITCase {
     return mini;
   }
 
-  /** Every partition of the topics has a leader; false while the broker does not know a just-created topic yet. */
-  private static boolean allLeadersKnown(org.apache.kafka.clients.admin.Admin admin, List<String> topics)
-      throws Exception {
-    try {
-      return admin.describeTopics(topics).allTopicNames().get().values().stream()
-          .flatMap(t -> t.partitions().stream()).allMatch(p -> p.leader() != null && p.leader().id() >= 0);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
   private static void createTopics(String prefix) throws Exception {
     List<String> topics = new ArrayList<>();
     for (String t : List.of("dp.requests", "dp.assignments", "dp.window-metrics", "dp.dead-letter")) {
       topics.add(prefix + t);
     }
     KAFKA.createTopics(CLUSTERS.size(), topics.toArray(new String[0]));
-    // A producer that writes before the new partitions' leaders are settled may lose a batch (NotLeaderOrFollower,
-    // then OutOfOrderSequence on the retry): wait until every partition has a leader.
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-        "bootstrap.servers", KAFKA.bootstrapServers()))) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (!allLeadersKnown(admin, topics)) {
-        assertThat(System.nanoTime()).as("topic leaders within 30 s").isLessThan(deadline);
-        Thread.sleep(100);
-      }
-    }
   }
 
   /** Every record was written: a lost send fails the test now, not as a job that waits for it for minutes. */

@@ -128,6 +128,29 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
       newTopics.add(new NewTopic(topic, partitions, (short) 1));
     }
     admin.createTopics(newTopics).all().get();
+    // A producer that writes before the new partitions' leaders are settled may lose a batch (NotLeaderOrFollower,
+    // then OutOfOrderSequence on the retry): wait until every partition has a leader. Right after the create, the
+    // broker may not know the topic yet (UnknownTopicOrPartition): that is waited out too.
+    List<String> names = List.of(topics);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!allLeadersKnown(names)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("topics " + names + " have no leader for every partition within 30 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private boolean allLeadersKnown(List<String> topics) throws Exception {
+    try {
+      return admin.describeTopics(topics).allTopicNames().get().values().stream()
+          .flatMap(t -> t.partitions().stream()).allMatch(p -> p.leader() != null && p.leader().id() >= 0);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   public KafkaProducer<byte[], byte[]> producer() {
