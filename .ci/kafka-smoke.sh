@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PORT="${KAFKA_SMOKE_PORT:-39092}"
-CONTROLLER_PORT="${KAFKA_SMOKE_CONTROLLER_PORT:-39093}"
+# Ports below the kernel's ephemeral range (32768-60999 here): a port inside it can be an outgoing connection's own
+# source port, and a client that dials it before the broker listens connects to itself (seen once: the broker's
+# admin client read its own ApiVersions request back, CorrelationIdMismatchException, and the start failed).
+PORT="${KAFKA_SMOKE_PORT:-28092}"
+CONTROLLER_PORT="${KAFKA_SMOKE_CONTROLLER_PORT:-28093}"
 DIR="$(mktemp -d "${TMPDIR:-/tmp}/dpbalance-kafka-smoke.XXXXXX")"
 BOOTSTRAP="127.0.0.1:$PORT"
 
