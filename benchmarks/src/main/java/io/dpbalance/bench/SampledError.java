@@ -2,7 +2,7 @@ package io.dpbalance.bench;
 
 import io.dpbalance.engine.metrics.CostModel;
 import io.dpbalance.engine.metrics.StepAggregate;
-import io.dpbalance.engine.metrics.StepMetrics;
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
@@ -68,12 +68,12 @@ public final class SampledError {
     static List<Row> run(List<Request> workload, int seed, String policy, int[] intervals) {
         ClusterConfig config = ClusterConfig.reference(RANKS, BATCH);
         CostModel cost = config.costModel();
-        List<StepMetrics> steps = new ArrayList<>();
+        List<StepStats> steps = new ArrayList<>();
         PolicyFactory.Instance instance = PolicyFactory.create(PolicySpec.parse(policy), "hazard", seed);
         Simulator.run(workload, WorkloadMode.ARRIVAL, config, 0, instance.policy(), instance.lookahead(),
                 new SimulationListener() {
                     @Override
-                    public void onStep(StepMetrics metrics) {
+                    public void onStep(StepStats metrics) {
                         steps.add(metrics);
                     }
                 });
@@ -82,7 +82,7 @@ public final class SampledError {
         List<Row> rows = new ArrayList<>();
         for (int interval : intervals) {
             StepAggregate estimate = new StepAggregate();
-            for (StepMetrics m : steps) {
+            for (StepStats m : steps) {
                 if (m.step() % interval != 0) {
                     continue;
                 }

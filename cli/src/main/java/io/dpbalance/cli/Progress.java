@@ -1,6 +1,6 @@
 package io.dpbalance.cli;
 
-import io.dpbalance.engine.metrics.StepMetrics;
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.sim.SimulationListener;
 
@@ -33,7 +33,7 @@ final class Progress implements SimulationListener {
     }
 
     @Override
-    public void onStep(StepMetrics metrics) {
+    public void onStep(StepStats metrics) {
         steps++;
         long now = System.nanoTime();
         if (now - lastDraw > 500_000_000L) {

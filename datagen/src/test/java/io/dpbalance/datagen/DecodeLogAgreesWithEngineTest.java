@@ -3,8 +3,8 @@ package io.dpbalance.datagen;
 import io.dpbalance.datagen.generate.GenerationResult;
 import io.dpbalance.engine.metrics.CostModel;
 import io.dpbalance.engine.metrics.PowerProfile;
-import io.dpbalance.engine.metrics.StepMetrics;
-import io.dpbalance.engine.metrics.StepMetricsCalculator;
+import io.dpbalance.engine.metrics.StepStats;
+import io.dpbalance.engine.metrics.StepStatsCalculator;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
 import io.dpbalance.engine.sim.ClusterConfig;
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * A decode log of the Azure trace, written to files and read back from the Avro container files, holds exactly
  * what the engine computes: folding its token events gives its rank steps, and its rank steps fed to the engine's
- * {@link StepMetricsCalculator} give the step metrics that {@link Simulator#run} records for the same configuration.
+ * {@link StepStatsCalculator} give the step metrics that {@link Simulator#run} records for the same configuration.
  */
 class DecodeLogAgreesWithEngineTest {
 
@@ -55,7 +55,7 @@ class DecodeLogAgreesWithEngineTest {
     private static List<TokenEvent> tokens;
     private static List<RankStep> rankSteps;
     private static Workload workload;
-    private static List<StepMetrics> engineSteps;
+    private static List<StepStats> engineSteps;
     private static SimulationResult engineRun;
 
     @BeforeAll
@@ -73,11 +73,11 @@ class DecodeLogAgreesWithEngineTest {
         workload = WorkloadReader.read(trace, WorkloadFormat.AUTO,
                 ReadOptions.defaults().withTimeScale(TIME_SCALE).withLimit(REQUESTS));
         PolicyFactory.Instance vllm = PolicyFactory.create(PolicySpec.parse("vllm"), "hazard", 1);
-        List<StepMetrics> steps = new ArrayList<>();
+        List<StepStats> steps = new ArrayList<>();
         engineRun = Simulator.run(workload.requests(), WorkloadMode.ARRIVAL, ClusterConfig.reference(RANKS, BATCH), 0,
                 vllm.policy(), vllm.lookahead(), new SimulationListener() {
                     @Override
-                    public void onStep(StepMetrics metrics) {
+                    public void onStep(StepStats metrics) {
                         steps.add(metrics);
                     }
                 });
@@ -121,7 +121,7 @@ class DecodeLogAgreesWithEngineTest {
     void rankStepsFedToTheMetricsCalculatorReproduceTheSimulatorsStepMetrics() {
         long[] loads = new long[RANKS];
         for (int k = 0; k < engineSteps.size(); k++) {
-            StepMetrics expected = engineSteps.get(k);
+            StepStats expected = engineSteps.get(k);
             long tokensInStep = 0;
             long stepMicros = -1;
             for (int g = 0; g < RANKS; g++) {
@@ -134,7 +134,7 @@ class DecodeLogAgreesWithEngineTest {
                 assertThat(r.getStepStart()).isEqualTo(Instant.ofEpochMilli(
                         START.toEpochMilli() + (long) Math.floor(expected.stepStart() * 1000)));
             }
-            StepMetrics actual = StepMetricsCalculator.compute(expected.step(), expected.stepStart(), loads, RANKS,
+            StepStats actual = StepStatsCalculator.compute(expected.step(), expected.stepStart(), loads, RANKS,
                     tokensInStep, stepMicros / 1e6, null, PowerProfile.REFERENCE);
             assertThat(actual.imbalance()).as("imbalance of step %d", k + 1).isEqualTo(expected.imbalance());
             assertThat(actual.idleFraction()).as("idle fraction of step %d", k + 1).isEqualTo(expected.idleFraction());

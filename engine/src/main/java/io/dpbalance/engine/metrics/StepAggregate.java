@@ -9,7 +9,7 @@ import java.util.Arrays;
  * metrics both come from here. A Flink POJO (public fields, no-argument constructor), so it can be keyed state.
  *
  * <p>Sampled steps (docs/ingest.md): a log that samples the cluster every k decode steps gives one step's metrics
- * standing for k steps. {@link #add(StepMetrics, long)} and its siblings weight such a sample k times, exactly as if
+ * standing for k steps. {@link #add(StepStats, long)} and its siblings weight such a sample k times, exactly as if
  * the same step had been added k times: every sum, mean and percentile counts it k times. This is the one place that
  * weighting is done. {@link #steps} counts the samples added, {@link #extraSteps} the steps they stand for beyond one
  * each, so {@link #totalSteps()} = {@code steps + extraSteps}; state written before sampling existed restores with
@@ -39,12 +39,12 @@ public final class StepAggregate {
     public StepAggregate() {
     }
 
-    public void add(StepMetrics m) {
+    public void add(StepStats m) {
         add(m, 1);
     }
 
     /** Adds a sample of the step {@code m} standing for {@code sampledSteps} steps. */
-    public void add(StepMetrics m, long sampledSteps) {
+    public void add(StepStats m, long sampledSteps) {
         add(m.imbalance(), m.idleFraction(), m.tokens(), m.stepSeconds(), m.energyJoules(), m.idleEnergyJoules(),
                 sampledSteps);
     }

@@ -1,8 +1,8 @@
 package io.dpbalance.engine.sim;
 
 import io.dpbalance.engine.lookahead.Lookahead;
-import io.dpbalance.engine.metrics.StepMetrics;
-import io.dpbalance.engine.metrics.StepMetricsCalculator;
+import io.dpbalance.engine.metrics.StepStats;
+import io.dpbalance.engine.metrics.StepStatsCalculator;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.Policy;
 import io.dpbalance.engine.policy.RefillContext;
@@ -122,12 +122,12 @@ public final class ClusterSimulation {
     }
 
     /** Runs one decode step; must only be called while a request is running. */
-    public StepMetrics step() {
+    public StepStats step() {
         if (totalRunning == 0) {
             throw new IllegalStateException("step() with no running request: the cluster idles instead");
         }
         double stepStart = clock;
-        long maxBefore = StepMetricsCalculator.maxLoad(load, ranks);
+        long maxBefore = StepStatsCalculator.maxLoad(load, ranks);
         double stepSeconds = config.costModel().stepSeconds(maxBefore);
         clock += stepSeconds;
         step++;
@@ -160,7 +160,7 @@ public final class ClusterSimulation {
                 decodeObserver.onRankStep(g, step, stepStart, stepSeconds, runningAtStart[g], load[g]);
             }
         }
-        StepMetrics metrics = StepMetricsCalculator.compute(step, stepStart, load, ranks, tokens, stepSeconds,
+        StepStats metrics = StepStatsCalculator.compute(step, stepStart, load, ranks, tokens, stepSeconds,
                 null, config.power());
         listener.onStep(metrics);
         return metrics;

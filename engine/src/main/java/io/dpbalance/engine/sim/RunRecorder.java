@@ -2,7 +2,7 @@ package io.dpbalance.engine.sim;
 
 import io.dpbalance.engine.metrics.Percentiles;
 import io.dpbalance.engine.metrics.StepAggregate;
-import io.dpbalance.engine.metrics.StepMetrics;
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 
 import java.util.Arrays;
@@ -33,7 +33,7 @@ final class RunRecorder implements SimulationListener {
     }
 
     @Override
-    public void onStep(StepMetrics m) {
+    public void onStep(StepStats m) {
         if (steps == imbalance.length) {
             int n = steps * 2;
             imbalance = Arrays.copyOf(imbalance, n);

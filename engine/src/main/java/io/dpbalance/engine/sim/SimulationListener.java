@@ -1,6 +1,6 @@
 package io.dpbalance.engine.sim;
 
-import io.dpbalance.engine.metrics.StepMetrics;
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 
 /** Observes a {@link ClusterSimulation}: what it placed, each closed step, each finished request, each decision. */
@@ -13,7 +13,7 @@ public interface SimulationListener {
     default void onPlacement(Request request, int rank, long afterStep, double clock, long waitedSteps) {
     }
 
-    default void onStep(StepMetrics metrics) {
+    default void onStep(StepStats metrics) {
     }
 
     default void onFinish(Request request, int rank, double placedAt, double finishedAt) {
@@ -34,7 +34,7 @@ public interface SimulationListener {
             }
 
             @Override
-            public void onStep(StepMetrics metrics) {
+            public void onStep(StepStats metrics) {
                 for (SimulationListener l : listeners) {
                     l.onStep(metrics);
                 }

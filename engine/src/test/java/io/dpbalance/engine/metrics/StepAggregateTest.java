@@ -12,12 +12,12 @@ class StepAggregateTest {
 
     private static final double[] QS = {0, 10, 50, 95, 99, 100};
 
-    private static StepMetrics step(Random random, long k) {
+    private static StepStats step(Random random, long k) {
         long[] loads = new long[4];
         for (int g = 0; g < loads.length; g++) {
             loads[g] = random.nextInt(5000);
         }
-        return StepMetricsCalculator.compute(k, k * 0.05, loads, loads.length, random.nextInt(64),
+        return StepStatsCalculator.compute(k, k * 0.05, loads, loads.length, random.nextInt(64),
                 0.02 + random.nextDouble() * 0.03, null, PowerProfile.REFERENCE);
     }
 
@@ -29,7 +29,7 @@ class StepAggregateTest {
         StepAggregate repeated = new StepAggregate();
         long represented = 0;
         for (int i = 0; i < 300; i++) {
-            StepMetrics m = step(random, i + 1);
+            StepStats m = step(random, i + 1);
             long k = i < 5 ? 1 : 1 + random.nextInt(60);
             weighted.add(m, k);
             for (long j = 0; j < k; j++) {

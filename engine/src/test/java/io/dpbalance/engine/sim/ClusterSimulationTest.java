@@ -3,7 +3,7 @@ package io.dpbalance.engine.sim;
 import io.dpbalance.engine.lookahead.OracleLookahead;
 import io.dpbalance.engine.metrics.CostModel;
 import io.dpbalance.engine.metrics.PowerProfile;
-import io.dpbalance.engine.metrics.StepMetrics;
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.FcfsPolicy;
 import org.junit.jupiter.api.Test;
@@ -27,10 +27,10 @@ class ClusterSimulationTest {
     @Test
     void poolModeFollowsDecodeDepartRecordRefillAndAveragesUpToTheLastPlacement() {
         List<Request> requests = List.of(req("A", 0, 0, 10, 2), req("B", 1, 0, 5, 1), req("C", 2, 0, 3, 3));
-        List<StepMetrics> steps = new ArrayList<>();
+        List<StepStats> steps = new ArrayList<>();
         SimulationListener capture = new SimulationListener() {
             @Override
-            public void onStep(StepMetrics m) {
+            public void onStep(StepStats m) {
                 steps.add(m);
             }
         };
@@ -43,8 +43,8 @@ class ClusterSimulationTest {
         // step 2: T = 1.014; A 12 departs, C 4 -> loads (4, 0)
         // step 3: T = 1.004; C 5 -> loads (5, 0)
         // step 4: T = 1.005; C 6 departs -> loads (0, 0)
-        assertThat(steps).extracting(StepMetrics::imbalance).containsExactly(11L, 4L, 5L, 0L);
-        assertThat(steps).extracting(StepMetrics::tokens).containsExactly(2L, 2L, 1L, 1L);
+        assertThat(steps).extracting(StepStats::imbalance).containsExactly(11L, 4L, 5L, 0L);
+        assertThat(steps).extracting(StepStats::tokens).containsExactly(2L, 2L, 1L, 1L);
         assertThat(steps.get(0).stepSeconds()).isCloseTo(1.015, within(1e-12));
         assertThat(steps.get(1).stepSeconds()).isCloseTo(1.014, within(1e-12));
         assertThat(steps.get(1).stepStart()).isCloseTo(1.015, within(1e-12));
@@ -116,7 +116,7 @@ class ClusterSimulationTest {
         sim.enqueue(req("B", 1, 0, 5, 1));
         sim.enqueue(req("C", 2, 0, 3, 3));
         sim.refill();
-        List<StepMetrics> metrics = new ArrayList<>();
+        List<StepStats> metrics = new ArrayList<>();
         while (sim.totalRunning() > 0) {
             metrics.add(sim.step());
         }

@@ -1,6 +1,6 @@
 package io.dpbalance.engine.sim;
 
-import io.dpbalance.engine.metrics.StepMetrics;
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
@@ -19,12 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Snapshot, restore into fresh policy and lookahead instances, continue: the same steps as an unbroken run. */
 class ClusterStateTest {
 
-    private static List<StepMetrics> run(List<Request> requests, String policy, int snapshotEvery) {
+    private static List<StepStats> run(List<Request> requests, String policy, int snapshotEvery) {
         ClusterConfig config = ClusterConfig.reference(4, 8);
-        List<StepMetrics> steps = new ArrayList<>();
+        List<StepStats> steps = new ArrayList<>();
         SimulationListener record = new SimulationListener() {
             @Override
-            public void onStep(StepMetrics m) {
+            public void onStep(StepStats m) {
                 steps.add(m);
             }
         };
@@ -56,8 +56,8 @@ class ClusterStateTest {
     void restoredSimulationContinuesExactlyLikeAnUnbrokenOne(String policy) {
         List<Request> requests = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
                 ReadOptions.defaults().withLimit(600).withTimeScale(0.05)).requests();
-        List<StepMetrics> unbroken = run(requests, policy, 0);
-        List<StepMetrics> restored = run(requests, policy, 37);
+        List<StepStats> unbroken = run(requests, policy, 0);
+        List<StepStats> restored = run(requests, policy, 37);
         assertThat(unbroken).hasSizeGreaterThan(1000);
         assertThat(restored).isEqualTo(unbroken);
     }

@@ -1,6 +1,6 @@
 package io.dpbalance.engine.sim;
 
-import io.dpbalance.engine.metrics.StepMetrics;
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
@@ -42,7 +42,7 @@ class ShadowRunTest {
     private record Placement(String id, int rank, long step) {
     }
 
-    private record Run(List<StepMetrics> steps, List<Placement> placements) {
+    private record Run(List<StepStats> steps, List<Placement> placements) {
     }
 
     private static List<Arrival> arrivals;
@@ -73,14 +73,14 @@ class ShadowRunTest {
     }
 
     private static final class Recorder implements ShadowRun.Listener {
-        final List<StepMetrics> steps = new ArrayList<>();
+        final List<StepStats> steps = new ArrayList<>();
         final List<Placement> placements = new ArrayList<>();
         final List<PendingArrival> abandoned = new ArrayList<>();
         /** Advances after which the shadow waited for an output length. */
         int waits;
 
         @Override
-        public void onStep(StepMetrics metrics) {
+        public void onStep(StepStats metrics) {
             steps.add(metrics);
         }
 

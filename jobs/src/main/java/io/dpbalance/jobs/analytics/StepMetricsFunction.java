@@ -2,7 +2,8 @@ package io.dpbalance.jobs.analytics;
 
 import io.dpbalance.engine.metrics.CostModel;
 import io.dpbalance.engine.metrics.PowerProfile;
-import io.dpbalance.engine.metrics.StepMetricsCalculator;
+import io.dpbalance.engine.metrics.StepStats;
+import io.dpbalance.engine.metrics.StepStatsCalculator;
 import io.dpbalance.jobs.io.MetricRecords;
 import io.dpbalance.schemas.StepMetrics;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by cluster: turns each closed step window into the step's {@link StepMetrics} with the engine's
- * {@link StepMetricsCalculator} (no formula here), over the cluster's whole roster: ranks without a record idled the
+ * {@link StepStatsCalculator} (no formula here), over the cluster's whole roster: ranks without a record idled the
  * whole step and count as load 0 and as missing rank-steps.
  *
  * <p>The roster is configured, or learned: the highest rank seen in this or an earlier step, plus one. Steps are
@@ -145,7 +146,7 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
     double stepSeconds = measuredStepMicros >= 0
         ? measuredStepMicros / 1e6
         : costModel.stepSeconds(costLoad(step, loads, ranks));
-    io.dpbalance.engine.metrics.StepMetrics m = StepMetricsCalculator.compute(step.step, step.stepStart / 1000.0,
+    StepStats m = StepStatsCalculator.compute(step.step, step.stepStart / 1000.0,
         loads, ranks, running, stepSeconds, computeMeasured ? computeSeconds : null, power);
     currentIdleFraction(step.clusterId, m.idleFraction());
     StepMetrics record = MetricRecords.stepMetrics(step.clusterId, AnalyticsSettings.OBSERVED, m, step.stepStart,
@@ -162,7 +163,7 @@ final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, 
     long entering = 0;
     for (RankLoad rank : step.ranks) {
       if (rank.enteringTokens == null) {
-        return StepMetricsCalculator.maxLoad(loads, ranks);
+        return StepStatsCalculator.maxLoad(loads, ranks);
       }
       entering = Math.max(entering, rank.enteringTokens);
     }

@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.bench;
 
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
@@ -207,7 +208,7 @@ public final class ShadowThroughput implements Runnable {
       Simulator.run(relative, WorkloadMode.ARRIVAL, settings.cluster("cluster-" + c).config(), 0, p.policy(),
           p.lookahead(), new SimulationListener() {
             @Override
-            public void onStep(io.dpbalance.engine.metrics.StepMetrics metrics) {
+            public void onStep(StepStats metrics) {
               steps.incrementAndGet();
             }
           });

@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.io;
 
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.schemas.StepMetrics;
 import java.time.Instant;
 
@@ -14,7 +15,7 @@ public final class MetricRecords {
    * @param sampledSteps the decode steps the step stands for when the logs sample the cluster (StepMetrics
    *     {@code sampled_steps}); 1 for a step that is no sample
    */
-  public static StepMetrics stepMetrics(String clusterId, String policy, io.dpbalance.engine.metrics.StepMetrics m,
+  public static StepMetrics stepMetrics(String clusterId, String policy, StepStats m,
       long stepStartMillis, long running, long sampledSteps) {
     // The all-fields constructor: the builder validates and copies every field, a cost per step the shadow pays.
     return new StepMetrics(clusterId, policy, m.step(), Instant.ofEpochMilli(stepStartMillis), m.ranks(),

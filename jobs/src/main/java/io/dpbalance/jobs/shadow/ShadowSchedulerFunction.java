@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.shadow;
 
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
@@ -308,7 +309,7 @@ public final class ShadowSchedulerFunction extends KeyedProcessFunction<String, 
     }
 
     @Override
-    public void onStep(io.dpbalance.engine.metrics.StepMetrics metrics) {
+    public void onStep(StepStats metrics) {
       steps.inc();
       idleFraction = metrics.idleFraction();
       StepMetrics record = MetricRecords.stepMetrics(clusterId, policy, metrics,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpbalance.engine.metrics.CostModel;
 import io.dpbalance.engine.metrics.StepAggregate;
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
 import io.dpbalance.engine.sim.ClusterConfig;
@@ -104,7 +105,7 @@ class SampledLogKafkaITCase {
   private static List<String> log;
   private static long noiseLines;
   /** The engine's metrics of every sampled step (step % 40 == 0), by step. */
-  private static final Map<Long, io.dpbalance.engine.metrics.StepMetrics> ENGINE = new TreeMap<>();
+  private static final Map<Long, StepStats> ENGINE = new TreeMap<>();
   private static CostModel costModel;
 
   private static AnalyticsSettings settings() {
@@ -129,7 +130,7 @@ class SampledLogKafkaITCase {
     Simulator.run(workload.requests(), WorkloadMode.ARRIVAL, ClusterConfig.reference(RANKS, BATCH), 0,
         vllm.policy(), vllm.lookahead(), new SimulationListener() {
           @Override
-          public void onStep(io.dpbalance.engine.metrics.StepMetrics metrics) {
+          public void onStep(StepStats metrics) {
             if (metrics.step() % INTERVAL == 0) {
               ENGINE.put(metrics.step(), metrics);
             }
@@ -230,13 +231,13 @@ class SampledLogKafkaITCase {
   }
 
   /** The sampled step's start as the log stamps it: the engine's, to the whole second. */
-  private static long stampMillis(io.dpbalance.engine.metrics.StepMetrics m) {
+  private static long stampMillis(StepStats m) {
     long millis = START + (long) Math.floor(m.stepStart() * 1000.0);
     return Math.floorDiv(millis, 1000) * 1000;
   }
 
   /** The step time the job gives a rank-step without step_micros: the cost model on the busiest load. */
-  private static double jobSeconds(io.dpbalance.engine.metrics.StepMetrics m) {
+  private static double jobSeconds(StepStats m) {
     return costModel.stepSeconds(m.maxLoad());
   }
 
@@ -258,7 +259,7 @@ class SampledLogKafkaITCase {
 
   /** Every difference of one committed StepMetrics from the engine's step. */
   private static void compareStep(List<String> diffs, StepMetrics a) {
-    io.dpbalance.engine.metrics.StepMetrics e = ENGINE.get(a.getStep());
+    StepStats e = ENGINE.get(a.getStep());
     String at = "step " + a.getStep() + ": ";
     if (e == null) {
       diffs.add(at + "not a sampled step of the engine");
@@ -316,7 +317,7 @@ class SampledLogKafkaITCase {
 
     // The engine's sampled steps rolled up as the job windows them, each standing for 40 steps.
     Map<Long, StepAggregate> expected = new TreeMap<>();
-    for (io.dpbalance.engine.metrics.StepMetrics e : ENGINE.values()) {
+    for (StepStats e : ENGINE.values()) {
       double seconds = jobSeconds(e);
       double scale = seconds / e.stepSeconds();
       expected.computeIfAbsent(Math.floorDiv(stampMillis(e), WINDOW_MILLIS) * WINDOW_MILLIS, k -> new StepAggregate())
@@ -362,7 +363,7 @@ class SampledLogKafkaITCase {
   /** Sampled steps of the log whose stamps lie in [from, to]. */
   private static List<Long> stepsStamped(long from, long to) {
     return ENGINE.values().stream().filter(e -> stampMillis(e) >= from && stampMillis(e) <= to)
-        .map(io.dpbalance.engine.metrics.StepMetrics::step).toList();
+        .map(StepStats::step).toList();
   }
 
   private static final Pattern STAMP = Pattern.compile("^\\[(\\d{4}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d)");

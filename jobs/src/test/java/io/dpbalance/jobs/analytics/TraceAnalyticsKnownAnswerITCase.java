@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.analytics;
 
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import static io.dpbalance.jobs.testing.DatagenRun.datagen;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,7 +81,7 @@ class TraceAnalyticsKnownAnswerITCase {
   static Path dir;
 
   /** The engine's steps per cluster. */
-  private static final Map<String, List<io.dpbalance.engine.metrics.StepMetrics>> ENGINE = new TreeMap<>();
+  private static final Map<String, List<StepStats>> ENGINE = new TreeMap<>();
 
   @BeforeAll
   static void generate() throws Exception {
@@ -103,11 +104,11 @@ class TraceAnalyticsKnownAnswerITCase {
         ReadOptions.defaults().withTimeScale(TIME_SCALE).withLimit(REQUESTS));
     for (int i = 0; i < CLUSTERS.size(); i++) {
       PolicyFactory.Instance vllm = PolicyFactory.create(PolicySpec.parse("vllm"), "hazard", 1 + i);
-      List<io.dpbalance.engine.metrics.StepMetrics> steps = new ArrayList<>();
+      List<StepStats> steps = new ArrayList<>();
       Simulator.run(workload.requests(), WorkloadMode.ARRIVAL, ClusterConfig.reference(RANKS, BATCH), 0,
           vllm.policy(), vllm.lookahead(), new SimulationListener() {
             @Override
-            public void onStep(io.dpbalance.engine.metrics.StepMetrics metrics) {
+            public void onStep(StepStats metrics) {
               steps.add(metrics);
             }
           });
@@ -155,12 +156,12 @@ class TraceAnalyticsKnownAnswerITCase {
         TraceAnalyticsJob.rankStepDecoder(settings()));
   }
 
-  private static long stepStartMillis(io.dpbalance.engine.metrics.StepMetrics m) {
+  private static long stepStartMillis(StepStats m) {
     return START + (long) Math.floor(m.stepStart() * 1000.0);
   }
 
   /** The step time a rank-step record carries: the engine's, rounded to the microsecond. */
-  private static double loggedSeconds(io.dpbalance.engine.metrics.StepMetrics m) {
+  private static double loggedSeconds(StepStats m) {
     return Math.round(m.stepSeconds() * 1e6) / 1e6;
   }
 
@@ -184,19 +185,19 @@ class TraceAnalyticsKnownAnswerITCase {
    * @param time the step time the job assigns (its step_start)
    */
   private static List<String> compareSteps(Output output, boolean measured,
-      ToLongFunction<io.dpbalance.engine.metrics.StepMetrics> time) {
+      ToLongFunction<StepStats> time) {
     List<String> diffs = new ArrayList<>();
     Map<String, List<StepMetrics>> actual = byCluster(output.steps());
     assertThat(actual.keySet()).containsExactlyElementsOf(CLUSTERS);
     for (String cluster : CLUSTERS) {
-      List<io.dpbalance.engine.metrics.StepMetrics> expected = ENGINE.get(cluster);
+      List<StepStats> expected = ENGINE.get(cluster);
       List<StepMetrics> got = actual.get(cluster);
       if (got.size() != expected.size()) {
         diffs.add(cluster + ": " + got.size() + " steps, engine " + expected.size());
         continue;
       }
       for (int k = 0; k < expected.size(); k++) {
-        io.dpbalance.engine.metrics.StepMetrics e = expected.get(k);
+        StepStats e = expected.get(k);
         StepMetrics a = got.get(k);
         String at = cluster + " step " + e.step() + ": ";
         check(diffs, at + "step", e.step(), a.getStep());
@@ -236,7 +237,7 @@ class TraceAnalyticsKnownAnswerITCase {
 
   /** The engine's steps rolled up as the job defines its windows: 10 s tumbling on the step's time. */
   private static List<String> compareWindows(Output output, boolean measured,
-      ToLongFunction<io.dpbalance.engine.metrics.StepMetrics> time, Map<String, Long> missing) {
+      ToLongFunction<StepStats> time, Map<String, Long> missing) {
     List<String> diffs = new ArrayList<>();
     Map<String, WindowMetrics> actual = new TreeMap<>();
     for (WindowMetrics w : output.windows()) {
@@ -248,7 +249,7 @@ class TraceAnalyticsKnownAnswerITCase {
     Map<String, StepAggregate> expected = new TreeMap<>();
     Map<String, long[]> bounds = new TreeMap<>();
     for (String cluster : CLUSTERS) {
-      for (io.dpbalance.engine.metrics.StepMetrics e : ENGINE.get(cluster)) {
+      for (StepStats e : ENGINE.get(cluster)) {
         long start = Math.floorDiv(time.applyAsLong(e), WINDOW_MILLIS) * WINDOW_MILLIS;
         String key = cluster + "@" + start;
         double seconds = measured ? loggedSeconds(e) : e.stepSeconds();

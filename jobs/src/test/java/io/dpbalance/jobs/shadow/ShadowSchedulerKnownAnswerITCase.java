@@ -3,6 +3,7 @@ package io.dpbalance.jobs.shadow;
 import static io.dpbalance.jobs.testing.DatagenRun.datagen;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
@@ -175,7 +176,7 @@ class ShadowSchedulerKnownAnswerITCase {
         Simulator.run(input, WorkloadMode.ARRIVAL, settings.cluster(cluster).config(), 0, p.policy(), p.lookahead(),
             new SimulationListener() {
               @Override
-              public void onStep(io.dpbalance.engine.metrics.StepMetrics m) {
+              public void onStep(StepStats m) {
                 steps.add(MetricRecords.stepMetrics(cluster, label, m,
                     origin + (long) Math.floor(m.stepStart() * 1000.0), m.tokens(), 1));
               }

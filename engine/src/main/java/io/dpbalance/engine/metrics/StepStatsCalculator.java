@@ -4,9 +4,9 @@ package io.dpbalance.engine.metrics;
  * Every per-step formula of docs/design.md §4, in one place. The simulator, the analytics job and the shadow job all call
  * these functions; nothing else computes imbalance, idle fraction or energy.
  */
-public final class StepMetricsCalculator {
+public final class StepStatsCalculator {
 
-    private StepMetricsCalculator() {
+    private StepStatsCalculator() {
     }
 
     public static long maxLoad(long[] loads, int ranks) {
@@ -61,7 +61,7 @@ public final class StepMetricsCalculator {
      * @param loads            per-rank resident tokens after decode and departures (first {@code ranks} entries)
      * @param computeSeconds   measured per-rank compute seconds, or null when the source has none
      */
-    public static StepMetrics compute(long step, double stepStart, long[] loads, int ranks, long tokens,
+    public static StepStats compute(long step, double stepStart, long[] loads, int ranks, long tokens,
                                       double stepSeconds, double[] computeSeconds, PowerProfile power) {
         long max = maxLoad(loads, ranks);
         long total = totalLoad(loads, ranks);
@@ -77,7 +77,7 @@ public final class StepMetricsCalculator {
         double idleFraction = max == 0 ? 0.0 : idleSum / ranks;
         double timeIdle = computeSeconds == null ? Double.NaN
                 : timeIdleFraction(stepSeconds, computeSeconds, ranks);
-        return new StepMetrics(step, stepStart, ranks, tokens, max, total, ranks * max - total, idleFraction,
+        return new StepStats(step, stepStart, ranks, tokens, max, total, ranks * max - total, idleFraction,
                 timeIdle, stepSeconds, energy, idleEnergy);
     }
 }

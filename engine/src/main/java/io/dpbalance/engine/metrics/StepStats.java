@@ -16,7 +16,7 @@ package io.dpbalance.engine.metrics;
  * @param energyJoules      sum_g P_g T
  * @param idleEnergyJoules  sum_g P_idle T (1 - u_g)
  */
-public record StepMetrics(
+public record StepStats(
         long step,
         double stepStart,
         int ranks,

@@ -5,27 +5,27 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-class StepMetricsCalculatorTest {
+class StepStatsCalculatorTest {
 
     private static final long[] LOADS = {10, 4, 0, 6};
 
     @Test
     void imbalanceIsEveryRanksGapToTheBusiestRank() {
         // G * max - sum = 4 * 10 - 20
-        assertThat(StepMetricsCalculator.imbalance(LOADS, 4)).isEqualTo(20);
+        assertThat(StepStatsCalculator.imbalance(LOADS, 4)).isEqualTo(20);
     }
 
     @Test
     void idleFractionIsTheMeanRelativeGapAndEqualsImbalanceOverGTimesMax() {
         // (0 + 0.6 + 1 + 0.4) / 4
-        assertThat(StepMetricsCalculator.idleFraction(LOADS, 4)).isCloseTo(0.5, within(1e-15));
-        assertThat(StepMetricsCalculator.idleFraction(LOADS, 4))
-                .isCloseTo(StepMetricsCalculator.imbalance(LOADS, 4) / (4.0 * 10), within(1e-15));
+        assertThat(StepStatsCalculator.idleFraction(LOADS, 4)).isCloseTo(0.5, within(1e-15));
+        assertThat(StepStatsCalculator.idleFraction(LOADS, 4))
+                .isCloseTo(StepStatsCalculator.imbalance(LOADS, 4) / (4.0 * 10), within(1e-15));
     }
 
     @Test
     void emptyClusterHasNoImbalanceAndNoIdleFractionButDrawsIdlePower() {
-        StepMetrics m = StepMetricsCalculator.compute(3, 1.0, new long[] {0, 0, 0}, 3, 0, 2.0, null,
+        StepStats m = StepStatsCalculator.compute(3, 1.0, new long[] {0, 0, 0}, 3, 0, 2.0, null,
                 PowerProfile.REFERENCE);
         assertThat(m.imbalance()).isZero();
         assertThat(m.idleFraction()).isZero();
@@ -34,7 +34,7 @@ class StepMetricsCalculatorTest {
 
     @Test
     void energySumsEveryRanksSublinearPowerOverTheStep() {
-        StepMetrics m = StepMetricsCalculator.compute(1, 0.0, LOADS, 4, 7, 2.0, null, PowerProfile.REFERENCE);
+        StepStats m = StepStatsCalculator.compute(1, 0.0, LOADS, 4, 7, 2.0, null, PowerProfile.REFERENCE);
         // u = (1, 0.4, 0, 0.6); P = 100 + 300 u^0.7 (100 W at u = 0); computed independently
         assertThat(m.energyJoules()).isCloseTo(2135.5526432888746, within(1e-9));
         // P_idle * T * sum(1 - u) = 100 * 2 * 2
@@ -49,8 +49,8 @@ class StepMetricsCalculatorTest {
     void timeIdleFractionComesFromMeasuredComputeTimes() {
         double[] compute = {1.0, 0.5, 0.25, 0.0};
         // (0 + 0.5 + 0.75 + 1) / (4 * 1)
-        assertThat(StepMetricsCalculator.timeIdleFraction(1.0, compute, 4)).isCloseTo(0.5625, within(1e-15));
-        StepMetrics m = StepMetricsCalculator.compute(1, 0.0, LOADS, 4, 7, 1.0, compute, PowerProfile.REFERENCE);
+        assertThat(StepStatsCalculator.timeIdleFraction(1.0, compute, 4)).isCloseTo(0.5625, within(1e-15));
+        StepStats m = StepStatsCalculator.compute(1, 0.0, LOADS, 4, 7, 1.0, compute, PowerProfile.REFERENCE);
         assertThat(m.timeIdleFraction()).isCloseTo(0.5625, within(1e-15));
     }
 
