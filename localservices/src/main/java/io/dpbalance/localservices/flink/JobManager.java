@@ -82,8 +82,9 @@ final class JobManager implements AutoCloseable {
         return jobs;
     }
 
+    /** The job's state; from its details (/jobs/JOBID), which, unlike its status, say 404 for an unknown job. */
     JobStatus status(JobID job) throws IOException, InterruptedException {
-        return await(client.getJobStatus(job), "asking for job " + job, job);
+        return await(client.getJobDetails(job), "asking for job " + job, job).getJobStatus();
     }
 
     /** Asks the cluster to cancel the job; it answers at once, the job goes CANCELLING, then CANCELED. */
@@ -133,10 +134,22 @@ final class JobManager implements AutoCloseable {
                     throw new IllegalArgumentException("the cluster at " + endpoint + " knows no job " + job);
                 }
                 throw new IllegalStateException(what + " at " + endpoint + " failed: HTTP " + status + ": "
-                        + answer.get().getMessage().lines().findFirst().orElse(""));
+                        + serverError(answer.get().getMessage()));
             }
             throw new IllegalStateException(what + " at " + endpoint + " failed: " + rootCause(e));
         }
+    }
+
+    /** The first line of the JobManager's error, and the innermost cause of the server's stack trace if it sent one. */
+    private static String serverError(String message) {
+        String first = message.lines().findFirst().orElse("");
+        String cause = null;
+        for (String line : message.lines().toList()) {
+            if (line.startsWith("Caused by: ")) {
+                cause = line.substring("Caused by: ".length());
+            }
+        }
+        return cause == null ? first : first + " ... " + cause;
     }
 
     @Override
