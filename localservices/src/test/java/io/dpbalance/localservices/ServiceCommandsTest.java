@@ -106,7 +106,8 @@ class ServiceCommandsTest {
     void portInUseIsNamedWithTheFlagThatChangesIt(Service service, @TempDir Path dir) throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CommandRun r = service.run("start", "--dir", dir.toString(), service.portFlag,
-                    Integer.toString(taken.getLocalPort()), service.otherPortFlag, Integer.toString(CommandRun.freePort()));
+                    Integer.toString(taken.getLocalPort()), service.otherPortFlag,
+                    Integer.toString(CommandRun.freePort()));
 
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.err()).contains("port " + taken.getLocalPort() + " on 127.0.0.1 is in use",

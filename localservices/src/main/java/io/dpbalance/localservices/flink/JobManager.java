@@ -58,7 +58,11 @@ final class JobManager implements AutoCloseable {
     }
 
     String webUi() {
-        return "http://" + endpoint + "/";
+        return webUi(endpoint);
+    }
+
+    static String webUi(String hostPort) {
+        return "http://" + hostPort + "/";
     }
 
     /**

@@ -2,12 +2,12 @@ package io.dpbalance.localservices.flink;
 
 import io.dpbalance.localservices.flink.ClusterHome.Member;
 import io.dpbalance.localservices.flink.FlinkProcesses.ResourceParams;
+import io.dpbalance.localservices.process.LockedCommand;
 import io.dpbalance.localservices.process.Ports;
 import io.dpbalance.localservices.process.Processes;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.runtime.rest.handler.legacy.messages.ClusterOverviewWithVersion;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -34,7 +33,7 @@ import java.util.regex.Pattern;
         description = {"Start a local Flink standalone session cluster in the background and wait until every "
                 + "TaskManager has registered with the JobManager.",
             "Does nothing if this folder's cluster already runs."})
-final class StartCommand implements Callable<Integer> {
+final class StartCommand extends LockedCommand<ClusterHome> {
 
     private static final Pattern PORT_RANGE = Pattern.compile("[0-9]{1,5}(-[0-9]{1,5})?");
 
@@ -83,92 +82,88 @@ final class StartCommand implements Callable<Integer> {
                     + "cluster. Default ${DEFAULT-VALUE}.")
     int waitSeconds;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    @SuppressWarnings("try") // the lock is held for the whole body, never referenced in it
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        checkFlags();
-        long started = System.nanoTime();
-        ClusterHome h = home.home();
-        Configuration config = ClusterConfig.of(h, new ClusterConfig.Settings(restPort, rpcPort, slots,
-                jobManagerMemory, taskManagerMemory, prometheusPorts, extra));
-        try (var lock = h.lock()) {
-            List<Member> running = new ArrayList<>();
-            for (Member member : h.members()) {
-                OptionalLong pid = h.runningPid(member, err);
-                if (pid.isPresent()) {
-                    running.add(member);
-                }
-            }
-            if (!running.isEmpty()) {
-                return alreadyRunning(h, running, out);
-            }
-            Ports.requireFree(restPort, "--rest-port", "Flink cluster", "");
-            Ports.requireFree(rpcPort, "--rpc-port", "Flink cluster", "");
-            for (Path folder : List.of(h.conf, h.log, h.tmp, h.checkpoints, h.savepoints, h.plugins)) {
-                Files.createDirectories(folder);
-            }
-            ClusterConfig.write(config, h.configFile);
-            FlinkProcesses.writeLogConfig(h);
-
-            String classpath = FlinkProcesses.classpath();
-            // Both derivations at once: each is a JVM start of about a second.
-            Process jmUtils = FlinkProcesses.startResourceParams(h, Role.JOBMANAGER, classpath);
-            Process tmUtils = FlinkProcesses.startResourceParams(h, Role.TASKMANAGER, classpath);
-            ResourceParams jmParams = FlinkProcesses.resourceParams(jmUtils, Role.JOBMANAGER);
-            ResourceParams tmParams = FlinkProcesses.resourceParams(tmUtils, Role.TASKMANAGER);
-
-            List<Member> members = new ArrayList<>(List.of(Member.JOBMANAGER));
-            for (int i = 1; i <= taskManagers; i++) {
-                members.add(Member.taskManager(i));
-            }
-            Map<Path, Long> logMarks = h.logMarks(members);
-            h.writeLaunched(taskManagers);
-            Map<Member, Process> processes = new LinkedHashMap<>();
-            Optional<ClusterOverviewWithVersion> ready;
-            String webUi;
-            try {
-                for (Member member : members) {
-                    // TaskManagers retry until the JobManager answers, so all start at once.
-                    Process process = FlinkProcesses.launch(h, member, classpath,
-                            member.role() == Role.JOBMANAGER ? jmParams : tmParams);
-                    processes.put(member, process);
-                    h.writePid(member, process.pid());
-                }
-                try (JobManager jobManager = new JobManager(ClusterConfig.restEndpoint(config))) {
-                    webUi = jobManager.webUi();
-                    ready = awaitReady(jobManager, processes, h, logMarks, err);
-                }
-            } catch (IOException | RuntimeException | InterruptedException e) {
-                stopAll(processes, h);
-                throw e;
-            }
-            if (ready.isEmpty()) {
-                stopAll(processes, h);
-                return 1;
-            }
-            ClusterOverviewWithVersion o = ready.get();
-            out.printf("Flink %s session cluster ready in %.1f s: 1 JobManager, %d TaskManager%s x %d slot%s%n",
-                    o.getVersion(), (System.nanoTime() - started) / 1e9, o.getNumTaskManagersConnected(),
-                    o.getNumTaskManagersConnected() == 1 ? "" : "s", slots, slots == 1 ? "" : "s");
-            out.printf("  web UI / REST  %s%n", webUi);
-            for (Map.Entry<Member, Process> p : processes.entrySet()) {
-                out.printf("  %-14s pid %d, log %s%n", p.getKey().name(), p.getValue().pid(),
-                        h.logFile(p.getKey()));
-            }
-            out.printf("  config         %s%n", h.configFile);
-            out.printf("Submit the analytics job with: bin/dpbalance analytics --jobmanager %s:%d%n",
-                    ClusterConfig.HOST, restPort);
-            out.printf("Stop it with: bin/dpbalance flink stop%s%n", home.flag());
-            return 0;
-        }
+    protected ClusterHome home() {
+        return home.home();
     }
 
-    private void checkFlags() {
+    @Override
+    protected int locked(ClusterHome h, PrintWriter out, PrintWriter err) throws Exception {
+        long started = System.nanoTime();
+        Configuration config = ClusterConfig.of(h, new ClusterConfig.Settings(restPort, rpcPort, slots,
+                jobManagerMemory, taskManagerMemory, prometheusPorts, extra));
+        List<Member> running = new ArrayList<>();
+        for (Member member : h.members()) {
+            OptionalLong pid = h.runningPid(member, err);
+            if (pid.isPresent()) {
+                running.add(member);
+            }
+        }
+        if (!running.isEmpty()) {
+            return alreadyRunning(h, running, out);
+        }
+        Ports.requireFree(restPort, "--rest-port", "Flink cluster", "");
+        Ports.requireFree(rpcPort, "--rpc-port", "Flink cluster", "");
+        for (Path folder : List.of(h.conf, h.log, h.tmp, h.checkpoints, h.savepoints, h.plugins)) {
+            Files.createDirectories(folder);
+        }
+        ClusterConfig.write(config, h.configFile);
+        FlinkProcesses.writeLogConfig(h);
+
+        String classpath = FlinkProcesses.classpath();
+        // Both derivations at once: each is a JVM start of about a second.
+        Process jmUtils = FlinkProcesses.startResourceParams(h, Role.JOBMANAGER, classpath);
+        Process tmUtils = FlinkProcesses.startResourceParams(h, Role.TASKMANAGER, classpath);
+        ResourceParams jmParams = FlinkProcesses.resourceParams(jmUtils, Role.JOBMANAGER);
+        ResourceParams tmParams = FlinkProcesses.resourceParams(tmUtils, Role.TASKMANAGER);
+
+        List<Member> members = new ArrayList<>(List.of(Member.JOBMANAGER));
+        for (int i = 1; i <= taskManagers; i++) {
+            members.add(Member.taskManager(i));
+        }
+        Map<Path, Long> logMarks = h.logMarks(members);
+        h.writeLaunched(taskManagers);
+        Map<Member, Process> processes = new LinkedHashMap<>();
+        Optional<ClusterOverviewWithVersion> ready;
+        String webUi;
+        try {
+            for (Member member : members) {
+                // TaskManagers retry until the JobManager answers, so all start at once.
+                Process process = FlinkProcesses.launch(h, member, classpath,
+                        member.role() == Role.JOBMANAGER ? jmParams : tmParams);
+                processes.put(member, process);
+                h.writePid(member, process.pid());
+            }
+            try (JobManager jobManager = new JobManager(ClusterConfig.restEndpoint(config))) {
+                webUi = jobManager.webUi();
+                ready = awaitReady(jobManager, processes, h, logMarks, err);
+            }
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            stopAll(processes, h);
+            throw e;
+        }
+        if (ready.isEmpty()) {
+            stopAll(processes, h);
+            return 1;
+        }
+        ClusterOverviewWithVersion o = ready.get();
+        out.printf("Flink %s session cluster ready in %.1f s: 1 JobManager, %d TaskManager%s x %d slot%s%n",
+                o.getVersion(), (System.nanoTime() - started) / 1e9, o.getNumTaskManagersConnected(),
+                o.getNumTaskManagersConnected() == 1 ? "" : "s", slots, slots == 1 ? "" : "s");
+        out.printf("  web UI / REST  %s%n", webUi);
+        for (Map.Entry<Member, Process> p : processes.entrySet()) {
+            out.printf("  %-14s pid %d, log %s%n", p.getKey().name(), p.getValue().pid(),
+                    h.logFile(p.getKey()));
+        }
+        out.printf("  config         %s%n", h.configFile);
+        out.printf("Submit the analytics job with: bin/dpbalance analytics --jobmanager %s:%d%n",
+                ClusterConfig.HOST, restPort);
+        out.printf("Stop it with: bin/dpbalance flink stop%s%n", home.flag());
+        return 0;
+    }
+
+    @Override
+    protected void checkFlags() {
         if (taskManagers < 1 || slots < 1) {
             throw new IllegalArgumentException("--taskmanagers and --slots must be at least 1, not " + taskManagers
                     + " and " + slots);

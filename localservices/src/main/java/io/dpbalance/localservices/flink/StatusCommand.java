@@ -51,14 +51,15 @@ final class StatusCommand implements Callable<Integer> {
             return ServiceCommand.NOT_RUNNING;
         }
         boolean whole = jobManagerRunning && running == members.size();
-        Optional<ClusterOverviewWithVersion> overview;
-        String webUi;
-        try (JobManager jobManager = new JobManager(ClusterConfig.restEndpoint(ClusterConfig.read(h)))) {
-            overview = jobManagerRunning ? jobManager.tryOverview() : Optional.empty();
-            webUi = jobManager.webUi();
+        String endpoint = ClusterConfig.restEndpoint(ClusterConfig.read(h));
+        Optional<ClusterOverviewWithVersion> overview = Optional.empty();
+        if (jobManagerRunning) {
+            try (JobManager jobManager = new JobManager(endpoint)) {
+                overview = jobManager.tryOverview();
+            }
         }
         out.printf("Flink is %s: %d process%s, REST %s%n", whole ? "running" : "PARTLY running", running,
-                running == 1 ? "" : "es", webUi);
+                running == 1 ? "" : "es", JobManager.webUi(endpoint));
         out.print(processes);
         if (overview.isPresent()) {
             ClusterOverviewWithVersion o = overview.get();

@@ -1,11 +1,11 @@
 package io.dpbalance.localservices.flink;
 
 import io.dpbalance.localservices.flink.ClusterHome.Member;
+import io.dpbalance.localservices.process.LockedCommand;
 import io.dpbalance.localservices.process.Processes;
-import picocli.CommandLine;
+import io.dpbalance.localservices.process.StopTimeout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 
 /**
  * {@code bin/dpbalance flink stop}: SIGTERM the TaskManagers, then the JobManager (as flink-dist's stop-cluster.sh),
@@ -22,49 +21,45 @@ import java.util.concurrent.Callable;
 @Command(name = "stop", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Stop the local Flink cluster: SIGTERM the TaskManagers, then the JobManager; SIGKILL a process "
                 + "that has not exited after --timeout.")
-final class StopCommand implements Callable<Integer> {
+final class StopCommand extends LockedCommand<ClusterHome> {
 
     @Mixin
     FlinkDir home;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "How long a clean shutdown may take before a process is killed. Default ${DEFAULT-VALUE}.")
-    int timeoutSeconds;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    StopTimeout timeout;
 
     @Override
-    @SuppressWarnings("try") // the lock is held for the whole body, never referenced in it
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        ClusterHome h = home.home();
-        try (var lock = h.lock()) {
-            Map<String, ProcessHandle> taskManagers = new LinkedHashMap<>();
-            Map<String, ProcessHandle> jobManager = new LinkedHashMap<>();
-            for (Member member : h.members()) {
-                OptionalLong pid = h.runningPid(member, spec.commandLine().getErr());
-                ProcessHandle process = pid.isPresent() ? ProcessHandle.of(pid.getAsLong()).orElse(null) : null;
-                if (process == null) {
-                    h.removePid(member);
-                } else {
-                    (member.role() == Role.JOBMANAGER ? jobManager : taskManagers).put(member.name(), process);
-                }
+    protected ClusterHome home() {
+        return home.home();
+    }
+
+    @Override
+    protected int locked(ClusterHome h, PrintWriter out, PrintWriter err) throws Exception {
+        Map<String, ProcessHandle> taskManagers = new LinkedHashMap<>();
+        Map<String, ProcessHandle> jobManager = new LinkedHashMap<>();
+        for (Member member : h.members()) {
+            OptionalLong pid = h.runningPid(member, err);
+            ProcessHandle process = pid.isPresent() ? ProcessHandle.of(pid.getAsLong()).orElse(null) : null;
+            if (process == null) {
+                h.removePid(member);
+            } else {
+                (member.role() == Role.JOBMANAGER ? jobManager : taskManagers).put(member.name(), process);
             }
-            if (jobManager.isEmpty() && taskManagers.isEmpty()) {
-                h.removeLaunched();
-                out.println("Flink is not running (" + h.dir + ")");
-                return 0;
-            }
-            long started = System.nanoTime();
-            List<String> killed = new ArrayList<>(Processes.stop(h, taskManagers, timeoutSeconds));
-            killed.addAll(Processes.stop(h, jobManager, timeoutSeconds));
+        }
+        if (jobManager.isEmpty() && taskManagers.isEmpty()) {
             h.removeLaunched();
-            int count = taskManagers.size() + jobManager.size();
-            out.printf("Flink stopped in %.1f s (%d process%s)%s%n", (System.nanoTime() - started) / 1e9, count,
-                    count == 1 ? "" : "es",
-                    killed.isEmpty() ? "" : "; killed after " + timeoutSeconds + " s: " + String.join(", ", killed));
+            out.println("Flink is not running (" + h.dir + ")");
             return 0;
         }
+        long started = System.nanoTime();
+        List<String> killed = new ArrayList<>(Processes.stop(h, taskManagers, timeout.seconds));
+        killed.addAll(Processes.stop(h, jobManager, timeout.seconds));
+        h.removeLaunched();
+        int count = taskManagers.size() + jobManager.size();
+        out.printf("Flink stopped in %.1f s (%d process%s)%s%n", (System.nanoTime() - started) / 1e9, count,
+                count == 1 ? "" : "es",
+                killed.isEmpty() ? "" : "; killed after " + timeout.seconds + " s: " + String.join(", ", killed));
+        return 0;
     }
 }

@@ -1,5 +1,6 @@
 package io.dpbalance.localservices.kafka;
 
+import io.dpbalance.localservices.process.LockedCommand;
 import io.dpbalance.localservices.process.LogTail;
 import io.dpbalance.localservices.process.Ports;
 import io.dpbalance.localservices.process.Processes;
@@ -7,7 +8,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,7 +30,7 @@ import java.util.regex.Pattern;
 @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Start the local Kafka broker in the background and wait until it answers a metadata request.",
             "Does nothing if this folder's broker already runs."})
-final class StartCommand implements Callable<Integer> {
+final class StartCommand extends LockedCommand<BrokerHome> {
 
     private static final Pattern HEAP_SIZE = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
 
@@ -56,14 +55,13 @@ final class StartCommand implements Callable<Integer> {
                     + "Default ${DEFAULT-VALUE}.")
     int waitSeconds;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Override
+    protected BrokerHome home() {
+        return home.home();
+    }
 
     @Override
-    @SuppressWarnings("try") // the lock is held for the whole body, never referenced in it
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    protected void checkFlags() {
         if (!HEAP_SIZE.matcher(heap).matches()) {
             throw new IllegalArgumentException("--heap (or DPBALANCE_KAFKA_HEAP) must be a JVM size like 512m or 1g, not '"
                     + heap + "'");
@@ -73,37 +71,38 @@ final class StartCommand implements Callable<Integer> {
         if (port == controllerPort) {
             throw new IllegalArgumentException("--port and --controller-port must differ (both are " + port + ")");
         }
+    }
+
+    @Override
+    protected int locked(BrokerHome h, PrintWriter out, PrintWriter err) throws Exception {
         long started = System.nanoTime();
-        BrokerHome h = home.home();
-        try (var lock = h.lock()) {
-            OptionalLong running = h.runningPid(err);
-            if (running.isPresent()) {
-                out.printf("Kafka is already running: pid %d, bootstrap %s, data %s%n",
-                        running.getAsLong(), h.bootstrap(), h.data);
-                return 0;
-            }
-            Ports.requireFree(port, "--port", "Kafka broker", " (clients then bootstrap from 127.0.0.1:PORT)");
-            Ports.requireFree(controllerPort, "--controller-port", "Kafka broker", "");
-            Files.createDirectories(h.data);
-            Files.createDirectories(h.logs);
-            Files.writeString(h.serverProperties, ServerProperties.render(h.data, port, controllerPort));
-            if (!h.formatted()) {
-                format(h, out);
-            }
-            Map<Path, Long> logMarks = LogTail.marks(h.logFiles());
-            Process broker = launch(h);
-            h.writePid(BrokerHome.PROCESS, broker.pid());
-            String bootstrap = "127.0.0.1:" + port;
-            if (!awaitReady(broker, bootstrap, h, logMarks, err)) {
-                h.removePid(BrokerHome.PROCESS);
-                return 1;
-            }
-            out.printf("Kafka 4.2.0 broker ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
-            out.printf("  bootstrap  %s%n  pid        %d%n  data       %s%n  log        %s%n",
-                    bootstrap, broker.pid(), h.data, h.logs.resolve("server.log"));
-            out.printf("Stop it with: bin/dpbalance kafka stop%s%n", home.flag());
+        OptionalLong running = h.runningPid(err);
+        if (running.isPresent()) {
+            out.printf("Kafka is already running: pid %d, bootstrap %s, data %s%n",
+                    running.getAsLong(), h.bootstrap(), h.data);
             return 0;
         }
+        Ports.requireFree(port, "--port", "Kafka broker", " (clients then bootstrap from 127.0.0.1:PORT)");
+        Ports.requireFree(controllerPort, "--controller-port", "Kafka broker", "");
+        Files.createDirectories(h.data);
+        Files.createDirectories(h.logs);
+        Files.writeString(h.serverProperties, ServerProperties.render(h.data, port, controllerPort));
+        if (!h.formatted()) {
+            format(h, out);
+        }
+        Map<Path, Long> logMarks = LogTail.marks(h.logFiles());
+        Process broker = launch(h);
+        h.writePid(BrokerHome.PROCESS, broker.pid());
+        String bootstrap = "127.0.0.1:" + port;
+        if (!awaitReady(broker, bootstrap, h, logMarks, err)) {
+            h.removePid(BrokerHome.PROCESS);
+            return 1;
+        }
+        out.printf("Kafka 4.2.0 broker ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
+        out.printf("  bootstrap  %s%n  pid        %d%n  data       %s%n  log        %s%n",
+                bootstrap, broker.pid(), h.data, h.logs.resolve("server.log"));
+        out.printf("Stop it with: bin/dpbalance kafka stop%s%n", home.flag());
+        return 0;
     }
 
     /** Writes the cluster id and bootstrap metadata into an empty data folder, as kafka-storage.sh format does. */

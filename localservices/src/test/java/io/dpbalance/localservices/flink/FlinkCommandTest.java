@@ -29,8 +29,8 @@ class FlinkCommandTest {
         // A stand-in JobManager: a process whose command line is the JobManager's as far as the launcher checks it.
         ClusterHome home = new ClusterHome(dir);
         Files.createDirectories(home.conf);
-        ClusterConfig.write(ClusterConfig.of(home, new ClusterConfig.Settings(CommandRun.freePort(), CommandRun.freePort(), 1, "1024m",
-                "1728m", "none", Map.of())), home.configFile);
+        ClusterConfig.write(ClusterConfig.of(home, new ClusterConfig.Settings(CommandRun.freePort(),
+                CommandRun.freePort(), 1, "1024m", "1728m", "none", Map.of())), home.configFile);
         Process jobManager = new ProcessBuilder("sh", "-c", "sleep 60; true", Role.JOBMANAGER.mainClass,
                 home.conf.toString(), "-Dlog.file=" + home.logFile(ClusterHome.Member.JOBMANAGER)).start();
         try {
