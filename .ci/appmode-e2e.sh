@@ -81,8 +81,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== build: the images' contents (deploy/build.sh), the broker and cluster modules (mvn package), the entry point"
-mvn -q -B -DskipTests -pl broker,datagen,flinkcluster -am package || fail "the build failed"
+echo "== build: the images' contents (deploy/build.sh), the local services module (mvn package), the entry point"
+mvn -q -B -DskipTests -pl localservices,datagen -am package || fail "the build failed"
 deploy/build.sh || fail "deploy/build.sh failed"
 for command in kafka datagen; do
   bin/dpbalance "$command" --help >/dev/null
@@ -98,8 +98,8 @@ mvn -q -B -N dependency:copy -Dartifact="org.apache.flink:flink-container:$flink
   -DoutputDirectory="$FLINK/lib" || fail "cannot fetch org.apache.flink:flink-container:$flink_version"
 job_jar="$(ls jobs/target/dpbalance-jobs-*-job.jar | head -n 1)"
 cp "$job_jar" "$FLINK/usrlib/"
-CP="$(cat flinkcluster/target/cluster-classpath.txt):$(ls "$FLINK"/lib/flink-container-*.jar)"
-cp flinkcluster/src/main/resources/dpbalance-flink-log4j.properties "$FLINK/conf/log4j.properties"
+CP="$(cat localservices/target/cluster-classpath.txt):$(ls "$FLINK"/lib/flink-container-*.jar)"
+cp localservices/src/main/resources/dpbalance-flink-log4j.properties "$FLINK/conf/log4j.properties"
 cat >"$FLINK/conf/config.yaml" <<YAML
 jobmanager.rpc.address: 127.0.0.1
 jobmanager.rpc.port: $RPC_PORT

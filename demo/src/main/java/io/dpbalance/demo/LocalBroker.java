@@ -1,6 +1,6 @@
 package io.dpbalance.demo;
 
-import io.dpbalance.broker.KafkaCommand;
+import io.dpbalance.localservices.kafka.KafkaCommand;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,8 +14,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The demo's own Kafka broker, run by the broker module's {@code kafka start|stop} under {@code var/demo/kafka}: fresh
- * data on every run, stopped at the end only if this run started it.
+ * The demo's own Kafka broker, run by {@code kafka start|stop} (module localservices) under {@code var/demo/kafka}:
+ * fresh data on every run, stopped at the end only if this run started it.
  */
 final class LocalBroker implements AutoCloseable {
 
