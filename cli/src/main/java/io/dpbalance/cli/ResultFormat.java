@@ -1,14 +1,9 @@
 package io.dpbalance.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.dpbalance.engine.sim.SimulationResult;
 import io.dpbalance.engine.sim.WorkloadMode;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,21 +12,6 @@ import java.util.Map;
 
 /** Renders simulation results as JSON lines (docs/design.md §10 field names) or as a readable table. */
 final class ResultFormat {
-
-    private static final JsonFactory JSON = new JsonFactory();
-
-    /** {@code {"a": 1, "b": 2}}: a space after every colon and comma, all on one line. */
-    private static final MinimalPrettyPrinter SPACED = new MinimalPrettyPrinter() {
-        @Override
-        public void writeObjectFieldValueSeparator(JsonGenerator json) throws IOException {
-            json.writeRaw(": ");
-        }
-
-        @Override
-        public void writeObjectEntrySeparator(JsonGenerator json) throws IOException {
-            json.writeRaw(", ");
-        }
-    };
 
     private ResultFormat() {
     }
@@ -71,39 +51,26 @@ final class ResultFormat {
         return f;
     }
 
-    /**
-     * One JSON object, {@code "name": value} pairs separated by {@code ", "}; a double that JSON cannot hold (NaN,
-     * infinity) is {@code null}, as in the records' JSON form.
-     */
     static String json(Map<String, Object> fields) {
-        StringWriter text = new StringWriter();
-        try (JsonGenerator json = JSON.createGenerator(text)) {
-            json.setPrettyPrinter(SPACED);
-            json.writeStartObject();
-            for (Map.Entry<String, Object> field : fields.entrySet()) {
-                json.writeFieldName(field.getKey());
-                Object v = field.getValue();
-                if (v instanceof String s) {
-                    json.writeString(s);
-                } else if (v instanceof Double d) {
-                    if (Double.isFinite(d)) {
-                        json.writeNumber(d);
-                    } else {
-                        json.writeNull();
-                    }
-                } else if (v instanceof Integer n) {
-                    json.writeNumber(n);
-                } else if (v instanceof Long n) {
-                    json.writeNumber(n);
-                } else {
-                    throw new IllegalArgumentException(field.getKey() + ": no JSON form for " + v);
-                }
+        StringBuilder sb = new StringBuilder("{");
+        fields.forEach((k, v) -> {
+            if (sb.length() > 1) {
+                sb.append(", ");
             }
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            sb.append('"').append(k).append("\": ").append(value(v));
+        });
+        return sb.append('}').toString();
+    }
+
+    /** A JSON value; a double that JSON cannot hold (NaN, infinity) is {@code null}, as in the records' JSON form. */
+    private static String value(Object v) {
+        if (v instanceof String s) {
+            return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
         }
-        return text.toString();
+        if (v instanceof Double d) {
+            return d.isNaN() || d.isInfinite() ? "null" : Double.toString(d);
+        }
+        return String.valueOf(v);
     }
 
     /** A fixed-width table, one row per result. */
