@@ -7,6 +7,7 @@ import io.dpbalance.datagen.generate.GenerationResult;
 import io.dpbalance.datagen.generate.Granularity;
 import io.dpbalance.datagen.kafka.KafkaOptions;
 import io.dpbalance.datagen.kafka.KafkaRecordSink;
+import io.dpbalance.engine.metrics.Percentiles;
 import io.dpbalance.engine.policy.PolicySpec;
 import io.dpbalance.engine.sim.ClusterConfig;
 import io.dpbalance.engine.trace.ReadOptions;
@@ -53,7 +54,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -504,10 +504,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
     }
 
     private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return Percentiles.of(values, values.length, 50);
     }
 
     private static String rates(double[] values) {

@@ -6,6 +6,7 @@ import io.dpbalance.datagen.generate.Generation;
 import io.dpbalance.datagen.generate.GenerationResult;
 import io.dpbalance.datagen.generate.Granularity;
 import io.dpbalance.datagen.sink.FileRecordSink;
+import io.dpbalance.engine.metrics.Percentiles;
 import io.dpbalance.engine.policy.PolicySpec;
 import io.dpbalance.engine.sim.ClusterConfig;
 import io.dpbalance.engine.trace.ReadOptions;
@@ -40,7 +41,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -369,10 +369,7 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
     }
 
     private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return Percentiles.of(values, values.length, 50);
     }
 
     private static String seconds(double[] values) {

@@ -1,5 +1,6 @@
 package io.dpbalance.bench;
 
+import io.dpbalance.engine.metrics.Percentiles;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
@@ -208,9 +209,7 @@ public final class LookaheadStudy {
     }
 
     static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Percentiles.of(values, values.length, 50);
     }
 
     private static String spread(double[] values, String format) {

@@ -9,17 +9,16 @@ import io.dpbalance.engine.policy.RefillState;
 import io.dpbalance.engine.sim.ClusterConfig;
 import io.dpbalance.engine.sim.Simulator;
 import io.dpbalance.engine.sim.WorkloadMode;
+import io.dpbalance.engine.trace.LengthDistribution;
+import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.ShippedTrace;
+import io.dpbalance.engine.trace.WorkloadFormat;
+import io.dpbalance.engine.trace.WorkloadReader;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -112,43 +111,24 @@ public final class RefillStates {
 
     /** Prompt and output lengths of an Azure LLM inference trace CSV, in file order; timestamps are not needed. */
     private static List<Request> readAzureTrace(Path file) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            List<String> columns = header == null ? List.of() : Arrays.asList(header.trim().split(","));
-            int promptColumn = columns.indexOf("ContextTokens");
-            int outputColumn = columns.indexOf("GeneratedTokens");
-            if (promptColumn < 0 || outputColumn < 0) {
-                throw new IllegalArgumentException(file + ": expected a TIMESTAMP,ContextTokens,GeneratedTokens header");
-            }
-            List<Request> requests = new ArrayList<>();
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] fields = line.split(",");
-                int n = requests.size();
-                requests.add(new Request(Integer.toString(n), n, 0,
-                        Integer.parseInt(fields[promptColumn].trim()), Integer.parseInt(fields[outputColumn].trim())));
-            }
-            return requests;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read trace " + file, e);
+        List<Request> trace = WorkloadReader.read(file, WorkloadFormat.AZURE, ReadOptions.defaults()).requests();
+        List<Request> requests = new ArrayList<>(trace.size());
+        for (Request r : trace) {
+            int n = requests.size();
+            requests.add(new Request(Integer.toString(n), n, 0, r.promptTokens(), r.outputTokens()));
         }
+        return requests;
     }
 
     private static List<Request> syntheticRequests(int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        // E[exp(N(mu, sigma^2))] = exp(mu + sigma^2 / 2)
-        double mu = Math.log(SYNTHETIC_PROMPT_MEAN) - SYNTHETIC_PROMPT_SIGMA * SYNTHETIC_PROMPT_SIGMA / 2;
-        double logKeep = Math.log1p(-1 / SYNTHETIC_OUTPUT_MEAN);
+        LengthDistribution prompts = new LengthDistribution.LogNormal(
+                SYNTHETIC_PROMPT_MEAN, SYNTHETIC_PROMPT_SIGMA, SYNTHETIC_PROMPT_MAX);
+        LengthDistribution outputs = new LengthDistribution.Geometric(SYNTHETIC_OUTPUT_MEAN, LengthDistribution.NO_MAX);
         List<Request> requests = new ArrayList<>(count);
         for (int n = 0; n < count; n++) {
-            double prompt = Math.exp(mu + SYNTHETIC_PROMPT_SIGMA * random.nextGaussian());
-            int promptTokens = (int) Math.max(1, Math.min(SYNTHETIC_PROMPT_MAX, Math.round(prompt)));
-            // Geometric on {1, 2, ...} by inversion; 1 - nextDouble() lies in (0, 1], so the log is finite.
-            int outputTokens = 1 + (int) Math.floor(Math.log(1 - random.nextDouble()) / logKeep);
-            requests.add(new Request(Integer.toString(n), n, 0, promptTokens, outputTokens));
+            int promptTokens = prompts.sample(random);
+            requests.add(new Request(Integer.toString(n), n, 0, promptTokens, outputs.sample(random)));
         }
         return requests;
     }

@@ -1,5 +1,7 @@
 package io.dpbalance.bench;
 
+import io.dpbalance.engine.metrics.Percentiles;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -159,8 +161,7 @@ public final class StartupBench {
     }
 
     private static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return Percentiles.ofSorted(sorted, 50);
     }
 
     private static String value(String[] args, int i, String flag) {

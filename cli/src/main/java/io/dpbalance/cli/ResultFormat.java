@@ -1,5 +1,6 @@
 package io.dpbalance.cli;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.dpbalance.engine.sim.SimulationResult;
 import io.dpbalance.engine.sim.WorkloadMode;
 
@@ -61,23 +62,10 @@ final class ResultFormat {
         return sb.append('}').toString();
     }
 
+    /** A JSON value; a double that JSON cannot hold (NaN, infinity) is {@code null}, as in the records' JSON form. */
     private static String value(Object v) {
         if (v instanceof String s) {
-            StringBuilder sb = new StringBuilder("\"");
-            for (char c : s.toCharArray()) {
-                switch (c) {
-                    case '"' -> sb.append("\\\"");
-                    case '\\' -> sb.append("\\\\");
-                    default -> {
-                        if (c < 0x20) {
-                            sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                        } else {
-                            sb.append(c);
-                        }
-                    }
-                }
-            }
-            return sb.append('"').toString();
+            return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
         }
         if (v instanceof Double d) {
             return d.isNaN() || d.isInfinite() ? "null" : Double.toString(d);

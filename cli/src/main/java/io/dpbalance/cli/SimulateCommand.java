@@ -73,10 +73,10 @@ final class SimulateCommand implements Callable<Integer> {
         List<SimulationResult> results = new ArrayList<>();
         for (PolicySpec s : specs) {
             PolicyFactory.Instance instance = lookahead.create(s);
-            SimulationListener progress = Progress.forTerminal(instance.policy().name(), w.requests().size());
+            SimulationListener progress = SimulationProgress.forTerminal(instance.policy().name(), w.requests().size());
             SimulationResult r = Simulator.run(w.requests(), workloadMode, config, cluster.pool,
                     instance.policy(), instance.lookahead(), progress);
-            Progress.done(progress);
+            SimulationProgress.done(progress);
             if (json) {
                 out.println(ResultFormat.json(ResultFormat.fields(r, w.requests().size())));
                 out.flush();

@@ -87,10 +87,10 @@ final class SweepCommand implements Callable<Integer> {
                 for (PolicySpec s : specs) {
                     PolicyFactory.Instance instance = lookahead.create(s);
                     String label = String.format(Locale.ROOT, "G=%d B=%d %s", g, b, instance.policy().name());
-                    var progress = Progress.forTerminal(label, w.requests().size());
+                    var progress = SimulationProgress.forTerminal(label, w.requests().size());
                     cell.add(Simulator.run(w.requests(), workloadMode, cluster.config(g, b), cluster.pool,
                             instance.policy(), instance.lookahead(), progress));
-                    Progress.done(progress);
+                    SimulationProgress.done(progress);
                 }
                 double base = cell.get(0).avgImbalance();
                 List<String> row = new ArrayList<>(List.of(Integer.toString(g), Integer.toString(b)));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpbalance.schemas.AvroCodec;
 import io.dpbalance.schemas.Codecs;
+import io.dpbalance.schemas.RecordJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,20 +141,20 @@ final class InputFiles {
         boolean firstObject = fileType == null && !simulationRows;
         JsonNode object = parse(line, file, where, firstObject);
         if (firstObject) {
-          if (JsonRecords.isSimulationRow(object)) {
+          if (SimRowJson.isSimulationRow(object)) {
             simulationRows = true;
           } else {
-            Optional<Class<? extends SpecificRecord>> type = JsonRecords.typeOf(object);
+            Optional<Class<? extends SpecificRecord>> type = RecordJson.typeOf(object);
             if (type.isEmpty()) {
-              throw unknown(file, "its first line is a JSON object with fields " + JsonRecords.fieldNames(object));
+              throw unknown(file, "its first line is a JSON object with fields " + SimRowJson.fieldNames(object));
             }
             fileType = type.get();
           }
         }
         if (simulationRows) {
-          data.simRows.add(JsonRecords.toSimRow(object, where));
+          data.simRows.add(SimRowJson.toSimRow(object, where));
         } else {
-          data.add(JsonRecords.toRecord(object, fileType, where));
+          data.add(RecordJson.read(object, fileType, where));
         }
       }
     }

@@ -2,6 +2,7 @@ package io.dpbalance.report;
 
 import io.dpbalance.schemas.Assignment;
 import io.dpbalance.schemas.RankStep;
+import io.dpbalance.schemas.RecordJson;
 import io.dpbalance.schemas.StepMetrics;
 import io.dpbalance.schemas.WindowMetrics;
 import java.io.IOException;
@@ -158,7 +159,7 @@ final class Fixtures {
   static <T extends SpecificRecord> void writeJsonLines(Path file, List<T> records) throws IOException {
     StringBuilder text = new StringBuilder();
     for (T record : records) {
-      text.append(JsonLines.of(record)).append('\n');
+      text.append(RecordJson.toJson(record)).append('\n');
     }
     Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dpbalance.schemas.Assignment;
 import io.dpbalance.schemas.RankStep;
+import io.dpbalance.schemas.RecordJson;
 import io.dpbalance.schemas.StepMetrics;
 import io.dpbalance.schemas.WindowMetrics;
 import java.io.IOException;
@@ -99,12 +100,26 @@ class ReportDataTest {
   @Test
   void badValueNamesFileLineAndField() throws IOException {
     Path file = dir.resolve("steps.jsonl");
-    String good = JsonLines.of(Fixtures.steps().get(0));
+    String good = RecordJson.toJson(Fixtures.steps().get(0));
     Files.writeString(file, good + "\n" + good.replace("\"idle_fraction\":0.1", "\"idle_fraction\":\"high\"") + "\n");
 
     assertThatThrownBy(() -> ReportData.fromFiles(List.of(file)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(file + ":2: StepMetrics.idle_fraction: expected a number, got \"high\"");
+  }
+
+  @Test
+  void readsNaNAsTheJobsWriteItNullAndAsEarlierDatagenFilesWroteIt() throws IOException {
+    WindowMetrics noEnergy = WindowMetrics.newBuilder(Fixtures.windows().get(0)).setTokensPerJoule(Double.NaN).build();
+    String written = RecordJson.toJson(noEnergy);
+    Path file = dir.resolve("windows.jsonl");
+    Files.writeString(file, written + "\n" + written.replace("\"tokens_per_joule\":null", "\"tokens_per_joule\":\"NaN\"")
+        + "\n");
+
+    List<WindowMetrics> windows = ReportData.fromFiles(List.of(file)).windowMetrics();
+
+    assertThat(written).contains("\"tokens_per_joule\":null");
+    assertThat(windows).hasSize(2).allSatisfy(w -> assertThat(w.getTokensPerJoule()).isNaN());
   }
 
   @Test

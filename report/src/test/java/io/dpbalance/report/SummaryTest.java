@@ -104,8 +104,8 @@ class SummaryTest {
   @Test
   void terminalTableListsSimulateAndSweepRows() {
     ReportData rows = new ReportData(List.of(), List.of(), List.of(), List.of(), List.of(
-        JsonRecords.toSimRow(json(Fixtures.SIMULATE_ARRIVAL.lines().toList().get(0)), "f:1"),
-        JsonRecords.toSimRow(json(Fixtures.SWEEP.lines().toList().get(1)), "g:2")), List.of());
+        SimRowJson.toSimRow(json(Fixtures.SIMULATE_ARRIVAL.lines().toList().get(0)), "f:1"),
+        SimRowJson.toSimRow(json(Fixtures.SWEEP.lines().toList().get(1)), "g:2")), List.of());
 
     String table = TerminalTable.render(rows);
 
@@ -119,7 +119,7 @@ class SummaryTest {
   @Test
   void csvHasARowPerPolicyAndPerSimulationRow() {
     ReportData all = DATA.plus(new ReportData(List.of(), List.of(), List.of(), List.of(), List.of(
-        JsonRecords.toSimRow(json(Fixtures.SWEEP.lines().toList().get(1)), "g:2")), List.of()));
+        SimRowJson.toSimRow(json(Fixtures.SWEEP.lines().toList().get(1)), "g:2")), List.of()));
 
     List<String> lines = CsvReport.render(all).lines().toList();
 

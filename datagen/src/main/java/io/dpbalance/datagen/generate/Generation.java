@@ -67,7 +67,7 @@ public final class Generation {
 
     private GenerationResult generate() {
         long start = System.nanoTime();
-        Progress progress = Progress.forTerminal(label, generator, sink);
+        GenerationProgress progress = new GenerationProgress(label, generator, sink);
         try {
             generator.run(sink, new RunControl(paced, stop, progress, sink));
         } catch (RuntimeException e) {

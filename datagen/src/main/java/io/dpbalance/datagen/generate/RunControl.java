@@ -12,11 +12,11 @@ public final class RunControl {
 
     private final boolean paced;
     private final StopSignal stop;
-    private final Progress progress;
+    private final GenerationProgress progress;
     private final RecordSink sink;
     private final long startNanos = System.nanoTime();
 
-    RunControl(boolean paced, StopSignal stop, Progress progress, RecordSink sink) {
+    RunControl(boolean paced, StopSignal stop, GenerationProgress progress, RecordSink sink) {
         this.paced = paced;
         this.stop = stop;
         this.progress = progress;

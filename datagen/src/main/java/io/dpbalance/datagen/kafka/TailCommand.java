@@ -1,9 +1,9 @@
 package io.dpbalance.datagen.kafka;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.dpbalance.datagen.sink.JsonRecords;
 import io.dpbalance.schemas.Codecs;
 import io.dpbalance.schemas.DecodeResult;
+import io.dpbalance.schemas.RecordJson;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -85,7 +85,7 @@ public final class TailCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             JsonGenerator json = JsonRecords.FACTORY.createGenerator(out)) {
+             JsonGenerator json = RecordJson.FACTORY.createGenerator(out)) {
             List<TopicPartition> partitions = partitions(consumer);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
@@ -166,7 +166,7 @@ public final class TailCommand implements Callable<Integer> {
         DecodeResult<SpecificRecord> decoded = Codecs.decodeAny(record.value());
         try {
             if (decoded instanceof DecodeResult.Decoded<SpecificRecord> value) {
-                JsonRecords.write(json, value.value());
+                RecordJson.write(json, value.value());
                 json.writeRaw('\n');
                 json.flush();
             } else if (decoded instanceof DecodeResult.Failed<SpecificRecord> failed) {

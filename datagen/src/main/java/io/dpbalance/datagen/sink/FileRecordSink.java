@@ -1,6 +1,7 @@
 package io.dpbalance.datagen.sink;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.dpbalance.schemas.RecordJson;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes each topic to two files in one directory: {@code <topic>.avro}, an Avro object container file of the
- * generated record class, and {@code <topic>.jsonl}, one JSON object per line ({@link JsonRecords}). Existing files
+ * generated record class, and {@code <topic>.jsonl}, one JSON object per line ({@link RecordJson}). Existing files
  * of those names are replaced. Keys are not written: they follow from the records' fields (docs/design.md §6).
  *
  * <p>Avro picks a random 16-byte sync marker for every container file; this sink derives it from the topic name
@@ -66,7 +67,7 @@ public final class FileRecordSink implements RecordSink {
                 int i = topic.index();
                 names[i] = prefix + topic.specName();
                 avro[i] = openContainer(topic, avroFile(names[i]));
-                json[i] = JsonRecords.FACTORY.createGenerator(stream(jsonFile(names[i])));
+                json[i] = RecordJson.FACTORY.createGenerator(stream(jsonFile(names[i])));
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly();
@@ -113,7 +114,7 @@ public final class FileRecordSink implements RecordSink {
         }
         try {
             avro[i].append(record);
-            JsonRecords.write(json[i], record);
+            RecordJson.write(json[i], record);
             json[i].writeRaw('\n');
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + names[i] + " records to " + dir + ": " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package io.dpbalance.engine.trace;
 
 import java.util.List;
+import java.util.function.DoubleSupplier;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
@@ -47,13 +48,7 @@ public sealed interface ArrivalProcess {
 
         @Override
         public double[] arrivals(int count, RandomGenerator random) {
-            double[] times = new double[count];
-            double time = 0;
-            for (int i = 0; i < count; i++) {
-                time += random.nextExponential() / rate;
-                times[i] = time;
-            }
-            return times;
+            return renewal(count, () -> random.nextExponential() / rate);
         }
 
         @Override
@@ -83,13 +78,7 @@ public sealed interface ArrivalProcess {
         public double[] arrivals(int count, RandomGenerator random) {
             double shape = 1 / (cv * cv);
             double scale = cv * cv / rate;
-            double[] times = new double[count];
-            double time = 0;
-            for (int i = 0; i < count; i++) {
-                time += GammaSampler.sample(shape, random) * scale;
-                times[i] = time;
-            }
-            return times;
+            return renewal(count, () -> GammaSampler.sample(shape, random) * scale);
         }
 
         @Override
@@ -174,6 +163,17 @@ public sealed interface ArrivalProcess {
                 throw new IllegalArgumentException("a rate is a finite number >= 0, got " + rate);
             }
         }
+    }
+
+    /** The arrival times of a renewal process: the running sums of {@code count} independent gaps. */
+    private static double[] renewal(int count, DoubleSupplier gap) {
+        double[] times = new double[count];
+        double time = 0;
+        for (int i = 0; i < count; i++) {
+            time += gap.getAsDouble();
+            times[i] = time;
+        }
+        return times;
     }
 
     private static void requirePositive(String name, double value) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -28,20 +29,69 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * A real Kafka broker (KRaft, one combined broker and controller) started in the test JVM for the test class, with
- * what the tests do with it: create topics, produce raw records, read a topic back to its end.
+ * A real Kafka broker (KRaft, one combined broker and controller) for the test class, with what the tests do with it:
+ * create topics, produce raw records, read a topic back to its end.
+ *
+ * <p>Where a Docker engine answers, the broker is Testcontainers' {@link KafkaContainer} ({@value #IMAGE}); elsewhere
+ * it is started in the test JVM from the Kafka jars ({@link KafkaClusterTestKit}). {@link #kind()} and a log line say
+ * which ran; {@code -Ddpbalance.test.kafka=container} or {@code =in-jvm} forces one.
  *
  * <p>{@code @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();} starts it before
  * the class's {@code @BeforeAll} methods and stops it after the class.
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
 
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaBrokerExtension.class);
+
+  /** The system property that forces a broker kind. */
+  static final String KIND_PROPERTY = "dpbalance.test.kafka";
+  /** The image of the container broker: the Apache Kafka release the project builds against. */
+  static final String IMAGE = "apache/kafka:4.2.0";
+  /** The container's listener that an {@link OutageProxy} forwards to; it advertises the proxy's address. */
+  private static final int PROXIED_PORT = 19092;
+
+  /**
+   * Retention checked every second, not every 5 minutes: output stamped with an old event time (the tests' logs are
+   * from 2023 and 2026-01-01) would be deleted while a test reads it, not after the test.
+   */
+  private static final long RETENTION_CHECK_MILLIS = 1000;
+
   /** How long reading a topic to its end may take, waiting for transactions to settle included. */
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
-  private KafkaClusterTestKit kafka;
+  /** Which broker runs. */
+  public enum Kind {
+    /** Testcontainers' {@code KafkaContainer}, where a Docker engine answers. */
+    CONTAINER,
+    /** {@code KafkaClusterTestKit} in the test JVM. */
+    IN_JVM;
+
+    /**
+     * The broker to run: the one {@code forced} names ({@code container} or {@code in-jvm}), else the container where
+     * a Docker engine answers. {@code dockerAvailable} is asked only when nothing is forced.
+     */
+    static Kind select(String forced, BooleanSupplier dockerAvailable) {
+      if (forced != null && !forced.isBlank()) {
+        return switch (forced.trim().toLowerCase(Locale.ROOT)) {
+          case "container" -> CONTAINER;
+          case "in-jvm" -> IN_JVM;
+          default -> throw new IllegalArgumentException(
+              "-D" + KIND_PROPERTY + "=" + forced + ": expected container or in-jvm");
+        };
+      }
+      return dockerAvailable.getAsBoolean() ? CONTAINER : IN_JVM;
+    }
+  }
+
+  private Kind kind;
+  private KafkaClusterTestKit inJvm;
+  private KafkaContainer container;
   private Admin admin;
   private boolean outages;
   private OutageProxy proxy;
@@ -73,36 +123,77 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     return proxy;
   }
 
+  /** Which broker runs (known once the extension has started it). */
+  public Kind kind() {
+    if (kind == null) {
+      throw new IllegalStateException("the broker has not been started yet");
+    }
+    return kind;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build());
+    long asked = System.nanoTime();
+    kind = Kind.select(System.getProperty(KIND_PROPERTY),
+        () -> DockerClientFactory.instance().isDockerAvailable());
+    long selectMillis = (System.nanoTime() - asked) / 1_000_000;
     if (outages) {
       proxy = new OutageProxy();
+    }
+    String own = kind == Kind.CONTAINER ? startContainer() : startInJvm();
+    if (proxy != null) {
+      String[] hostPort = own.split(":");
+      if (Integer.parseInt(hostPort[1]) == proxy.port()) {
+        throw new IllegalStateException("the broker's own listener is not known: " + own);
+      }
+      proxy.target(hostPort[0], Integer.parseInt(hostPort[1]));
+    }
+    if (inJvm != null) {
+      inJvm.waitForReadyBrokers();
+    }
+    LOG.info("Kafka broker for {}: {} at {}{} (chosen in {} ms)", context.getDisplayName(),
+        kind == Kind.CONTAINER ? "container " + IMAGE : "in-JVM (no Docker engine answers, or forced)", own,
+        proxy != null ? " behind an outage proxy at " + bootstrapServers() : "", selectMillis);
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+  }
+
+  /** Starts the container broker; returns its own address (the proxied listener's, with outages). */
+  private String startContainer() {
+    container = new KafkaContainer(IMAGE)
+        .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+        .withEnv("KAFKA_LOG_RETENTION_CHECK_INTERVAL_MS", Long.toString(RETENTION_CHECK_MILLIS));
+    if (proxy != null) {
+      int proxyPort = proxy.port();
+      // Clients learn the broker's address from the metadata: the listener they reach through the proxy must
+      // advertise the proxy, or they would go around it.
+      container.withListener("0.0.0.0:" + PROXIED_PORT, () -> "localhost:" + proxyPort)
+          .addExposedPort(PROXIED_PORT);
+    }
+    container.start();
+    return proxy != null
+        ? container.getHost() + ":" + container.getMappedPort(PROXIED_PORT)
+        : container.getBootstrapServers();
+  }
+
+  /** Starts the in-JVM broker; returns its own address. */
+  private String startInJvm() throws Exception {
+    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build());
+    if (proxy != null) {
       // Clients learn the broker's address from the metadata: it must be the proxy's, or they would go around it.
       builder.setConfigProp("advertised.listeners", "EXTERNAL://localhost:" + proxy.port());
     }
-    kafka = builder
+    inJvm = builder
         .setConfigProp("auto.create.topics.enable", "false")
         // One broker: the internal topics of transactions and consumer groups cannot have 3 replicas.
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")
         .setConfigProp("offsets.topic.replication.factor", "1")
-        // Retention checked every second, not every 5 minutes: output stamped with an old event time (the tests'
-        // logs are from 2023 and 2026-01-01) would be deleted while a test reads it, not after the test.
-        .setConfigProp("log.retention.check.interval.ms", "1000")
+        .setConfigProp("log.retention.check.interval.ms", Long.toString(RETENTION_CHECK_MILLIS))
         .build();
-    kafka.format();
-    kafka.startup();
-    if (proxy != null) {
-      String[] own = kafka.bootstrapServers().split(",")[0].split(":");
-      if (Integer.parseInt(own[1]) == proxy.port()) {
-        throw new IllegalStateException("the broker's own listener is not known: " + kafka.bootstrapServers());
-      }
-      proxy.target(own[0], Integer.parseInt(own[1]));
-    }
-    kafka.waitForReadyBrokers();
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    inJvm.format();
+    inJvm.startup();
+    return inJvm.bootstrapServers().split(",")[0];
   }
 
   @Override
@@ -110,8 +201,11 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     if (admin != null) {
       admin.close();
     }
-    if (kafka != null) {
-      kafka.close();
+    if (inJvm != null) {
+      inJvm.close();
+    }
+    if (container != null) {
+      container.stop();
     }
     if (proxy != null) {
       proxy.close();
@@ -119,7 +213,10 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
   }
 
   public String bootstrapServers() {
-    return proxy != null ? "localhost:" + proxy.port() : kafka.bootstrapServers();
+    if (proxy != null) {
+      return "localhost:" + proxy.port();
+    }
+    return inJvm != null ? inJvm.bootstrapServers() : container.getBootstrapServers();
   }
 
   public void createTopics(int partitions, String... topics) throws Exception {
