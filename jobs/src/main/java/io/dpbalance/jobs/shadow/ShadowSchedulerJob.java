@@ -1,21 +1,21 @@
 package io.dpbalance.jobs.shadow;
 
-import io.dpbalance.jobs.analytics.CountDeadLetters;
-import io.dpbalance.jobs.analytics.InputTriage;
-import io.dpbalance.jobs.analytics.Keys;
 import io.dpbalance.jobs.common.CostModelOptions;
+import io.dpbalance.jobs.common.CountDeadLetters;
 import io.dpbalance.jobs.common.DurationConverter;
 import io.dpbalance.jobs.common.EventTimeOptions;
 import io.dpbalance.jobs.common.InputLimitOptions;
+import io.dpbalance.jobs.common.InputTriage;
 import io.dpbalance.jobs.common.JobConnectors;
 import io.dpbalance.jobs.common.JobEnvironment;
 import io.dpbalance.jobs.common.JobMain;
 import io.dpbalance.jobs.common.JobOptions;
+import io.dpbalance.jobs.common.Keys;
 import io.dpbalance.jobs.common.OutputTopicOptions;
 import io.dpbalance.jobs.common.SubmissionFailure;
+import io.dpbalance.jobs.io.CaughtUpIdleness;
 import io.dpbalance.jobs.io.InputDecoder;
 import io.dpbalance.jobs.io.InputLimits;
-import io.dpbalance.jobs.io.CaughtUpIdleness;
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.schemas.Assignment;
 import io.dpbalance.schemas.DeadLetter;

@@ -3,6 +3,7 @@ package io.dpbalance.jobs.analytics;
 import static io.dpbalance.jobs.testing.DatagenRun.datagen;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpbalance.jobs.common.DeadLetters;
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;

@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.analytics;
 
+import io.dpbalance.jobs.common.DeadLetters;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import static io.dpbalance.jobs.analytics.LogFixtures.T0;
 import static io.dpbalance.jobs.analytics.LogFixtures.settings;

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.dpbalance.engine.metrics.CostModel;
+import io.dpbalance.jobs.common.DeadLetters;
 import io.dpbalance.schemas.Codecs;
 import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.RankStep;
