@@ -12,6 +12,7 @@ import io.dpbalance.jobs.common.JobMain;
 import io.dpbalance.jobs.common.JobOptions;
 import io.dpbalance.jobs.common.Keys;
 import io.dpbalance.jobs.common.OutputTopicOptions;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.common.SubmissionFailure;
 import io.dpbalance.jobs.io.CaughtUpIdleness;
 import io.dpbalance.jobs.io.InputDecoder;
@@ -29,7 +30,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -217,12 +217,13 @@ public final class TraceAnalyticsJob implements Runnable {
    * @param tokenEvents token events, or null when the logs carry none; sources check records with
    *     {@link #tokenEventDecoder}
    * @param rankSteps rank-steps, or null when the logs carry none; checked with {@link #rankStepDecoder}
-   * @param stepMetricsSink where StepMetrics go, or null to write none
+   * @param stepMetrics where StepMetrics go ({@link SinkApplier#discard} to write none)
    */
   public static void defineWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings,
       Source<InputRecord<TokenEvent>, ?, ?> tokenEvents, Source<InputRecord<RankStep>, ?, ?> rankSteps,
-      Sink<StepMetrics> stepMetricsSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink) {
-    defineWorkflow(env, settings, tokenEvents, rankSteps, stepMetricsSink, windowMetricsSink, deadLetterSink, null);
+      SinkApplier<StepMetrics> stepMetrics, SinkApplier<WindowMetrics> windowMetrics,
+      SinkApplier<DeadLetter> deadLetters) {
+    defineWorkflow(env, settings, tokenEvents, rankSteps, stepMetrics, windowMetrics, deadLetters, null);
   }
 
   /**
@@ -231,8 +232,8 @@ public final class TraceAnalyticsJob implements Runnable {
    */
   public static void defineWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings,
       Source<InputRecord<TokenEvent>, ?, ?> tokenEvents, Source<InputRecord<RankStep>, ?, ?> rankSteps,
-      Sink<StepMetrics> stepMetricsSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink,
-      CaughtUpIdleness.Broker broker) {
+      SinkApplier<StepMetrics> stepMetrics, SinkApplier<WindowMetrics> windowMetrics,
+      SinkApplier<DeadLetter> deadLetterOutput, CaughtUpIdleness.Broker broker) {
     if (tokenEvents == null && rankSteps == null) {
       throw new IllegalArgumentException("trace analytics needs token events, rank-steps or both");
     }
@@ -301,26 +302,23 @@ public final class TraceAnalyticsJob implements Runnable {
         .keyBy(loads -> loads.clusterId)
         .process(new StepMetricsFunction(settings))
         .uid("step-metrics").name("step metrics");
-    if (stepMetricsSink != null) {
-      steps.map(outcome -> outcome.metrics)
+    if (stepMetrics.writes()) {
+      SinkApplier.write(steps.map(outcome -> outcome.metrics)
           .returns(new AvroTypeInfo<>(StepMetrics.class))
-          .uid("step-metrics-records").name("step metrics: records")
-          .sinkTo(stepMetricsSink)
-          .uid("step-metrics-sink").name("step metrics sink");
+          .uid("step-metrics-records").name("step metrics: records"),
+          stepMetrics, "step-metrics-sink", "step metrics sink");
     }
 
-    steps.union(late)
+    SinkApplier.write(steps.union(late)
         .keyBy(outcome -> Keys.clusterPolicy(outcome.clusterId, outcome.policy))
         .process(new WindowMetricsFunction(settings.window(), settings.maxStepSpread()),
             new AvroTypeInfo<>(WindowMetrics.class))
-        .uid("window-metrics").name("window metrics")
-        .sinkTo(windowMetricsSink)
-        .uid("window-metrics-sink").name("window metrics sink");
+        .uid("window-metrics").name("window metrics"),
+        windowMetrics, "window-metrics-sink", "window metrics sink");
 
-    deadLetters.map(new CountDeadLetters())
-        .uid("dead-letter-count").name("dead letters: count")
-        .sinkTo(deadLetterSink)
-        .uid("dead-letter-sink").name("dead letter sink");
+    SinkApplier.write(deadLetters.map(new CountDeadLetters())
+        .uid("dead-letter-count").name("dead letters: count"),
+        deadLetterOutput, "dead-letter-sink", "dead letter sink");
   }
 
   /**

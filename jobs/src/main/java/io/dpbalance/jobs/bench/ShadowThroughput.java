@@ -11,6 +11,7 @@ import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.jobs.shadow.ClusterSpec;
 import io.dpbalance.jobs.shadow.ShadowSchedulerJob;
@@ -225,14 +226,14 @@ public final class ShadowThroughput implements Runnable {
     ShadowSchedulerJob.defineWorkflow(env, settings,
         KafkaConnectors.source(bootstrap, requestsTopic, "shadow-bench-" + out, OffsetsInitializer.earliest(), true,
             none, ShadowSchedulerJob.arrivalDecoder()),
-        KafkaConnectors.sink(bootstrap, out + "dp.step-metrics", StepMetrics.class, DeliveryGuarantee.AT_LEAST_ONCE,
-            "unused", 600_000, none),
-        KafkaConnectors.sink(bootstrap, out + "dp.assignments", Assignment.class, DeliveryGuarantee.AT_LEAST_ONCE,
-            "unused", 600_000, none),
-        KafkaConnectors.sink(bootstrap, out + "dp.window-metrics", WindowMetrics.class,
-            DeliveryGuarantee.AT_LEAST_ONCE, "unused", 600_000, none),
-        KafkaConnectors.sink(bootstrap, out + "dp.dead-letter", DeadLetter.class, DeliveryGuarantee.AT_LEAST_ONCE,
-            "unused", 600_000, none));
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.step-metrics", StepMetrics.class,
+            DeliveryGuarantee.AT_LEAST_ONCE, "unused", 600_000, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.assignments", Assignment.class,
+            DeliveryGuarantee.AT_LEAST_ONCE, "unused", 600_000, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.window-metrics", WindowMetrics.class,
+            DeliveryGuarantee.AT_LEAST_ONCE, "unused", 600_000, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.dead-letter", DeadLetter.class,
+            DeliveryGuarantee.AT_LEAST_ONCE, "unused", 600_000, none)));
     return env.execute("shadow throughput " + run);
   }
 

@@ -6,7 +6,6 @@ import io.dpbalance.jobs.io.InputDecoder;
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.fs.Path;
 
@@ -52,25 +51,26 @@ public final class JobConnectors {
 
   /**
    * The sink of output {@code topic}: Kafka (prefix added) of the configured delivery guarantee, or in file mode
-   * JSON lines under {@code <--output-files>/<topic>}; null when {@code written} is false.
+   * JSON lines under {@code <--output-files>/<topic>}; discarded when {@code written} is false.
    *
    * @param sinkName makes the sink's transactional id unique within the job
    */
-  public <T extends SpecificRecord> Sink<T> sink(boolean written, String topic, Class<T> type, String sinkName) {
+  public <T extends SpecificRecord> SinkApplier<T> sink(boolean written, String topic, Class<T> type,
+      String sinkName) {
     if (!written) {
-      return null;
+      return SinkApplier.discard();
     }
     if (options.fileMode()) {
       java.nio.file.Path dir = options.files.outputFiles.resolve(topic).toAbsolutePath();
       environment.summary().output(dir.toString());
-      return FileConnectors.jsonLines(new Path(dir.toUri()), topic);
+      return SinkApplier.of(FileConnectors.jsonLines(new Path(dir.toUri()), topic));
     }
     KafkaOptions kafka = options.kafka;
     environment.summary().output(kafka.prefix + topic);
     String runId = environment.runId();
-    return KafkaConnectors.sink(kafka.bootstrap, kafka.prefix + topic, type, options.delivery.deliveryGuarantee,
-        options.delivery.transactionalId(name, sinkName), options.delivery.transactionTimeout.toMillis(),
-        kafka.clientProperties(), runId);
+    return SinkApplier.of(KafkaConnectors.sink(kafka.bootstrap, kafka.prefix + topic, type,
+        options.delivery.deliveryGuarantee, options.delivery.transactionalId(name, sinkName),
+        options.delivery.transactionTimeout.toMillis(), kafka.clientProperties(), runId));
   }
 
   /** The broker the Kafka sources read, for idleness that waits for it ({@link CaughtUpIdleness}); null in file mode. */

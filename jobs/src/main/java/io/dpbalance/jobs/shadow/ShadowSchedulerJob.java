@@ -12,6 +12,7 @@ import io.dpbalance.jobs.common.JobMain;
 import io.dpbalance.jobs.common.JobOptions;
 import io.dpbalance.jobs.common.Keys;
 import io.dpbalance.jobs.common.OutputTopicOptions;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.common.SubmissionFailure;
 import io.dpbalance.jobs.io.CaughtUpIdleness;
 import io.dpbalance.jobs.io.InputDecoder;
@@ -30,7 +31,6 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -203,13 +203,14 @@ public final class ShadowSchedulerJob implements Runnable {
    * Wires the shadow-scheduling pipeline.
    *
    * @param requests request records, checked with {@link #arrivalDecoder}
-   * @param stepMetricsSink where StepMetrics go, or null to write none
-   * @param assignmentSink where Assignments go, or null to write none
+   * @param stepMetrics where StepMetrics go ({@link SinkApplier#discard} to write none)
+   * @param assignments where Assignments go ({@link SinkApplier#discard} to write none)
    */
   public static void defineWorkflow(StreamExecutionEnvironment env, ShadowSettings settings,
-      Source<InputRecord<RequestArrival>, ?, ?> requests, Sink<StepMetrics> stepMetricsSink,
-      Sink<Assignment> assignmentSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink) {
-    defineWorkflow(env, settings, requests, stepMetricsSink, assignmentSink, windowMetricsSink, deadLetterSink, null);
+      Source<InputRecord<RequestArrival>, ?, ?> requests, SinkApplier<StepMetrics> stepMetrics,
+      SinkApplier<Assignment> assignments, SinkApplier<WindowMetrics> windowMetrics,
+      SinkApplier<DeadLetter> deadLetters) {
+    defineWorkflow(env, settings, requests, stepMetrics, assignments, windowMetrics, deadLetters, null);
   }
 
   /**
@@ -217,9 +218,9 @@ public final class ShadowSchedulerJob implements Runnable {
    * more for it and answers ({@link CaughtUpIdleness}); with {@code broker} null, idleness is Flink's plain timeout.
    */
   public static void defineWorkflow(StreamExecutionEnvironment env, ShadowSettings settings,
-      Source<InputRecord<RequestArrival>, ?, ?> requests, Sink<StepMetrics> stepMetricsSink,
-      Sink<Assignment> assignmentSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink,
-      CaughtUpIdleness.Broker broker) {
+      Source<InputRecord<RequestArrival>, ?, ?> requests, SinkApplier<StepMetrics> stepMetrics,
+      SinkApplier<Assignment> assignments, SinkApplier<WindowMetrics> windowMetrics,
+      SinkApplier<DeadLetter> deadLetters, CaughtUpIdleness.Broker broker) {
     env.setMaxParallelism(settings.maxParallelism());
     // Records pass between chained operators by reference instead of as deep copies: no function here changes a
     // record after emitting it or keeps one it was given (the keyed function receives deserialized copies anyway).
@@ -239,21 +240,16 @@ public final class ShadowSchedulerJob implements Runnable {
         .keyBy(in -> Keys.clusterPolicy(in.clusterId, in.policy))
         .process(new ShadowSchedulerFunction(settings), new AvroTypeInfo<>(StepMetrics.class))
         .uid("shadow-scheduler").name("shadow scheduler");
-    if (stepMetricsSink != null) {
-      shadow.sinkTo(stepMetricsSink).uid("step-metrics-sink").name("step metrics sink");
-    }
-    if (assignmentSink != null) {
-      shadow.getSideOutput(ShadowSchedulerFunction.ASSIGNMENTS)
-          .sinkTo(assignmentSink).uid("assignments-sink").name("assignments sink");
-    }
-    shadow.getSideOutput(ShadowSchedulerFunction.WINDOWS)
-        .sinkTo(windowMetricsSink).uid("window-metrics-sink").name("window metrics sink");
-    records.getSideOutput(InputTriage.DEAD_LETTERS)
+    SinkApplier.write(shadow, stepMetrics, "step-metrics-sink", "step metrics sink");
+    SinkApplier.write(shadow.getSideOutput(ShadowSchedulerFunction.ASSIGNMENTS), assignments, "assignments-sink",
+        "assignments sink");
+    SinkApplier.write(shadow.getSideOutput(ShadowSchedulerFunction.WINDOWS), windowMetrics, "window-metrics-sink",
+        "window metrics sink");
+    SinkApplier.write(records.getSideOutput(InputTriage.DEAD_LETTERS)
         .union(shadow.getSideOutput(ShadowSchedulerFunction.DEAD_LETTERS))
         .map(new CountDeadLetters())
-        .uid("dead-letter-count").name("dead letters: count")
-        .sinkTo(deadLetterSink)
-        .uid("dead-letter-sink").name("dead letter sink");
+        .uid("dead-letter-count").name("dead letters: count"),
+        deadLetters, "dead-letter-sink", "dead letter sink");
   }
 
   /** Copies each valid request record once per shadow policy. */
