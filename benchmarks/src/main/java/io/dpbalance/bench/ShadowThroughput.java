@@ -1,4 +1,4 @@
-package io.dpbalance.jobs.bench;
+package io.dpbalance.bench;
 
 import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
@@ -62,7 +62,7 @@ import picocli.CommandLine.Option;
  * medians over the repetitions and the ratio job / engine, and beside them the CPU time of this JVM per shadow step of
  * each (the job's includes its MiniCluster's start-up, as every execute starts one).
  */
-@Command(name = "shadow-bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "shadow-throughput", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Shadow job throughput (Kafka in -> Kafka out) beside the engine simulator on the same input.")
 public final class ShadowThroughput implements Runnable {
 
@@ -112,7 +112,7 @@ public final class ShadowThroughput implements Runnable {
     try {
       measure();
     } catch (Exception e) {
-      throw new IllegalStateException("shadow-bench failed: " + e.getMessage(), e);
+      throw new IllegalStateException("shadow-throughput failed: " + e.getMessage(), e);
     }
   }
 
