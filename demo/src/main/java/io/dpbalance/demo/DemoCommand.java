@@ -12,7 +12,7 @@ import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
 import io.dpbalance.jobs.analytics.AnalyticsSettings;
-import io.dpbalance.jobs.common.JobOptions;
+import io.dpbalance.jobs.common.DurationConverter;
 import io.dpbalance.jobs.shadow.ClusterSpec;
 import io.dpbalance.jobs.shadow.ShadowSettings;
 import io.dpbalance.report.HtmlReport;
@@ -124,18 +124,18 @@ public final class DemoCommand implements Callable<Integer> {
     String decodeLog;
 
     @Option(names = "--window", paramLabel = "DURATION", defaultValue = "5s",
-            converter = JobOptions.DurationConverter.class,
+            converter = DurationConverter.class,
             description = "Tumbling window of dp.window-metrics in both jobs (one chart point each). Default "
                     + "${DEFAULT-VALUE}.")
     Duration window;
 
     @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "2s",
-            converter = JobOptions.DurationConverter.class,
+            converter = DurationConverter.class,
             description = "Checkpoint interval of both jobs: exactly-once output becomes visible when a checkpoint "
                     + "completes. Default ${DEFAULT-VALUE}.")
     Duration checkpointInterval;
 
-    @Option(names = "--lag", paramLabel = "DURATION", defaultValue = "1s", converter = JobOptions.DurationConverter.class,
+    @Option(names = "--lag", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
             description = "How far the shadow runs behind its watermark (shadow --lag). The replay carries output "
                     + "lengths at arrival, so no completion has to be waited for. Default ${DEFAULT-VALUE}.")
     Duration lag;

@@ -2,6 +2,7 @@ package io.dpbalance.demo;
 
 import io.dpbalance.jobs.analytics.AnalyticsSettings;
 import io.dpbalance.jobs.analytics.TraceAnalyticsJob;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.jobs.shadow.ShadowSchedulerJob;
 import io.dpbalance.jobs.shadow.ShadowSettings;
@@ -11,7 +12,6 @@ import io.dpbalance.schemas.StepMetrics;
 import io.dpbalance.schemas.WindowMetrics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -90,9 +90,10 @@ final class DemoJobs implements AutoCloseable {
         return env;
     }
 
-    private static <T extends SpecificRecord> Sink<T> sink(String bootstrap, String topic, Class<T> type, String tx) {
-        return KafkaConnectors.sink(bootstrap, topic, type, DeliveryGuarantee.EXACTLY_ONCE, tx, TRANSACTION_TIMEOUT_MS,
-                new Properties());
+    private static <T extends SpecificRecord> SinkApplier<T> sink(String bootstrap, String topic, Class<T> type,
+            String tx) {
+        return SinkApplier.of(KafkaConnectors.sink(bootstrap, topic, type, DeliveryGuarantee.EXACTLY_ONCE, tx,
+                TRANSACTION_TIMEOUT_MS, new Properties()));
     }
 
     private void submit(StreamExecutionEnvironment env, String name) throws Exception {

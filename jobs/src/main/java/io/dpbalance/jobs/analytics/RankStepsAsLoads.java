@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.analytics;
 
+import io.dpbalance.jobs.common.DeadLetters;
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.RankStep;

@@ -1,6 +1,8 @@
 package io.dpbalance.jobs.analytics;
 
+import io.dpbalance.schemas.BoundedDeadLetter;
 import io.dpbalance.schemas.DeadLetter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -73,7 +75,7 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
       lateRecords.inc();
       ctx.output(LATE, StepOutcome.late(token.clusterId(), AnalyticsSettings.OBSERVED, token.time(), 1));
       // Counted in its window's late_records, and kept: a late record never vanishes.
-      ctx.output(DEAD_LETTERS, DeadLetters.of(token, lateReason(token.time(), ctx.timerService().currentWatermark(),
+      ctx.output(DEAD_LETTERS, deadLetter(token, lateReason(token.time(), ctx.timerService().currentWatermark(),
           maxStepSpreadMillis), System.currentTimeMillis()));
       return;
     }
@@ -163,7 +165,7 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
     long previous = request.lastStep;
     if (request.passed && token.step() <= previous) {
       String code = token.step() < previous ? STEP_BACKWARDS : STEP_REPEATED;
-      ctx.output(DEAD_LETTERS, DeadLetters.of(token, code + ": request '" + token.requestId() + "' at step "
+      ctx.output(DEAD_LETTERS, deadLetter(token, code + ": request '" + token.requestId() + "' at step "
           + token.step() + " after step " + previous, System.currentTimeMillis()));
       return;
     }
@@ -199,5 +201,11 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
   private long forgetCheckTime(RequestProgress request) {
     long due = request.lastTime + idleTimeoutMillis;
     return due + Math.floorMod(-due, 1000L);
+  }
+
+  /** A token rejected by a check after the source's: a request's step out of order. */
+  private static DeadLetter deadLetter(RequestToken token, String reason, long seenAt) {
+    return BoundedDeadLetter.of(token.clusterId(), token.topic(), token.partition(), token.offset(), reason,
+        token.payload(), Instant.ofEpochMilli(seenAt));
   }
 }

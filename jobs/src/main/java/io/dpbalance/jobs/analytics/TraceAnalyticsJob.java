@@ -1,13 +1,23 @@
 package io.dpbalance.jobs.analytics;
 
-import io.dpbalance.jobs.common.JobOptions;
-import io.dpbalance.jobs.io.CaughtUpIdleness;
-import io.dpbalance.jobs.io.FileConnectors;
+import io.dpbalance.jobs.common.CostModelOptions;
+import io.dpbalance.jobs.common.CountDeadLetters;
+import io.dpbalance.jobs.common.DurationConverter;
+import io.dpbalance.jobs.common.EventTimeOptions;
 import io.dpbalance.jobs.common.InputLimitOptions;
+import io.dpbalance.jobs.common.InputTriage;
+import io.dpbalance.jobs.common.JobConnectors;
+import io.dpbalance.jobs.common.JobEnvironment;
+import io.dpbalance.jobs.common.JobMain;
+import io.dpbalance.jobs.common.JobOptions;
+import io.dpbalance.jobs.common.Keys;
+import io.dpbalance.jobs.common.OutputTopicOptions;
+import io.dpbalance.jobs.common.SinkApplier;
+import io.dpbalance.jobs.common.SubmissionFailure;
+import io.dpbalance.jobs.io.CaughtUpIdleness;
 import io.dpbalance.jobs.io.InputDecoder;
 import io.dpbalance.jobs.io.InputLimits;
 import io.dpbalance.jobs.io.InputRecord;
-import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.RankStep;
 import io.dpbalance.schemas.StepMetrics;
@@ -16,17 +26,13 @@ import io.dpbalance.schemas.WindowMetrics;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -47,6 +53,7 @@ import picocli.CommandLine.Option;
 @Command(name = "analytics",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    resourceBundle = "io.dpbalance.jobs.analytics.TraceAnalyticsHelp",
     description = {
         "Trace analytics: reads decode logs (dp.token-events and/or dp.rank-steps), writes what the step barriers "
             + "cost: dp.step-metrics, dp.window-metrics (tumbling event-time windows), and every rejected record to "
@@ -55,12 +62,9 @@ import picocli.CommandLine.Option;
             + "--input-files it reads Avro container files instead of Kafka and runs as a bounded batch job."})
 public final class TraceAnalyticsJob implements Runnable {
 
-  /** The default topics of docs/design.md §6. */
+  /** The default input topics of docs/design.md §6. */
   static final String TOKEN_EVENTS = "dp.token-events";
   static final String RANK_STEPS = "dp.rank-steps";
-  static final String STEP_METRICS = "dp.step-metrics";
-  static final String WINDOW_METRICS = "dp.window-metrics";
-  static final String DEAD_LETTER = "dp.dead-letter";
 
   enum Input { TOKEN_EVENTS, RANK_STEPS }
 
@@ -75,64 +79,32 @@ public final class TraceAnalyticsJob implements Runnable {
   @Option(names = "--rank-steps-topic", defaultValue = RANK_STEPS, description = "Default ${DEFAULT-VALUE}.")
   String rankStepsTopic;
 
-  @Option(names = "--step-metrics-topic", defaultValue = STEP_METRICS, description = "Default ${DEFAULT-VALUE}.")
-  String stepMetricsTopic;
-
-  @Option(names = "--window-metrics-topic", defaultValue = WINDOW_METRICS, description = "Default ${DEFAULT-VALUE}.")
-  String windowMetricsTopic;
-
-  @Option(names = "--dead-letter-topic", defaultValue = DEAD_LETTER, description = "Default ${DEFAULT-VALUE}.")
-  String deadLetterTopic;
-
-  @Option(names = "--step-metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Write one StepMetrics per closed step window (--no-step-metrics: window metrics only).")
-  boolean stepMetrics;
+  @Mixin
+  OutputTopicOptions outputs = new OutputTopicOptions();
 
   @Option(names = "--roster", paramLabel = "CLUSTER=G[,...]", defaultValue = "",
       description = "Ranks per cluster, e.g. cluster-a=8,cluster-b=16. A cluster not listed learns its roster from "
           + "its records (highest rank seen + 1); a listed cluster's records with rank >= G are dead letters.")
   String roster;
 
-  @Option(names = "--window", paramLabel = "DURATION", defaultValue = "10s", converter = JobOptions.DurationConverter.class,
-      description = "Size of the tumbling event-time windows of dp.window-metrics. Default ${DEFAULT-VALUE}.")
-  Duration window;
-
-  @Option(names = "--out-of-orderness", paramLabel = "DURATION", defaultValue = "2s",
-      converter = JobOptions.DurationConverter.class,
-      description = "How far behind the newest record time a record may arrive and still count. Default "
-          + "${DEFAULT-VALUE}.")
-  Duration outOfOrderness;
+  @Mixin
+  EventTimeOptions eventTime = new EventTimeOptions();
 
   @Option(names = "--max-step-spread", paramLabel = "DURATION", defaultValue = "1s",
-      converter = JobOptions.DurationConverter.class,
+      converter = DurationConverter.class,
       description = "How far apart the record times of one step may lie (ranks log their tokens at different times). "
           + "A step window closes when the watermark passes its earliest record time plus this. Default "
           + "${DEFAULT-VALUE}.")
   Duration maxStepSpread;
 
-  @Option(names = "--idleness", paramLabel = "DURATION", defaultValue = "30s", converter = JobOptions.DurationConverter.class,
-      description = "A partition without records for this long stops holding the watermark back. Default "
-          + "${DEFAULT-VALUE}.")
-  Duration idleness;
-
   @Option(names = "--request-idle-timeout", paramLabel = "DURATION", defaultValue = "10m",
-      converter = JobOptions.DurationConverter.class,
+      converter = DurationConverter.class,
       description = "Forget a request's last step after this long without a token (its final token never came). "
           + "Default ${DEFAULT-VALUE}.")
   Duration requestIdleTimeout;
 
-  @Option(names = "--cost-model", paramLabel = "MODEL", defaultValue = "reference",
-      description = "Step time of steps whose logs carry no measured step_micros: reference (docs/design.md §3, on the step's "
-          + "max load) or affine:c=SECONDS,t=SECONDS_PER_TOKEN. Default ${DEFAULT-VALUE}.")
-  String costModel;
-
-  @Option(names = "--batch", paramLabel = "B", defaultValue = "72",
-      description = "Batch capacity B of the ranks, for the reference cost model's constant. Default ${DEFAULT-VALUE}.")
-  int batch;
-
-  @Option(names = "--power-profile", paramLabel = "NAME", defaultValue = "reference",
-      description = "reference, a100, h100, h200 or idle=W,max=W,gamma=G. Default ${DEFAULT-VALUE}.")
-  String powerProfile;
+  @Mixin
+  CostModelOptions costModel = new CostModelOptions();
 
   @Option(names = "--job-name", defaultValue = "dpbalance trace analytics", description = "Default ${DEFAULT-VALUE}.")
   String jobName;
@@ -147,16 +119,16 @@ public final class TraceAnalyticsJob implements Runnable {
   private static final String COMMAND = "analytics";
 
   public static void main(String[] args) {
-    JobOptions.main("analytics", new TraceAnalyticsJob(), args);
+    JobMain.main(COMMAND, new TraceAnalyticsJob(), args);
   }
 
   @Override
   public void run() {
-    StreamExecutionEnvironment env = job.environment(TraceAnalyticsJob.class);
+    JobEnvironment run = JobEnvironment.create(job, COMMAND, TraceAnalyticsJob.class);
     try {
-      define(env);
-      job.execute(env, jobName);
-    } catch (IllegalArgumentException | JobOptions.SubmissionFailure e) {
+      define(run);
+      run.execute(jobName);
+    } catch (IllegalArgumentException | SubmissionFailure e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("trace analytics failed: " + e.getMessage(), e);
@@ -170,8 +142,14 @@ public final class TraceAnalyticsJob implements Runnable {
    * @throws IllegalArgumentException on flags that do not go together
    */
   public void define(StreamExecutionEnvironment env) {
-    AnalyticsSettings settings = new AnalyticsSettings(AnalyticsSettings.parseRoster(roster), outOfOrderness,
-        idleness, maxStepSpread, window, costModel, batch, powerProfile, requestIdleTimeout, job.maxParallelism);
+    define(JobEnvironment.of(job, COMMAND, env));
+  }
+
+  private void define(JobEnvironment run) {
+    StreamExecutionEnvironment env = run.env();
+    AnalyticsSettings settings = new AnalyticsSettings(AnalyticsSettings.parseRoster(roster),
+        eventTime.outOfOrderness, eventTime.idleness, maxStepSpread, eventTime.window, costModel.costModel,
+        costModel.batch, costModel.powerProfile, requestIdleTimeout, job.parallelism.maxParallelism);
     InputLimits limits = inputLimits.limits();
     settings.roster().forEach((cluster, ranks) -> {
       if (ranks > limits.maxRanks()) {
@@ -179,70 +157,38 @@ public final class TraceAnalyticsJob implements Runnable {
             + "--max-ranks " + limits.maxRanks());
       }
     });
-    if (job.parallelism != null) {
-      env.setParallelism(job.parallelism);
+    if (job.parallelism.parallelism != null) {
+      env.setParallelism(job.parallelism.parallelism);
     }
-    if (job.fileMode()) {
-      defineFileWorkflow(env, settings, limits);
-    } else {
-      defineKafkaWorkflow(env, settings, limits);
-    }
-  }
-
-  private void defineKafkaWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings,
-      InputLimits limits) {
-    job.requireBroker();
-    job.enableCheckpointing(env);
-    Properties client = job.clientProperties();
-    OffsetsInitializer offsets = job.offsets();
-    String groupId = job.groupId(NAME);
-    String prefix = job.prefix;
+    JobConnectors io = new JobConnectors(job, run, NAME);
     boolean readTokens = Arrays.asList(inputs).contains(Input.TOKEN_EVENTS);
     boolean readRankSteps = Arrays.asList(inputs).contains(Input.RANK_STEPS);
-    if (readTokens) {
-      job.reads(COMMAND, prefix + tokenEventsTopic);
+    Source<InputRecord<TokenEvent>, ?, ?> tokenEvents = null;
+    Source<InputRecord<RankStep>, ?, ?> rankSteps = null;
+    if (job.fileMode()) {
+      env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+      java.nio.file.Path tokens = io.inputFile(tokenEventsTopic);
+      java.nio.file.Path steps = io.inputFile(rankStepsTopic);
+      readTokens &= Files.isRegularFile(tokens);
+      readRankSteps &= Files.isRegularFile(steps);
+      if (!readTokens && !readRankSteps) {
+        throw new IllegalArgumentException("--input-files: neither " + tokens + " nor " + steps + " exists");
+      }
+      tokenEvents = readTokens ? io.fileSource(tokens, tokenEventDecoder(settings, limits)) : null;
+      // A valid rank-step becomes a RankLoad at once: only an invalid one's bytes are written (as a dead letter).
+      rankSteps = readRankSteps ? io.fileSource(steps, rankStepDecoder(settings, limits).withoutValidFilePayloads())
+          : null;
+    } else {
+      run.requireBroker();
+      run.enableCheckpointing();
+      tokenEvents = readTokens ? io.kafkaSource(tokenEventsTopic, tokenEventDecoder(settings, limits)) : null;
+      rankSteps = readRankSteps ? io.kafkaSource(rankStepsTopic, rankStepDecoder(settings, limits)) : null;
     }
-    if (readRankSteps) {
-      job.reads(COMMAND, prefix + rankStepsTopic);
-    }
-    job.summary(COMMAND);
-    defineWorkflow(env, settings,
-        readTokens ? KafkaConnectors.source(job.bootstrap, prefix + tokenEventsTopic, groupId, offsets, job.bounded,
-            client, tokenEventDecoder(settings, limits)) : null,
-        readRankSteps ? KafkaConnectors.source(job.bootstrap, prefix + rankStepsTopic, groupId, offsets, job.bounded,
-            client, rankStepDecoder(settings, limits)) : null,
-        stepMetrics ? job.kafkaSink(stepMetricsTopic, StepMetrics.class, "step-metrics", NAME) : null,
-        job.kafkaSink(windowMetricsTopic, WindowMetrics.class, "window-metrics", NAME),
-        job.kafkaSink(deadLetterTopic, DeadLetter.class, "dead-letter", NAME),
-        new CaughtUpIdleness.Broker(job.bootstrap, client));
-  }
-
-  private void defineFileWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings,
-      InputLimits limits) {
-    env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-    java.nio.file.Path tokens = job.inputFiles.resolve(job.prefix + tokenEventsTopic + ".avro");
-    java.nio.file.Path rankSteps = job.inputFiles.resolve(job.prefix + rankStepsTopic + ".avro");
-    boolean readTokens = Arrays.asList(inputs).contains(Input.TOKEN_EVENTS) && Files.isRegularFile(tokens);
-    boolean readRankSteps = Arrays.asList(inputs).contains(Input.RANK_STEPS)
-        && Files.isRegularFile(rankSteps);
-    if (!readTokens && !readRankSteps) {
-      throw new IllegalArgumentException("--input-files: neither " + tokens + " nor " + rankSteps + " exists");
-    }
-    if (readTokens) {
-      job.reads(COMMAND, tokens.toString());
-    }
-    if (readRankSteps) {
-      job.reads(COMMAND, rankSteps.toString());
-    }
-    defineWorkflow(env, settings,
-        readTokens ? FileConnectors.avroContainer(new Path(tokens.toAbsolutePath().toUri()),
-            tokenEventDecoder(settings, limits)) : null,
-        // A valid rank-step becomes a RankLoad at once: only an invalid one's bytes are written (as a dead letter).
-        readRankSteps ? FileConnectors.avroContainer(new Path(rankSteps.toAbsolutePath().toUri()),
-            rankStepDecoder(settings, limits).withoutValidFilePayloads()) : null,
-        stepMetrics ? job.<StepMetrics>fileSink(COMMAND, stepMetricsTopic) : null,
-        job.<WindowMetrics>fileSink(COMMAND, windowMetricsTopic),
-        job.<DeadLetter>fileSink(COMMAND, deadLetterTopic));
+    defineWorkflow(env, settings, tokenEvents, rankSteps,
+        io.sink(outputs.stepMetrics, outputs.stepMetricsTopic, StepMetrics.class, "step-metrics"),
+        io.sink(true, outputs.windowMetricsTopic, WindowMetrics.class, "window-metrics"),
+        io.sink(true, outputs.deadLetterTopic, DeadLetter.class, "dead-letter"),
+        io.broker());
   }
 
   /** The decoder of token events, with the stateless checks against the configured roster and default limits. */
@@ -271,12 +217,13 @@ public final class TraceAnalyticsJob implements Runnable {
    * @param tokenEvents token events, or null when the logs carry none; sources check records with
    *     {@link #tokenEventDecoder}
    * @param rankSteps rank-steps, or null when the logs carry none; checked with {@link #rankStepDecoder}
-   * @param stepMetricsSink where StepMetrics go, or null to write none
+   * @param stepMetrics where StepMetrics go ({@link SinkApplier#discard} to write none)
    */
   public static void defineWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings,
       Source<InputRecord<TokenEvent>, ?, ?> tokenEvents, Source<InputRecord<RankStep>, ?, ?> rankSteps,
-      Sink<StepMetrics> stepMetricsSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink) {
-    defineWorkflow(env, settings, tokenEvents, rankSteps, stepMetricsSink, windowMetricsSink, deadLetterSink, null);
+      SinkApplier<StepMetrics> stepMetrics, SinkApplier<WindowMetrics> windowMetrics,
+      SinkApplier<DeadLetter> deadLetters) {
+    defineWorkflow(env, settings, tokenEvents, rankSteps, stepMetrics, windowMetrics, deadLetters, null);
   }
 
   /**
@@ -285,8 +232,8 @@ public final class TraceAnalyticsJob implements Runnable {
    */
   public static void defineWorkflow(StreamExecutionEnvironment env, AnalyticsSettings settings,
       Source<InputRecord<TokenEvent>, ?, ?> tokenEvents, Source<InputRecord<RankStep>, ?, ?> rankSteps,
-      Sink<StepMetrics> stepMetricsSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink,
-      CaughtUpIdleness.Broker broker) {
+      SinkApplier<StepMetrics> stepMetrics, SinkApplier<WindowMetrics> windowMetrics,
+      SinkApplier<DeadLetter> deadLetterOutput, CaughtUpIdleness.Broker broker) {
     if (tokenEvents == null && rankSteps == null) {
       throw new IllegalArgumentException("trace analytics needs token events, rank-steps or both");
     }
@@ -355,26 +302,23 @@ public final class TraceAnalyticsJob implements Runnable {
         .keyBy(loads -> loads.clusterId)
         .process(new StepMetricsFunction(settings))
         .uid("step-metrics").name("step metrics");
-    if (stepMetricsSink != null) {
-      steps.map(outcome -> outcome.metrics)
+    if (stepMetrics.writes()) {
+      SinkApplier.write(steps.map(outcome -> outcome.metrics)
           .returns(new AvroTypeInfo<>(StepMetrics.class))
-          .uid("step-metrics-records").name("step metrics: records")
-          .sinkTo(stepMetricsSink)
-          .uid("step-metrics-sink").name("step metrics sink");
+          .uid("step-metrics-records").name("step metrics: records"),
+          stepMetrics, "step-metrics-sink", "step metrics sink");
     }
 
-    steps.union(late)
+    SinkApplier.write(steps.union(late)
         .keyBy(outcome -> Keys.clusterPolicy(outcome.clusterId, outcome.policy))
         .process(new WindowMetricsFunction(settings.window(), settings.maxStepSpread()),
             new AvroTypeInfo<>(WindowMetrics.class))
-        .uid("window-metrics").name("window metrics")
-        .sinkTo(windowMetricsSink)
-        .uid("window-metrics-sink").name("window metrics sink");
+        .uid("window-metrics").name("window metrics"),
+        windowMetrics, "window-metrics-sink", "window metrics sink");
 
-    deadLetters.map(new CountDeadLetters())
-        .uid("dead-letter-count").name("dead letters: count")
-        .sinkTo(deadLetterSink)
-        .uid("dead-letter-sink").name("dead letter sink");
+    SinkApplier.write(deadLetters.map(new CountDeadLetters())
+        .uid("dead-letter-count").name("dead letters: count"),
+        deadLetterOutput, "dead-letter-sink", "dead letter sink");
   }
 
   /**

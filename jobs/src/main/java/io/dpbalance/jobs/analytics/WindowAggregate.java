@@ -8,7 +8,8 @@ import java.time.Instant;
 /**
  * One window's {@link WindowMetrics} in the making: the engine's {@link StepAggregate} roll-up of the window's steps
  * (every mean, percentile, sum and ratio is computed there), plus the counters only logs have, late records and
- * missing rank-steps. A Flink POJO, kept as window state.
+ * missing rank-steps. A Flink POJO, kept as window state by both jobs; it stays in this package because the POJO
+ * serializer's snapshot in every savepoint names the class.
  */
 public final class WindowAggregate {
 

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
@@ -20,7 +24,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Follows a job submitted to a Flink cluster until all its tasks run. A job is RUNNING for Flink as soon as it is
+ * Submits a job to a Flink cluster (--jobmanager) and follows it until all its tasks run. A job is RUNNING for Flink as soon as it is
  * scheduled, while its tasks may still wait for slots; this asks the REST API for the tasks' states
  * ({@code GET /jobs/<id>}) and, while tasks wait, for the cluster's free slots ({@code GET /overview}), and says when
  * the cluster has fewer free slots than the job needs (with slot sharing: its largest parallelism).
@@ -94,7 +98,7 @@ final class ClusterSubmission {
    * {@code out},
    * when it waits for slots the cluster lacks.
    *
-   * @throws JobOptions.SubmissionFailure when the job fails, is cancelled, or does not run within {@code timeout}
+   * @throws SubmissionFailure when the job fails, is cancelled, or does not run within {@code timeout}
    */
   static String awaitRunning(JobClient client, String jobmanager, Duration timeout, PrintStream out)
       throws InterruptedException {
@@ -111,14 +115,14 @@ final class ClusterSubmission {
         try {
           client.getJobExecutionResult().get();
         } catch (ExecutionException e) {
-          throw new JobOptions.SubmissionFailure("job " + id + " failed on " + jobmanager + ": " + rootCause(e), e);
+          throw new SubmissionFailure("job " + id + " failed on " + jobmanager + ": " + rootCause(e), e);
         }
       }
       if (status == JobStatus.FINISHED) {
         return "FINISHED";
       }
       if (status.isGloballyTerminalState()) {
-        throw new JobOptions.SubmissionFailure("job " + id + " is " + status + " on " + jobmanager, null);
+        throw new SubmissionFailure("job " + id + " is " + status + " on " + jobmanager, null);
       }
       try {
         tasks = tasks(get(http, jobmanager, "/jobs/" + id));
@@ -138,10 +142,65 @@ final class ClusterSubmission {
       }
       Thread.sleep(POLL.toMillis());
     }
-    throw new JobOptions.SubmissionFailure("job " + id + " is " + status + " on " + jobmanager + " " + timeout.toSeconds()
+    throw new SubmissionFailure("job " + id + " is " + status + " on " + jobmanager + " " + timeout.toSeconds()
         + " s after submission, tasks " + (tasks == null ? "unknown" : tasks.byState()) + "; "
         + (shortage != null ? shortage : "the cluster's logs say why") + ". It is still submitted: cancel it with "
         + "bin/dpbalance flink cancel " + id + " --jobmanager " + jobmanager, null);
+  }
+
+  /**
+   * The environment of a job submitted to the Flink cluster at {@code jobmanager} (HOST:PORT of its REST endpoint),
+   * shipping the shaded job jar; fails at once, naming the flag, when nothing answers there.
+   */
+  static StreamExecutionEnvironment remoteEnvironment(String jobmanager, Class<?> jobClass) {
+    int colon = jobmanager.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("--jobmanager: expected HOST:PORT, got '" + jobmanager + "'");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(jobmanager.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--jobmanager: port must be a number, got '" + jobmanager + "'");
+    }
+    String host = jobmanager.substring(0, colon);
+    // Flink's REST client would retry for a minute (rest.retry.*) before saying that nothing is there.
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 3000);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--jobmanager: no Flink cluster answers at " + jobmanager + " ("
+          + e.getMessage() + "); bin/dpbalance flink start runs a local one");
+    }
+    return StreamExecutionEnvironment.createRemoteEnvironment(host, port, jobJar(jobClass));
+  }
+
+  /** The shaded job jar to ship to a remote cluster: named by the launcher, else the jar the job class came from. */
+  private static String jobJar(Class<?> jobClass) {
+    String named = System.getProperty("dpbalance.job.jar");
+    String jar = named != null ? named : jobClass.getProtectionDomain().getCodeSource().getLocation().getPath();
+    if (!jar.endsWith(".jar") || !Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalArgumentException("--jobmanager needs the shaded job jar (mvn -pl jobs -am install builds "
+          + "jobs/target/dpbalance-jobs-*-job.jar); not found: " + jar);
+    }
+    return jar;
+  }
+
+  /**
+   * Submits the defined job to the cluster at {@code jobmanager} and returns once every task runs, saying how to
+   * follow and cancel it (a job that fails before that fails this run with the cluster's reason; one that waits for
+   * slots says so).
+   */
+  static void submit(StreamExecutionEnvironment env, String jobName, String jobmanager, Duration timeout)
+      throws Exception {
+    JobClient client = env.executeAsync(jobName);
+    JobID id = client.getJobID();
+    System.out.println("submitted job " + id + " to " + jobmanager);
+    String outcome = awaitRunning(client, jobmanager, timeout, System.out);
+    System.out.println("job " + id + " is " + outcome + ": web UI http://" + jobmanager + "/#/job/"
+        + (outcome.startsWith("RUNNING") ? "running/" : "completed/") + id);
+    if (outcome.startsWith("RUNNING")) {
+      System.out.println("cancel it with: bin/dpbalance flink cancel " + id + " --jobmanager " + jobmanager);
+    }
   }
 
   private static JobStatus status(JobClient client) throws InterruptedException {

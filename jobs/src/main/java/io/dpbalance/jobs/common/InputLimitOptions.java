@@ -36,7 +36,7 @@ public final class InputLimitOptions {
   int maxKeyBytes;
 
   @Option(names = "--max-future-skew", paramLabel = "DURATION", defaultValue = "1h",
-      converter = JobOptions.DurationConverter.class,
+      converter = DurationConverter.class,
       description = "How far ahead of the job's wall clock a record's event time may lie; further is a dead letter "
           + "(EVENT_TIME_IN_FUTURE), so that it cannot drag the watermark ahead and make real records late. "
           + "Default ${DEFAULT-VALUE} (clock skew between hosts is seconds; an hour still passes a host off by a "

@@ -1,16 +1,23 @@
 package io.dpbalance.jobs.shadow;
 
-import io.dpbalance.jobs.analytics.CountDeadLetters;
-import io.dpbalance.jobs.analytics.InputTriage;
-import io.dpbalance.jobs.analytics.Keys;
-import io.dpbalance.jobs.common.JobOptions;
-import io.dpbalance.jobs.io.FileConnectors;
+import io.dpbalance.jobs.common.CostModelOptions;
+import io.dpbalance.jobs.common.CountDeadLetters;
+import io.dpbalance.jobs.common.DurationConverter;
+import io.dpbalance.jobs.common.EventTimeOptions;
 import io.dpbalance.jobs.common.InputLimitOptions;
+import io.dpbalance.jobs.common.InputTriage;
+import io.dpbalance.jobs.common.JobConnectors;
+import io.dpbalance.jobs.common.JobEnvironment;
+import io.dpbalance.jobs.common.JobMain;
+import io.dpbalance.jobs.common.JobOptions;
+import io.dpbalance.jobs.common.Keys;
+import io.dpbalance.jobs.common.OutputTopicOptions;
+import io.dpbalance.jobs.common.SinkApplier;
+import io.dpbalance.jobs.common.SubmissionFailure;
+import io.dpbalance.jobs.io.CaughtUpIdleness;
 import io.dpbalance.jobs.io.InputDecoder;
 import io.dpbalance.jobs.io.InputLimits;
-import io.dpbalance.jobs.io.CaughtUpIdleness;
 import io.dpbalance.jobs.io.InputRecord;
-import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.schemas.Assignment;
 import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.RequestArrival;
@@ -24,9 +31,7 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.core.fs.Path;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -44,6 +49,7 @@ import picocli.CommandLine.Option;
 @Command(name = "shadow",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    resourceBundle = "io.dpbalance.jobs.shadow.ShadowSchedulerHelp",
     description = {
         "Shadow scheduling: reads request arrivals (dp.requests: arrivals, and the completion updates that carry a "
             + "request's output length once production finished it), runs every policy's shadow cluster on them "
@@ -58,9 +64,6 @@ public final class ShadowSchedulerJob implements Runnable {
 
   static final String REQUESTS = "dp.requests";
   static final String ASSIGNMENTS = "dp.assignments";
-  static final String STEP_METRICS = "dp.step-metrics";
-  static final String WINDOW_METRICS = "dp.window-metrics";
-  static final String DEAD_LETTER = "dp.dead-letter";
   private static final String NAME = "dpbalance-shadow";
   private static final String COMMAND = "shadow";
 
@@ -82,50 +85,27 @@ public final class ShadowSchedulerJob implements Runnable {
       description = "Ranks of a shadow cluster not configured by --cluster. Default ${DEFAULT-VALUE}.")
   int ranks;
 
-  @Option(names = "--batch", paramLabel = "B", defaultValue = "72",
-      description = "Batch capacity of a shadow cluster not configured by --cluster. Default ${DEFAULT-VALUE}.")
-  int batch;
-
-  @Option(names = "--cost-model", paramLabel = "MODEL", defaultValue = "reference",
-      description = "Step-time model: reference (docs/design.md §3) or affine:c=SECONDS,t=SECONDS_PER_TOKEN. Default "
-          + "${DEFAULT-VALUE}.")
-  String costModel;
-
-  @Option(names = "--power-profile", paramLabel = "NAME", defaultValue = "reference",
-      description = "reference, a100, h100, h200 or idle=W,max=W,gamma=G. Default ${DEFAULT-VALUE}.")
-  String powerProfile;
+  @Mixin
+  CostModelOptions costModel = new CostModelOptions();
 
   @Option(names = "--cluster", paramLabel = "CLUSTER:KEY=VALUE;...",
       description = "One cluster's shadow, over the defaults above; keys ranks, batch, cost-model, power-profile, "
           + "separated by ';' (e.g. 'cluster-a:ranks=8;batch=16;power-profile=h100'). Repeatable.")
   List<String> clusters = new ArrayList<>();
 
-  @Option(names = "--lag", paramLabel = "DURATION", defaultValue = "60s", converter = JobOptions.DurationConverter.class,
+  @Option(names = "--lag", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
       description = "How far behind the watermark the shadow runs: completions coming within it never hold the "
           + "shadow back. Default ${DEFAULT-VALUE}.")
   Duration lag;
 
   @Option(names = "--max-hold", paramLabel = "DURATION", defaultValue = "10m",
-      converter = JobOptions.DurationConverter.class,
+      converter = DurationConverter.class,
       description = "How long past a request's arrival (beyond the lag) the shadow waits for its output length "
           + "before leaving it out. Default ${DEFAULT-VALUE}.")
   Duration maxHold;
 
-  @Option(names = "--window", paramLabel = "DURATION", defaultValue = "10s",
-      converter = JobOptions.DurationConverter.class,
-      description = "Size of the tumbling windows of dp.window-metrics, on the shadow clock. Default ${DEFAULT-VALUE}.")
-  Duration window;
-
-  @Option(names = "--out-of-orderness", paramLabel = "DURATION", defaultValue = "2s",
-      converter = JobOptions.DurationConverter.class,
-      description = "How far behind the newest arrival time an arrival may come. Default ${DEFAULT-VALUE}.")
-  Duration outOfOrderness;
-
-  @Option(names = "--idleness", paramLabel = "DURATION", defaultValue = "30s",
-      converter = JobOptions.DurationConverter.class,
-      description = "A partition without records for this long stops holding the watermark back. Default "
-          + "${DEFAULT-VALUE}.")
-  Duration idleness;
+  @Mixin
+  EventTimeOptions eventTime = new EventTimeOptions();
 
   @Option(names = "--requests-topic", defaultValue = REQUESTS, description = "Default ${DEFAULT-VALUE}.")
   String requestsTopic;
@@ -133,18 +113,8 @@ public final class ShadowSchedulerJob implements Runnable {
   @Option(names = "--assignments-topic", defaultValue = ASSIGNMENTS, description = "Default ${DEFAULT-VALUE}.")
   String assignmentsTopic;
 
-  @Option(names = "--step-metrics-topic", defaultValue = STEP_METRICS, description = "Default ${DEFAULT-VALUE}.")
-  String stepMetricsTopic;
-
-  @Option(names = "--window-metrics-topic", defaultValue = WINDOW_METRICS, description = "Default ${DEFAULT-VALUE}.")
-  String windowMetricsTopic;
-
-  @Option(names = "--dead-letter-topic", defaultValue = DEAD_LETTER, description = "Default ${DEFAULT-VALUE}.")
-  String deadLetterTopic;
-
-  @Option(names = "--step-metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Write every shadow step's StepMetrics (--no-step-metrics: window metrics only).")
-  boolean stepMetrics;
+  @Mixin
+  OutputTopicOptions outputs = new OutputTopicOptions();
 
   @Option(names = "--assignments", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Write every shadow placement (--no-assignments: none).")
@@ -160,15 +130,15 @@ public final class ShadowSchedulerJob implements Runnable {
   InputLimitOptions inputLimits = new InputLimitOptions();
 
   public static void main(String[] args) {
-    JobOptions.main("shadow", new ShadowSchedulerJob(), args);
+    JobMain.main(COMMAND, new ShadowSchedulerJob(), args);
   }
 
   @Override
   public void run() {
-    ClusterSpec fallback = new ClusterSpec(ranks, batch, costModel, powerProfile);
+    ClusterSpec fallback = new ClusterSpec(ranks, costModel.batch, costModel.costModel, costModel.powerProfile);
     ShadowSettings settings = new ShadowSettings(policyTexts(), lookahead, seed,
-        ShadowSettings.parseClusters(clusters, fallback), fallback, lag, maxHold, window, outOfOrderness, idleness,
-        job.maxParallelism);
+        ShadowSettings.parseClusters(clusters, fallback), fallback, lag, maxHold, eventTime.window,
+        eventTime.outOfOrderness, eventTime.idleness, job.parallelism.maxParallelism);
     int maxRanks = inputLimits.limits().maxRanks();
     if (fallback.ranks() > maxRanks) {
       throw new IllegalArgumentException("--ranks " + fallback.ranks() + " is more than --max-ranks " + maxRanks);
@@ -179,15 +149,11 @@ public final class ShadowSchedulerJob implements Runnable {
             + "--max-ranks " + maxRanks);
       }
     });
-    StreamExecutionEnvironment env = job.environment(ShadowSchedulerJob.class);
+    JobEnvironment run = JobEnvironment.create(job, COMMAND, ShadowSchedulerJob.class);
     try {
-      if (job.fileMode()) {
-        defineFileWorkflow(env, settings);
-      } else {
-        defineKafkaWorkflow(env, settings);
-      }
-      job.execute(env, jobName);
-    } catch (IllegalArgumentException | JobOptions.SubmissionFailure e) {
+      define(run, settings);
+      run.execute(jobName);
+    } catch (IllegalArgumentException | SubmissionFailure e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("shadow scheduling failed: " + e.getMessage(), e);
@@ -200,34 +166,27 @@ public final class ShadowSchedulerJob implements Runnable {
     return texts;
   }
 
-  private void defineKafkaWorkflow(StreamExecutionEnvironment env, ShadowSettings settings) {
-    job.requireBroker();
-    job.enableCheckpointing(env);
-    String prefix = job.prefix;
-    job.reads(COMMAND, prefix + requestsTopic);
-    defineWorkflow(env, settings,
-        KafkaConnectors.source(job.bootstrap, prefix + requestsTopic, job.groupId(NAME), job.offsets(), job.bounded,
-            job.clientProperties(), arrivalDecoder(inputLimits.limits())),
-        stepMetrics ? job.kafkaSink(stepMetricsTopic, StepMetrics.class, "step-metrics", NAME) : null,
-        assignments ? job.kafkaSink(assignmentsTopic, Assignment.class, "assignments", NAME) : null,
-        job.kafkaSink(windowMetricsTopic, WindowMetrics.class, "window-metrics", NAME),
-        job.kafkaSink(deadLetterTopic, DeadLetter.class, "dead-letter", NAME),
-        new CaughtUpIdleness.Broker(job.bootstrap, job.clientProperties()));
-  }
-
-  private void defineFileWorkflow(StreamExecutionEnvironment env, ShadowSettings settings) {
-    java.nio.file.Path requests = job.inputFiles.resolve(job.prefix + requestsTopic + ".avro");
-    if (!Files.isRegularFile(requests)) {
-      throw new IllegalArgumentException("--input-files: " + requests + " does not exist");
+  private void define(JobEnvironment run, ShadowSettings settings) {
+    JobConnectors io = new JobConnectors(job, run, NAME);
+    InputDecoder<RequestArrival> decoder = arrivalDecoder(inputLimits.limits());
+    Source<InputRecord<RequestArrival>, ?, ?> requests;
+    if (job.fileMode()) {
+      java.nio.file.Path file = io.inputFile(requestsTopic);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("--input-files: " + file + " does not exist");
+      }
+      requests = io.fileSource(file, decoder);
+    } else {
+      run.requireBroker();
+      run.enableCheckpointing();
+      requests = io.kafkaSource(requestsTopic, decoder);
     }
-    job.reads(COMMAND, requests.toString());
-    defineWorkflow(env, settings,
-        FileConnectors.avroContainer(new Path(requests.toAbsolutePath().toUri()),
-            arrivalDecoder(inputLimits.limits())),
-        stepMetrics ? job.<StepMetrics>fileSink(COMMAND, stepMetricsTopic) : null,
-        assignments ? job.<Assignment>fileSink(COMMAND, assignmentsTopic) : null,
-        job.<WindowMetrics>fileSink(COMMAND, windowMetricsTopic),
-        job.<DeadLetter>fileSink(COMMAND, deadLetterTopic));
+    defineWorkflow(run.env(), settings, requests,
+        io.sink(outputs.stepMetrics, outputs.stepMetricsTopic, StepMetrics.class, "step-metrics"),
+        io.sink(assignments, assignmentsTopic, Assignment.class, "assignments"),
+        io.sink(true, outputs.windowMetricsTopic, WindowMetrics.class, "window-metrics"),
+        io.sink(true, outputs.deadLetterTopic, DeadLetter.class, "dead-letter"),
+        io.broker());
   }
 
   /** The decoder of request records, with their stateless checks and default limits. */
@@ -244,13 +203,14 @@ public final class ShadowSchedulerJob implements Runnable {
    * Wires the shadow-scheduling pipeline.
    *
    * @param requests request records, checked with {@link #arrivalDecoder}
-   * @param stepMetricsSink where StepMetrics go, or null to write none
-   * @param assignmentSink where Assignments go, or null to write none
+   * @param stepMetrics where StepMetrics go ({@link SinkApplier#discard} to write none)
+   * @param assignments where Assignments go ({@link SinkApplier#discard} to write none)
    */
   public static void defineWorkflow(StreamExecutionEnvironment env, ShadowSettings settings,
-      Source<InputRecord<RequestArrival>, ?, ?> requests, Sink<StepMetrics> stepMetricsSink,
-      Sink<Assignment> assignmentSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink) {
-    defineWorkflow(env, settings, requests, stepMetricsSink, assignmentSink, windowMetricsSink, deadLetterSink, null);
+      Source<InputRecord<RequestArrival>, ?, ?> requests, SinkApplier<StepMetrics> stepMetrics,
+      SinkApplier<Assignment> assignments, SinkApplier<WindowMetrics> windowMetrics,
+      SinkApplier<DeadLetter> deadLetters) {
+    defineWorkflow(env, settings, requests, stepMetrics, assignments, windowMetrics, deadLetters, null);
   }
 
   /**
@@ -258,9 +218,9 @@ public final class ShadowSchedulerJob implements Runnable {
    * more for it and answers ({@link CaughtUpIdleness}); with {@code broker} null, idleness is Flink's plain timeout.
    */
   public static void defineWorkflow(StreamExecutionEnvironment env, ShadowSettings settings,
-      Source<InputRecord<RequestArrival>, ?, ?> requests, Sink<StepMetrics> stepMetricsSink,
-      Sink<Assignment> assignmentSink, Sink<WindowMetrics> windowMetricsSink, Sink<DeadLetter> deadLetterSink,
-      CaughtUpIdleness.Broker broker) {
+      Source<InputRecord<RequestArrival>, ?, ?> requests, SinkApplier<StepMetrics> stepMetrics,
+      SinkApplier<Assignment> assignments, SinkApplier<WindowMetrics> windowMetrics,
+      SinkApplier<DeadLetter> deadLetters, CaughtUpIdleness.Broker broker) {
     env.setMaxParallelism(settings.maxParallelism());
     // Records pass between chained operators by reference instead of as deep copies: no function here changes a
     // record after emitting it or keeps one it was given (the keyed function receives deserialized copies anyway).
@@ -280,21 +240,16 @@ public final class ShadowSchedulerJob implements Runnable {
         .keyBy(in -> Keys.clusterPolicy(in.clusterId, in.policy))
         .process(new ShadowSchedulerFunction(settings), new AvroTypeInfo<>(StepMetrics.class))
         .uid("shadow-scheduler").name("shadow scheduler");
-    if (stepMetricsSink != null) {
-      shadow.sinkTo(stepMetricsSink).uid("step-metrics-sink").name("step metrics sink");
-    }
-    if (assignmentSink != null) {
-      shadow.getSideOutput(ShadowSchedulerFunction.ASSIGNMENTS)
-          .sinkTo(assignmentSink).uid("assignments-sink").name("assignments sink");
-    }
-    shadow.getSideOutput(ShadowSchedulerFunction.WINDOWS)
-        .sinkTo(windowMetricsSink).uid("window-metrics-sink").name("window metrics sink");
-    records.getSideOutput(InputTriage.DEAD_LETTERS)
+    SinkApplier.write(shadow, stepMetrics, "step-metrics-sink", "step metrics sink");
+    SinkApplier.write(shadow.getSideOutput(ShadowSchedulerFunction.ASSIGNMENTS), assignments, "assignments-sink",
+        "assignments sink");
+    SinkApplier.write(shadow.getSideOutput(ShadowSchedulerFunction.WINDOWS), windowMetrics, "window-metrics-sink",
+        "window metrics sink");
+    SinkApplier.write(records.getSideOutput(InputTriage.DEAD_LETTERS)
         .union(shadow.getSideOutput(ShadowSchedulerFunction.DEAD_LETTERS))
         .map(new CountDeadLetters())
-        .uid("dead-letter-count").name("dead letters: count")
-        .sinkTo(deadLetterSink)
-        .uid("dead-letter-sink").name("dead letter sink");
+        .uid("dead-letter-count").name("dead letters: count"),
+        deadLetters, "dead-letter-sink", "dead letter sink");
   }
 
   /** Copies each valid request record once per shadow policy. */

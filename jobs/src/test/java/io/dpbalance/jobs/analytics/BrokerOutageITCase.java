@@ -4,6 +4,7 @@ import static io.dpbalance.jobs.analytics.LogFixtures.T0;
 import static io.dpbalance.jobs.analytics.LogFixtures.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.io.CaughtUpIdleness;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
@@ -175,12 +176,12 @@ class BrokerOutageITCase {
         KafkaConnectors.source(bootstrap, prefix + "dp.token-events", prefix + "group", OffsetsInitializer.earliest(),
             bounded, new Properties(), TraceAnalyticsJob.tokenEventDecoder(settings)),
         null,
-        KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "step", timeout, new Properties()),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "window", timeout, new Properties()),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "dead", timeout, new Properties()),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "step", timeout, new Properties())),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "window", timeout, new Properties())),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "dead", timeout, new Properties())),
         plainIdleness ? null : new CaughtUpIdleness.Broker(bootstrap, new Properties()));
   }
 

@@ -7,6 +7,7 @@ import static io.dpbalance.jobs.analytics.LogFixtures.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dpbalance.jobs.common.DeadLetters;
 import io.dpbalance.jobs.io.InputDecoder;
 import io.dpbalance.jobs.io.InputLimits;
 import io.dpbalance.jobs.io.InputRecord;

@@ -7,6 +7,7 @@ import static io.dpbalance.jobs.analytics.LogFixtures.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.dpbalance.jobs.common.Keys;
 import io.dpbalance.schemas.TokenEvent;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;

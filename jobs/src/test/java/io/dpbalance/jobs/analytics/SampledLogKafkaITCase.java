@@ -17,6 +17,7 @@ import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import io.dpbalance.schemas.Codecs;
@@ -208,12 +209,12 @@ class SampledLogKafkaITCase {
     TraceAnalyticsJob.defineWorkflow(env, settings, null,
         KafkaConnectors.source(bootstrap, prefix + "dp.rank-steps", prefix + "group", OffsetsInitializer.earliest(),
             bounded, none, TraceAnalyticsJob.rankStepDecoder(settings)),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "step", timeout, none),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "window", timeout, none),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "dead", timeout, none));
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "step", timeout, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "window", timeout, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "dead", timeout, none)));
   }
 
   private static <T> List<T> committed(String topic, AvroDecoder<T> codec) throws Exception {

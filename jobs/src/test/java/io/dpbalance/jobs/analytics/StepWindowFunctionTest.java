@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.analytics;
 
+import io.dpbalance.jobs.common.Keys;
 import io.dpbalance.schemas.RankStep;
 import static io.dpbalance.jobs.analytics.LogFixtures.T0;
 import static io.dpbalance.jobs.analytics.LogFixtures.load;

@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.analytics;
 
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import static io.dpbalance.jobs.testing.DatagenRun.datagen;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +27,6 @@ import java.util.Properties;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -54,10 +54,10 @@ import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -264,9 +264,9 @@ class TraceAnalyticsExactlyOnceITCase {
     return env.execute("exactly-once " + run);
   }
 
-  private static <T extends SpecificRecord> Sink<T> sink(String run, String topic, Class<T> type) {
-    return KafkaConnectors.sink(KAFKA.bootstrapServers(), output(run, topic), type, DeliveryGuarantee.EXACTLY_ONCE,
-        "eo-" + run + "-" + topic, Duration.ofMinutes(1).toMillis(), new Properties());
+  private static <T extends SpecificRecord> SinkApplier<T> sink(String run, String topic, Class<T> type) {
+    return SinkApplier.of(KafkaConnectors.sink(KAFKA.bootstrapServers(), output(run, topic), type,
+        DeliveryGuarantee.EXACTLY_ONCE, "eo-" + run + "-" + topic, Duration.ofMinutes(1).toMillis(), new Properties()));
   }
 
   /** What one run committed. */

@@ -3,6 +3,8 @@ package io.dpbalance.jobs.analytics;
 import static io.dpbalance.jobs.testing.DatagenRun.datagen;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpbalance.jobs.common.DeadLetters;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
@@ -500,12 +502,12 @@ class TraceAnalyticsHostileRecordsITCase {
         out + "rank-steps", OffsetsInitializer.earliest(), true, new Properties(),
         TraceAnalyticsJob.rankStepDecoder(SETTINGS));
     TraceAnalyticsJob.defineWorkflow(env, SETTINGS, tokens, rankSteps,
-        KafkaConnectors.sink(bootstrap, out + "dp.step-metrics", StepMetrics.class, DeliveryGuarantee.EXACTLY_ONCE,
-            out + "step", Duration.ofMinutes(5).toMillis(), new Properties()),
-        KafkaConnectors.sink(bootstrap, out + "dp.window-metrics", WindowMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, out + "window", Duration.ofMinutes(5).toMillis(), new Properties()),
-        KafkaConnectors.sink(bootstrap, out + "dp.dead-letter", DeadLetter.class, DeliveryGuarantee.EXACTLY_ONCE,
-            out + "dead", Duration.ofMinutes(5).toMillis(), new Properties()));
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.step-metrics", StepMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, out + "step", Duration.ofMinutes(5).toMillis(), new Properties())),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.window-metrics", WindowMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, out + "window", Duration.ofMinutes(5).toMillis(), new Properties())),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.dead-letter", DeadLetter.class,
+            DeliveryGuarantee.EXACTLY_ONCE, out + "dead", Duration.ofMinutes(5).toMillis(), new Properties())));
     // A job that stalls (a roster of 1e8 ranks) fails the test after 5 minutes instead of hanging it.
     JobClient client = env.executeAsync("hostile records " + run);
     JobExecutionResult result = client.getJobExecutionResult().get(5, TimeUnit.MINUTES);

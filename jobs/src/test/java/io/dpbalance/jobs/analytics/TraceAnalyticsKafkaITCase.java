@@ -1,5 +1,7 @@
 package io.dpbalance.jobs.analytics;
 
+import io.dpbalance.jobs.common.DeadLetters;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import static io.dpbalance.jobs.analytics.LogFixtures.T0;
 import static io.dpbalance.jobs.analytics.LogFixtures.settings;
@@ -70,12 +72,12 @@ class TraceAnalyticsKafkaITCase {
         KafkaConnectors.source(bootstrap, prefix + "dp.token-events", "it-group", OffsetsInitializer.earliest(),
             true, new Properties(), TraceAnalyticsJob.tokenEventDecoder(settings)),
         null,
-        KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, "it-step", Duration.ofMinutes(5).toMillis(), new Properties()),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, "it-window", Duration.ofMinutes(5).toMillis(), new Properties()),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
-            DeliveryGuarantee.EXACTLY_ONCE, "it-dead", Duration.ofMinutes(5).toMillis(), new Properties()));
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, "it-step", Duration.ofMinutes(5).toMillis(), new Properties())),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, "it-window", Duration.ofMinutes(5).toMillis(), new Properties())),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
+            DeliveryGuarantee.EXACTLY_ONCE, "it-dead", Duration.ofMinutes(5).toMillis(), new Properties())));
     env.execute("kafka test");
 
     List<ConsumerRecord<byte[], byte[]>> stepRecords = KAFKA.readCommitted(prefix + "dp.step-metrics");
@@ -130,12 +132,12 @@ class TraceAnalyticsKafkaITCase {
         KafkaConnectors.source(bootstrap, prefix + "dp.token-events", "hostile-group", OffsetsInitializer.earliest(),
             true, new Properties(), TraceAnalyticsJob.tokenEventDecoder(settings)),
         null,
-        KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, "hostile-step", Duration.ofMinutes(5).toMillis(), new Properties()),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, "hostile-window", Duration.ofMinutes(5).toMillis(), new Properties()),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
-            DeliveryGuarantee.EXACTLY_ONCE, "hostile-dead", Duration.ofMinutes(5).toMillis(), new Properties()));
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, "hostile-step", Duration.ofMinutes(5).toMillis(), new Properties())),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, "hostile-window", Duration.ofMinutes(5).toMillis(), new Properties())),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
+            DeliveryGuarantee.EXACTLY_ONCE, "hostile-dead", Duration.ofMinutes(5).toMillis(), new Properties())));
     env.execute("hostile records test");
 
     List<StepMetrics> steps = KAFKA.readCommitted(prefix + "dp.step-metrics").stream()

@@ -1,6 +1,7 @@
 package io.dpbalance.jobs.analytics;
 
 import io.dpbalance.engine.metrics.StepStats;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import static io.dpbalance.jobs.testing.DatagenRun.datagen;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,14 +20,12 @@ import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
 import io.dpbalance.jobs.io.FileConnectors;
 import io.dpbalance.jobs.io.InputRecord;
+import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.RankStep;
 import io.dpbalance.schemas.StepMetrics;
 import io.dpbalance.schemas.TokenEvent;
 import io.dpbalance.schemas.WindowMetrics;
-import io.dpbalance.jobs.io.KafkaConnectors;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.specific.SpecificDatumReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +36,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -135,7 +136,8 @@ class TraceAnalyticsKnownAnswerITCase {
     CollectingSink<StepMetrics> steps = new CollectingSink<>();
     CollectingSink<WindowMetrics> windows = new CollectingSink<>();
     CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
-    TraceAnalyticsJob.defineWorkflow(env, settings(), tokens, rankSteps, steps, windows, deadLetters);
+    TraceAnalyticsJob.defineWorkflow(env, settings(), tokens, rankSteps, SinkApplier.of(steps), SinkApplier.of(windows),
+        SinkApplier.of(deadLetters));
     env.execute("known answer");
     return new Output(steps.values(), windows.values(), deadLetters.values());
   }

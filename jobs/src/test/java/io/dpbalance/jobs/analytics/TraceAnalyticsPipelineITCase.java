@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.dpbalance.engine.metrics.CostModel;
+import io.dpbalance.jobs.common.DeadLetters;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.schemas.Codecs;
 import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.RankStep;
@@ -103,7 +105,7 @@ class TraceAnalyticsPipelineITCase {
         BoundedInputs.of(TraceAnalyticsJob.tokenEventDecoder(SETTINGS), "dp.token-events", tokens, tokenOffsets,
             RateLimiterStrategy.noOp()),
         BoundedInputs.of(TraceAnalyticsJob.rankStepDecoder(SETTINGS), "dp.rank-steps", RANK_STEPS),
-        steps, windows, deadLetters);
+        SinkApplier.of(steps), SinkApplier.of(windows), SinkApplier.of(deadLetters));
     env.execute("pipeline test");
     List<StepMetrics> stepValues = new ArrayList<>(steps.values());
     stepValues.sort(Comparator.comparing(StepMetrics::getClusterId).thenComparing(StepMetrics::getStep));
@@ -212,8 +214,8 @@ class TraceAnalyticsPipelineITCase {
     TraceAnalyticsJob.defineWorkflow(env, SETTINGS, null,
         BoundedInputs.of(TraceAnalyticsJob.rankStepDecoder(SETTINGS), "dp.rank-steps", records, positions(3),
             stepOneClosed.passingFirst(2)),
-        stepOneClosed.openedBy(steps, m -> m.getClusterId().equals("c") && m.getStep() == 1),
-        windows, new CollectingSink<>());
+        SinkApplier.of(stepOneClosed.openedBy(steps, m -> m.getClusterId().equals("c") && m.getStep() == 1)),
+        SinkApplier.of(windows), SinkApplier.of(new CollectingSink<>()));
     env.execute("late record test");
 
     assertThat(steps.values()).filteredOn(m -> m.getStep() == 1).singleElement()

@@ -3,6 +3,7 @@ package io.dpbalance.jobs.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpbalance.jobs.common.JobOptions;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import io.dpbalance.schemas.AvroCodec;
@@ -138,12 +139,12 @@ class TraceAnalyticsPreviousLayoutITCase {
         KafkaConnectors.source(bootstrap, prefix + "dp.rank-steps", prefix + "group", OffsetsInitializer.earliest(),
             OffsetsInitializer.offsets(ends(prefix + "dp.rank-steps", RANK_STEPS)), none,
             TraceAnalyticsJob.rankStepDecoder(SETTINGS)),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class, guarantee, prefix + "steps",
-            600_000, none),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class, guarantee,
-            prefix + "windows", 600_000, none),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class, guarantee,
-            prefix + "dead-letters", 600_000, none));
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class, guarantee,
+            prefix + "steps", 600_000, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class, guarantee,
+            prefix + "windows", 600_000, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class, guarantee,
+            prefix + "dead-letters", 600_000, none)));
     return env.getStreamGraph().getJobGraph();
   }
 

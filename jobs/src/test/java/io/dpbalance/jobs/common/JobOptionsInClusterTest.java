@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 
 /**
  * A job's {@code main} inside a Flink cluster (application mode, a jar run over REST, {@code flink run}) gets the
- * cluster's context environment, as Flink's ClientUtils sets it: then JobOptions takes checkpoint storage (and a
+ * cluster's context environment, as Flink's ClientUtils sets it: then JobEnvironment takes checkpoint storage (and a
  * retention the cluster sets) from the cluster's configuration, and a usage error is thrown instead of ending the
  * JobManager's JVM. A local run keeps var/checkpoints.
  */
@@ -46,10 +46,11 @@ class JobOptionsInClusterTest {
   @Test
   void locallyCheckpointsGoToVarCheckpoints() {
     JobOptions options = options();
-    StreamExecutionEnvironment env = options.environment(getClass());
-    options.enableCheckpointing(env);
+    JobEnvironment run = JobEnvironment.create(options, "test", getClass());
+    StreamExecutionEnvironment env = run.env();
+    run.enableCheckpointing();
 
-    assertThat(options.insideCluster()).isFalse();
+    assertThat(run.insideCluster()).isFalse();
     assertThat(env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
         .isEqualTo(Path.of("var", "checkpoints").toAbsolutePath().toUri().toString());
     assertThat(env.getConfiguration().get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
@@ -65,10 +66,11 @@ class JobOptionsInClusterTest {
     insideCluster(cluster);
 
     JobOptions options = options("--checkpoint-interval", "5s");
-    StreamExecutionEnvironment env = options.environment(getClass());
-    options.enableCheckpointing(env);
+    JobEnvironment run = JobEnvironment.create(options, "test", getClass());
+    StreamExecutionEnvironment env = run.env();
+    run.enableCheckpointing();
 
-    assertThat(options.insideCluster()).isTrue();
+    assertThat(run.insideCluster()).isTrue();
     assertThat(env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
         .isEqualTo("file:///flink-data/checkpoints");
     assertThat(env.getConfiguration().get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
@@ -81,8 +83,9 @@ class JobOptionsInClusterTest {
     insideCluster(new Configuration());
 
     JobOptions options = options("--checkpoint-dir", "file:///elsewhere");
-    StreamExecutionEnvironment env = options.environment(getClass());
-    options.enableCheckpointing(env);
+    JobEnvironment run = JobEnvironment.create(options, "test", getClass());
+    StreamExecutionEnvironment env = run.env();
+    run.enableCheckpointing();
 
     assertThat(env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo("file:///elsewhere");
     assertThat(env.getConfiguration().get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
@@ -104,12 +107,12 @@ class JobOptionsInClusterTest {
   void insideAClusterAUsageErrorIsThrownNotExited() {
     insideCluster(new Configuration());
 
-    assertThatThrownBy(() -> JobOptions.main("probe", new Probe(), new String[] {"--no-such-flag"}))
+    assertThatThrownBy(() -> JobMain.main("probe", new Probe(), new String[] {"--no-such-flag"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("dpbalance probe: ")
         .hasMessageContaining("--no-such-flag");
     Probe probe = new Probe();
-    JobOptions.main("probe", probe, new String[] {"--parallelism", "2"});
+    JobMain.main("probe", probe, new String[] {"--parallelism", "2"});
     assertThat(probe.ran).isTrue();
   }
 }

@@ -46,7 +46,8 @@ class JobOptionsUpgradeTest {
     assertThat(options("--from-savepoint", savepoint.toUri().toString()).recoveryConfiguration()
         .get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE)).isFalse();
     // The job's environment carries it to the job graph.
-    StreamExecutionEnvironment env = options("--from-savepoint", savepoint.toString()).environment(getClass());
+    StreamExecutionEnvironment env = JobEnvironment.create(options("--from-savepoint", savepoint.toString()), "test", getClass())
+        .env();
     env.fromSequence(0, 1).print();
     assertThat(env.getStreamGraph().getJobGraph().getSavepointRestoreSettings().getRestorePath())
         .isEqualTo(savepoint.toUri().toString());
@@ -73,15 +74,16 @@ class JobOptionsUpgradeTest {
   @Test
   void checkpointsAreRetainedOnCancellation() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    options("--checkpoint-dir", "file:///tmp/unused").enableCheckpointing(env);
+    JobEnvironment.of(options("--checkpoint-dir", "file:///tmp/unused"), "test", env).enableCheckpointing();
     assertThat(env.getConfiguration().get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
         .isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
   }
 
   @Test
   void aFinishedRunsCheckpointsAreDeletedAFailedRunsKept(@TempDir Path dir) throws Exception {
-    JobOptions options = options("--checkpoint-dir", dir.toUri().toString());
-    options.enableCheckpointing(StreamExecutionEnvironment.getExecutionEnvironment());
+    JobEnvironment run = JobEnvironment.of(options("--checkpoint-dir", dir.toUri().toString()), "test",
+        StreamExecutionEnvironment.getExecutionEnvironment());
+    run.enableCheckpointing();
     JobID finished = new JobID();
     JobID failed = new JobID();
     for (JobID id : new JobID[] {finished, failed}) {
@@ -90,8 +92,8 @@ class JobOptionsUpgradeTest {
       Files.createDirectories(dir.resolve(id.toHexString()).resolve("shared"));
     }
 
-    assertThat(options.cleanCheckpoints(finished, true)).isNull();
-    String kept = options.cleanCheckpoints(failed, false);
+    assertThat(run.cleanCheckpoints(finished, true)).isNull();
+    String kept = run.cleanCheckpoints(failed, false);
 
     assertThat(dir.resolve(finished.toHexString())).doesNotExist();
     assertThat(dir.resolve(failed.toHexString()).resolve("chk-3").resolve("_metadata")).isRegularFile();

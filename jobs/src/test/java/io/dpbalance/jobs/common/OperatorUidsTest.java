@@ -96,10 +96,9 @@ class OperatorUidsTest {
     assertThat(uids(env.getStreamGraph())).isEqualTo(SHADOW);
   }
 
-  private static <T extends org.apache.avro.specific.SpecificRecord> org.apache.flink.api.connector.sink2.Sink<T> sink(
-      String topic, Class<T> type) {
-    return KafkaConnectors.sink(BOOTSTRAP, topic, type, DeliveryGuarantee.EXACTLY_ONCE, "t-" + topic, 600_000,
-        new Properties());
+  private static <T extends org.apache.avro.specific.SpecificRecord> SinkApplier<T> sink(String topic, Class<T> type) {
+    return SinkApplier.of(KafkaConnectors.sink(BOOTSTRAP, topic, type, DeliveryGuarantee.EXACTLY_ONCE, "t-" + topic,
+        600_000, new Properties()));
   }
 
   /** The graph's operator uids, sorted; an operator without one fails the test, naming it. */

@@ -3,6 +3,8 @@ package io.dpbalance.jobs.shadow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dpbalance.jobs.common.BrokerPreflight;
+import io.dpbalance.jobs.common.JobOptions;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,13 +47,15 @@ class KafkaSecuritySettingsITCase {
 
   @Test
   void aJobmanagerSubmissionIsCheckedBeforeItIsSubmitted(@TempDir Path dir) throws Exception {
-    io.dpbalance.jobs.common.JobOptions options = new io.dpbalance.jobs.common.JobOptions();
+    JobOptions options = new JobOptions();
     Path file = Files.writeString(dir.resolve("client.properties"), "security.protocol=SASL_PLAINTEXT\n"
         + "sasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
         + "username=\"u\" password=\"p\";\n");
     new CommandLine(options).parseArgs("--bootstrap", KAFKA.bootstrapServers(), "--kafka-properties", file.toString(),
         "--jobmanager", "127.0.0.1:8081");
-    assertThatThrownBy(options::requireBroker).isInstanceOf(IllegalArgumentException.class)
+    boolean submitted = options.cluster.jobmanager != null;
+    assertThatThrownBy(() -> new BrokerPreflight(options.kafka).requireBroker(submitted))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--kafka-properties " + file)
         .hasMessageContaining("client mechanism PLAIN, enabled mechanisms are []");
   }

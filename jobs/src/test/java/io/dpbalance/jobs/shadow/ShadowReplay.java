@@ -4,6 +4,7 @@ import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.schemas.Assignment;
 import io.dpbalance.schemas.DeadLetter;
@@ -71,15 +72,15 @@ final class ShadowReplay {
         KafkaConnectors.source(bootstrap, prefix + "dp.requests", prefix + "group", OffsetsInitializer.earliest(),
             OffsetsInitializer.offsets(end), none, ShadowSchedulerJob.arrivalDecoder()),
         stepMetrics
-            ? KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class, guarantee,
-                prefix + "steps", 600_000, none)
-            : null,
-        KafkaConnectors.sink(bootstrap, prefix + "dp.assignments", Assignment.class, guarantee,
-            prefix + "assignments", 600_000, none),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class, guarantee,
-            prefix + "windows", 600_000, none),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class, guarantee,
-            prefix + "dead-letters", 600_000, none));
+            ? SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class, guarantee,
+                prefix + "steps", 600_000, none))
+            : SinkApplier.discard(),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.assignments", Assignment.class, guarantee,
+            prefix + "assignments", 600_000, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class, guarantee,
+            prefix + "windows", 600_000, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class, guarantee,
+            prefix + "dead-letters", 600_000, none)));
     return env.getStreamGraph().getJobGraph();
   }
 }

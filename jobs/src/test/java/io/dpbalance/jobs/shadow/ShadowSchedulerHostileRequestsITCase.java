@@ -2,6 +2,7 @@ package io.dpbalance.jobs.shadow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import io.dpbalance.schemas.Assignment;
@@ -299,14 +300,14 @@ class ShadowSchedulerHostileRequestsITCase {
     ShadowSchedulerJob.defineWorkflow(env, ShadowReplay.settings(POLICIES),
         KafkaConnectors.source(bootstrap, run + ".dp.requests", out + "group", OffsetsInitializer.earliest(), true,
             none, ShadowSchedulerJob.arrivalDecoder()),
-        KafkaConnectors.sink(bootstrap, out + "dp.step-metrics", StepMetrics.class, DeliveryGuarantee.EXACTLY_ONCE,
-            out + "steps", timeout, none),
-        KafkaConnectors.sink(bootstrap, out + "dp.assignments", Assignment.class, DeliveryGuarantee.EXACTLY_ONCE,
-            out + "assignments", timeout, none),
-        KafkaConnectors.sink(bootstrap, out + "dp.window-metrics", WindowMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, out + "windows", timeout, none),
-        KafkaConnectors.sink(bootstrap, out + "dp.dead-letter", DeadLetter.class, DeliveryGuarantee.EXACTLY_ONCE,
-            out + "dead", timeout, none));
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.step-metrics", StepMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, out + "steps", timeout, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.assignments", Assignment.class,
+            DeliveryGuarantee.EXACTLY_ONCE, out + "assignments", timeout, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.window-metrics", WindowMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, out + "windows", timeout, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.dead-letter", DeadLetter.class,
+            DeliveryGuarantee.EXACTLY_ONCE, out + "dead", timeout, none)));
     // A job that stalls (1e8 output tokens to simulate) fails the test after 5 minutes instead of hanging it.
     env.executeAsync("hostile requests " + run).getJobExecutionResult().get(5, TimeUnit.MINUTES);
   }

@@ -12,17 +12,18 @@ import io.dpbalance.engine.sim.Simulator;
 import io.dpbalance.engine.sim.WorkloadMode;
 import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.jobs.analytics.CollectingSink;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.io.FileConnectors;
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.jobs.io.MetricRecords;
+import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import io.dpbalance.schemas.Assignment;
 import io.dpbalance.schemas.Codecs;
 import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.RequestArrival;
 import io.dpbalance.schemas.StepMetrics;
 import io.dpbalance.schemas.WindowMetrics;
-import io.dpbalance.jobs.testing.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +125,8 @@ class ShadowSchedulerKnownAnswerITCase {
     CollectingSink<Assignment> assignments = new CollectingSink<>();
     CollectingSink<WindowMetrics> windows = new CollectingSink<>();
     CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
-    ShadowSchedulerJob.defineWorkflow(env, settings, requests, steps, assignments, windows, deadLetters);
+    ShadowSchedulerJob.defineWorkflow(env, settings, requests, SinkApplier.of(steps), SinkApplier.of(assignments),
+        SinkApplier.of(windows), SinkApplier.of(deadLetters));
     env.execute("shadow known answer");
     return new Output(steps.values(), assignments.values(), windows.values(), deadLetters.values());
   }

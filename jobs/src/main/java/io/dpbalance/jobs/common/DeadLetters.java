@@ -1,4 +1,4 @@
-package io.dpbalance.jobs.analytics;
+package io.dpbalance.jobs.common;
 
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.schemas.BoundedDeadLetter;
@@ -10,7 +10,7 @@ import org.apache.avro.specific.SpecificRecord;
  * Dead-letter records of the jobs' rejected input, made by the schemas' {@link BoundedDeadLetter} (bounded whatever the
  * input was, so one huge record cannot make its dead letter unwritable).
  */
-final class DeadLetters {
+public final class DeadLetters {
 
   private DeadLetters() {}
 
@@ -18,7 +18,7 @@ final class DeadLetters {
    * @param reason the reason code, optionally with ': ' and a detail
    * @param seenAt when the job rejected the record, epoch milliseconds
    */
-  static DeadLetter of(InputRecord<? extends SpecificRecord> record, String reason, long seenAt) {
+  public static DeadLetter of(InputRecord<? extends SpecificRecord> record, String reason, long seenAt) {
     String cluster = record.value == null
         ? record.keyCluster
         : String.valueOf(record.value.get(record.value.getSchema().getField("cluster_id").pos()));
@@ -26,14 +26,8 @@ final class DeadLetters {
         Instant.ofEpochMilli(seenAt));
   }
 
-  /** A token rejected by a check after the source's: a request's step out of order. */
-  static DeadLetter of(RequestToken token, String reason, long seenAt) {
-    return BoundedDeadLetter.of(token.clusterId(), token.topic(), token.partition(), token.offset(), reason,
-        token.payload(), Instant.ofEpochMilli(seenAt));
-  }
-
   /** The reason code of a dead letter, without its detail: what metrics count by. */
-  static String code(String reason) {
+  public static String code(String reason) {
     int colon = reason.indexOf(':');
     return colon < 0 ? reason : reason.substring(0, colon);
   }

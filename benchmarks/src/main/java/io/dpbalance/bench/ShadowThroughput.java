@@ -1,4 +1,4 @@
-package io.dpbalance.jobs.bench;
+package io.dpbalance.bench;
 
 import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
@@ -11,6 +11,7 @@ import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.jobs.shadow.ClusterSpec;
 import io.dpbalance.jobs.shadow.ShadowSchedulerJob;
@@ -61,7 +62,7 @@ import picocli.CommandLine.Option;
  * medians over the repetitions and the ratio job / engine, and beside them the CPU time of this JVM per shadow step of
  * each (the job's includes its MiniCluster's start-up, as every execute starts one).
  */
-@Command(name = "shadow-bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "shadow-throughput", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Shadow job throughput (Kafka in -> Kafka out) beside the engine simulator on the same input.")
 public final class ShadowThroughput implements Runnable {
 
@@ -111,7 +112,7 @@ public final class ShadowThroughput implements Runnable {
     try {
       measure();
     } catch (Exception e) {
-      throw new IllegalStateException("shadow-bench failed: " + e.getMessage(), e);
+      throw new IllegalStateException("shadow-throughput failed: " + e.getMessage(), e);
     }
   }
 
@@ -225,14 +226,14 @@ public final class ShadowThroughput implements Runnable {
     ShadowSchedulerJob.defineWorkflow(env, settings,
         KafkaConnectors.source(bootstrap, requestsTopic, "shadow-bench-" + out, OffsetsInitializer.earliest(), true,
             none, ShadowSchedulerJob.arrivalDecoder()),
-        KafkaConnectors.sink(bootstrap, out + "dp.step-metrics", StepMetrics.class, DeliveryGuarantee.AT_LEAST_ONCE,
-            "unused", 600_000, none),
-        KafkaConnectors.sink(bootstrap, out + "dp.assignments", Assignment.class, DeliveryGuarantee.AT_LEAST_ONCE,
-            "unused", 600_000, none),
-        KafkaConnectors.sink(bootstrap, out + "dp.window-metrics", WindowMetrics.class,
-            DeliveryGuarantee.AT_LEAST_ONCE, "unused", 600_000, none),
-        KafkaConnectors.sink(bootstrap, out + "dp.dead-letter", DeadLetter.class, DeliveryGuarantee.AT_LEAST_ONCE,
-            "unused", 600_000, none));
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.step-metrics", StepMetrics.class,
+            DeliveryGuarantee.AT_LEAST_ONCE, "unused", 600_000, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.assignments", Assignment.class,
+            DeliveryGuarantee.AT_LEAST_ONCE, "unused", 600_000, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.window-metrics", WindowMetrics.class,
+            DeliveryGuarantee.AT_LEAST_ONCE, "unused", 600_000, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, out + "dp.dead-letter", DeadLetter.class,
+            DeliveryGuarantee.AT_LEAST_ONCE, "unused", 600_000, none)));
     return env.execute("shadow throughput " + run);
   }
 

@@ -1,4 +1,4 @@
-package io.dpbalance.jobs.analytics;
+package io.dpbalance.jobs.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.dpbalance.jobs.analytics;
+package io.dpbalance.jobs.common;
 
 /**
  * The String keys of the job's keyed streams (conventions: key by strings, never by a record). Free-text parts are

@@ -1,4 +1,4 @@
-package io.dpbalance.jobs.analytics;
+package io.dpbalance.jobs.common;
 
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.schemas.DeadLetter;

@@ -1,4 +1,4 @@
-package io.dpbalance.datagen.bench;
+package io.dpbalance.bench;
 
 import io.dpbalance.datagen.generate.DecodeLog;
 import io.dpbalance.datagen.generate.DecodeLogSettings;
@@ -53,11 +53,10 @@ import java.util.stream.Stream;
  * encoding, then dropped).
  *
  * <pre>
- * java -cp datagen/target/classes:$(cat datagen/target/classpath.txt) \
- *     io.dpbalance.datagen.bench.DecodeLogThroughput --bootstrap 127.0.0.1:29092
+ * bin/dpbalance bench decode-log-throughput --bootstrap 127.0.0.1:29092
  * </pre>
  */
-@Command(name = "DecodeLogThroughput", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "decode-log-throughput", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Token events per second of decode-log to Kafka and to files (medians of --runs runs).")
 public final class DecodeLogThroughput implements Callable<Integer> {
 
