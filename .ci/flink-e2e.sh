@@ -191,7 +191,7 @@ grep -q "3 TaskManagers registered, 6 of 6 slots free" "$WORK/status.txt" || fai
 echo "== topics: the inputs and the faulted runs' outputs (dp.*, shadow.dp.*), the unbroken runs' (ref.*)"
 topic_pids=()
 for prefix in "" shadow. ref. ref.shadow.; do
-  bin/dpbalance topics create --bootstrap "$BOOTSTRAP" --partitions 2 ${prefix:+--prefix "$prefix"} \
+  bin/dpbalance topics create --bootstrap "$BOOTSTRAP" --partitions 2 --timeout 90 ${prefix:+--prefix "$prefix"} \
     >"$WORK/topics-$prefix.txt" 2>&1 &
   topic_pids+=($!)
 done
