@@ -421,8 +421,9 @@ wait "$submit_shadow" || { cat "$WORK/submit-ref-shadow.txt" >&2; fail "the unbr
 for file in "$WORK"/submit-ref-{analytics,shadow}.txt; do
   id="$(submitted_id "$file")"
   [[ -n "$id" ]] || fail "$file names no job"
-  while [[ "$(rest "$id" state)" != FINISHED ]]; do
+  while true; do
     state="$(rest "$id" state)"
+    [[ "$state" == FINISHED ]] && break
     [[ "$state" == RUNNING* || "$state" == INITIALIZING* || "$state" == CREATED* ]] || fail "job $id is $state"
     ((SECONDS - t0 < TIMEOUT)) || fail "the unbroken run $id did not finish in $TIMEOUT s"
     sleep 2
