@@ -32,10 +32,14 @@ import java.util.regex.Pattern;
 @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Start a local Flink standalone session cluster in the background and wait until every "
                 + "TaskManager has registered with the JobManager.",
-            "Does nothing if this folder's cluster already runs."})
+            "Does nothing if this folder's cluster already runs. If only part of it runs (a TaskManager or the "
+                + "JobManager died or was killed), starts the missing processes again on the cluster's "
+                + "conf/config.yaml (this start's flags do not apply) and waits until they registered."})
 final class StartCommand extends LockedCommand<ClusterHome> {
 
     private static final Pattern PORT_RANGE = Pattern.compile("[0-9]{1,5}(-[0-9]{1,5})?");
+    /** What a TaskManager logs once the ResourceManager accepted it (Flink's TaskExecutor). */
+    private static final String REGISTERED = "Successful registration at resource manager";
 
     @Mixin
     FlinkDir home;
@@ -100,7 +104,9 @@ final class StartCommand extends LockedCommand<ClusterHome> {
             }
         }
         if (!running.isEmpty()) {
-            return alreadyRunning(h, running, out);
+            return running.size() == h.members().size() && running.contains(Member.JOBMANAGER)
+                    ? alreadyRunning(h, running, out)
+                    : restartMissing(h, running, started, out, err);
         }
         Ports.requireFree(restPort, "--rest-port", "Flink cluster", "");
         Ports.requireFree(rpcPort, "--rpc-port", "Flink cluster", "");
@@ -193,16 +199,117 @@ final class StartCommand extends LockedCommand<ClusterHome> {
     }
 
     private int alreadyRunning(ClusterHome h, List<Member> running, PrintWriter out) throws IOException {
+        out.printf("Flink is already running: %d process%s (jobmanager pid %s), REST %s%n", running.size(),
+                running.size() == 1 ? "" : "es", Files.readString(h.pidFile(Member.JOBMANAGER)).strip(),
+                ClusterConfig.restEndpoint(ClusterConfig.read(h)));
+        return 0;
+    }
+
+    /**
+     * Starts again the members of a partly running cluster that are gone, on the conf/config.yaml the running ones
+     * use (left as it is). A restarted TaskManager registers with the running JobManager; the running TaskManagers
+     * register with a restarted JobManager by themselves. Without high availability a restarted JobManager knows no
+     * job: jobs are submitted again with --from-savepoint (docs/reliability.md).
+     */
+    private int restartMissing(ClusterHome h, List<Member> running, long started, PrintWriter out, PrintWriter err)
+            throws IOException, InterruptedException {
         List<Member> all = h.members();
-        if (running.size() == all.size() && running.contains(Member.JOBMANAGER)) {
-            out.printf("Flink is already running: %d process%s (jobmanager pid %s), REST %s%n", running.size(),
-                    running.size() == 1 ? "" : "es", Files.readString(h.pidFile(Member.JOBMANAGER)).strip(),
-                    ClusterConfig.restEndpoint(ClusterConfig.read(h)));
+        List<Member> missing = all.stream().filter(m -> !running.contains(m)).toList();
+        String names = String.join(", ", missing.stream().map(Member::name).toList());
+        String stopFirst = "; stop it first with: bin/dpbalance flink stop" + home.flag();
+        if (!Files.isRegularFile(h.configFile)) {
+            throw new IllegalStateException("only part of the cluster in " + h.dir + " runs (" + names + " not) and "
+                    + h.configFile + " is gone" + stopFirst);
+        }
+        try (JobManager jobManager = new JobManager(ClusterConfig.restEndpoint(ClusterConfig.read(h)))) {
+            if (running.contains(Member.JOBMANAGER) && jobManager.tryOverview().isEmpty()) {
+                throw new IllegalStateException("only part of the cluster in " + h.dir + " runs (" + names
+                        + " not) and its JobManager does not answer at " + jobManager.endpoint() + stopFirst);
+            }
+            String classpath = FlinkProcesses.classpath();
+            Map<Role, ResourceParams> params = new LinkedHashMap<>();
+            for (Member member : missing) {
+                if (!params.containsKey(member.role())) {
+                    params.put(member.role(), FlinkProcesses.resourceParams(
+                            FlinkProcesses.startResourceParams(h, member.role(), classpath), member.role()));
+                }
+            }
+            Map<Path, Long> logMarks = h.logMarks(missing);
+            Map<Member, Process> processes = new LinkedHashMap<>();
+            int taskManagerCount = (int) all.stream().filter(m -> m.role() == Role.TASKMANAGER).count();
+            Optional<String> why;
+            try {
+                for (Member member : missing) {
+                    Process process = FlinkProcesses.launch(h, member, classpath, params.get(member.role()));
+                    processes.put(member, process);
+                    h.writePid(member, process.pid());
+                }
+                why = awaitRestarted(jobManager, processes, h, logMarks, taskManagerCount);
+            } catch (IOException | RuntimeException | InterruptedException e) {
+                stopRestarted(processes, h);
+                throw e;
+            }
+            if (why.isPresent()) {
+                err.printf("dpbalance flink start: %s; stopping what this start launched (raise --wait on a busy "
+                        + "machine).%n", why.get());
+                for (Member member : processes.keySet()) {
+                    err.print(h.logTail(member, logMarks, 25));
+                }
+                stopRestarted(processes, h);
+                return 1;
+            }
+            out.printf("Flink: restarted %s in %.1f s, on %s%n", names, (System.nanoTime() - started) / 1e9,
+                    h.configFile);
+            for (Map.Entry<Member, Process> p : processes.entrySet()) {
+                out.printf("  %-14s pid %d, log %s%n", p.getKey().name(), p.getValue().pid(), h.logFile(p.getKey()));
+            }
+            if (processes.containsKey(Member.JOBMANAGER)) {
+                out.println("The restarted JobManager knows no job: submit them again from their newest retained "
+                        + "checkpoint (--from-savepoint " + h.checkpoints + "/JOB_ID/chk-N).");
+            }
             return 0;
         }
-        List<String> missing = all.stream().filter(m -> !running.contains(m)).map(Member::name).toList();
-        throw new IllegalStateException("only part of the cluster in " + h.dir + " runs (" + String.join(", ", missing)
-                + " not); stop it first with: bin/dpbalance flink stop" + home.flag());
+    }
+
+    /**
+     * Waits until every restarted TaskManager logged its registration with the ResourceManager (the REST endpoint
+     * still counts a killed TaskManager until its heartbeat times out) and, with a restarted JobManager, until the
+     * REST endpoint counts every TaskManager. Empty when they did; else why not.
+     */
+    private Optional<String> awaitRestarted(JobManager jobManager, Map<Member, Process> processes, ClusterHome h,
+            Map<Path, Long> logMarks, int taskManagerCount) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
+        while (true) {
+            boolean ready = true;
+            for (Map.Entry<Member, Process> p : processes.entrySet()) {
+                if (!p.getValue().isAlive()) {
+                    return Optional.of("the restarted " + p.getKey().name() + " exited (exit code "
+                            + p.getValue().exitValue() + ")");
+                }
+                if (p.getKey().role() == Role.TASKMANAGER) {
+                    ready &= h.logTail(p.getKey(), logMarks, Integer.MAX_VALUE).contains(REGISTERED);
+                }
+            }
+            if (ready && processes.containsKey(Member.JOBMANAGER)) {
+                Optional<ClusterOverviewWithVersion> overview = jobManager.tryOverview();
+                ready = overview.isPresent() && overview.get().getNumTaskManagersConnected() >= taskManagerCount;
+            }
+            if (ready) {
+                return Optional.empty();
+            }
+            if (System.nanoTime() > deadline) {
+                return Optional.of("the restarted processes did not all register within " + waitSeconds + " s");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static void stopRestarted(Map<Member, Process> processes, ClusterHome h) throws IOException,
+            InterruptedException {
+        Processes.destroy(processes.values(), 15);
+        for (Member member : processes.keySet()) {
+            h.removePid(member);
+        }
     }
 
     /**

@@ -72,8 +72,7 @@ final class StatusCommand implements Callable<Integer> {
             out.println("  JobManager: REST endpoint not answering");
         }
         if (!whole) {
-            out.println("Restart it with: bin/dpbalance flink stop" + home.flag() + ", then bin/dpbalance flink start"
-                    + home.flag() + " with the flags it was started with");
+            out.println("Start the missing processes again with: bin/dpbalance flink start" + home.flag());
             return 1;
         }
         return 0;

@@ -45,10 +45,16 @@ class FlinkCommandTest {
             assertThat(status.err()).contains("removing stale pid file "
                     + home.pidFile(ClusterHome.Member.taskManager(1)));
 
+            assertThat(status.out()).contains("Start the missing processes again with: bin/dpbalance flink start "
+                    + "--dir " + dir);
+
+            // start restarts missing TaskManagers only where they can register: this JobManager does not answer.
             CommandRun start = run("start", "--dir", dir.toString());
             assertThat(start.exit()).isEqualTo(1);
             assertThat(start.err()).contains("only part of the cluster in " + home.dir
-                    + " runs (taskmanager-1, taskmanager-2 not); stop it first");
+                    + " runs (taskmanager-1, taskmanager-2 not) and its JobManager does not answer at 127.0.0.1:",
+                    "stop it first");
+            assertThat(home.pidFile(ClusterHome.Member.taskManager(1))).doesNotExist();
 
             CommandRun stop = run("stop", "--dir", dir.toString());
             assertThat(stop.exit()).isZero();
