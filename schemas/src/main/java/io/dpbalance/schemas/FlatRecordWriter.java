@@ -10,7 +10,7 @@ import java.util.List;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.util.Utf8;
 
 /**
@@ -98,7 +98,7 @@ final class FlatRecordWriter {
   }
 
   /** The single-object encoded record, or null when a field holds what the plan does not expect. */
-  byte[] encode(SpecificRecord record) {
+  byte[] encode(IndexedRecord record) {
     byte[] buf = SCRATCH.get();
     int p = header.length;
     if (buf.length < p) {
@@ -148,19 +148,13 @@ final class FlatRecordWriter {
           if (!(value instanceof Float x)) {
             return null;
           }
-          int bits = Float.floatToRawIntBits(x);
-          for (int k = 0; k < 4; k++) {
-            buf[p++] = (byte) (bits >>> (8 * k));
-          }
+          p = writeLittleEndian(buf, p, Float.floatToRawIntBits(x), 4);
         }
         case DOUBLE -> {
           if (!(value instanceof Double x)) {
             return null;
           }
-          long bits = Double.doubleToRawLongBits(x);
-          for (int k = 0; k < 8; k++) {
-            buf[p++] = (byte) (bits >>> (8 * k));
-          }
+          p = writeLittleEndian(buf, p, Double.doubleToRawLongBits(x), 8);
         }
         case STRING -> {
           byte[] bytes;
@@ -203,6 +197,14 @@ final class FlatRecordWriter {
     byte[] bigger = Arrays.copyOf(buf, Math.max(needed, 2 * buf.length));
     SCRATCH.set(bigger);
     return bigger;
+  }
+
+  /** Avro's float and double encoding: the raw IEEE bits, {@code bytes} of them, low byte first. */
+  private static int writeLittleEndian(byte[] buf, int p, long bits, int bytes) {
+    for (int k = 0; k < bytes; k++) {
+      buf[p++] = (byte) (bits >>> (8 * k));
+    }
+    return p;
   }
 
   /** Avro's int and long encoding: zig-zag, then 7 bits a byte, low bits first. */

@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Random;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.Utf8;
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,29 @@ class FlatRecordWriterTest {
         Codecs.STEP_METRICS.fingerprint());
     assertNull(flat.encode(record), "no fast bytes for a record missing required fields");
     assertThrows(IllegalArgumentException.class, () -> Codecs.STEP_METRICS.encode(record));
+  }
+
+  @Test
+  void writesFloatsAndBooleansAsAvroDoes() throws Exception {
+    // No record type has a float yet: a schema of its own, against Avro's encoder.
+    Schema schema = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"F\",\"fields\":["
+        + "{\"name\":\"f\",\"type\":\"float\"},{\"name\":\"g\",\"type\":[\"float\",\"null\"]},"
+        + "{\"name\":\"b\",\"type\":\"boolean\"}]}");
+    FlatRecordWriter flat = FlatRecordWriter.compile(schema, 7);
+    BinaryMessageEncoder<GenericRecord> avro = new BinaryMessageEncoder<>(GenericData.get(), schema);
+    Random random = new Random(3);
+    float[] edges = {0f, -0f, Float.NaN, Float.intBitsToFloat(0x7fc00123), Float.MIN_VALUE, Float.MAX_VALUE, 1.5f};
+    for (int i = 0; i < 500; i++) {
+      GenericRecord record = new GenericData.Record(schema);
+      record.put("f", i < edges.length ? edges[i] : (float) random.nextGaussian());
+      record.put("g", random.nextBoolean() ? null : random.nextFloat());
+      record.put("b", random.nextBoolean());
+      byte[] expected = avro.encode(record).array();
+      byte[] fast = flat.encode(record);
+      // The header's fingerprint is this test's 7, not the schema's: compare the bodies.
+      assertArrayEquals(java.util.Arrays.copyOfRange(expected, AvroCodec.HEADER_LENGTH, expected.length),
+          java.util.Arrays.copyOfRange(fast, AvroCodec.HEADER_LENGTH, fast.length), record::toString);
+    }
   }
 
   @Test
