@@ -48,6 +48,8 @@ public final class AvroCodec<T extends SpecificRecord> {
   private final Map<Long, SchemaVersion> otherRecords;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
+  /** The field-by-field writer of flat records (every record type here), null for a schema it does not cover. */
+  private final FlatRecordWriter flat;
 
   /**
    * @param type the generated class
@@ -69,6 +71,7 @@ public final class AvroCodec<T extends SpecificRecord> {
     writerSchemas.addSchema(schema);
     this.encoder = new BinaryMessageEncoder<>(model, schema);
     this.decoder = new BinaryMessageDecoder<>(model, schema, writerSchemas);
+    this.flat = FlatRecordWriter.compile(schema, fingerprint);
   }
 
   /** The generated class this codec reads and writes. */
@@ -98,6 +101,12 @@ public final class AvroCodec<T extends SpecificRecord> {
    * @throws IllegalArgumentException if the record cannot be written, e.g. a required field is null
    */
   public byte[] encode(T value) {
+    byte[] bytes = flat == null || value == null ? null : flat.encode(value);
+    return bytes != null ? bytes : encodeWithAvro(value);
+  }
+
+  /** Encodes with Avro's own encoder: the reference {@link FlatRecordWriter} must match, and the fallback. */
+  byte[] encodeWithAvro(T value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128);
     try {
       encoder.encode(value, out);

@@ -33,6 +33,9 @@ public final class ClusterKeyedSerializer<T extends SpecificRecord> implements K
   private final byte[] runId;
   private transient AvroCodec<T> codec;
   private transient int clusterField;
+  /** The last record's cluster and its key bytes: a job's records come in runs of one cluster. */
+  private transient String lastCluster;
+  private transient byte[] lastKey;
 
   public ClusterKeyedSerializer(Class<T> type, String topic) {
     this(type, topic, null);
@@ -52,7 +55,15 @@ public final class ClusterKeyedSerializer<T extends SpecificRecord> implements K
 
   @Override
   public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long eventTime) {
-    byte[] key = String.valueOf(element.get(clusterField)).getBytes(StandardCharsets.UTF_8);
+    String cluster = String.valueOf(element.get(clusterField));
+    byte[] key;
+    if (cluster.equals(lastCluster)) {
+      key = lastKey;
+    } else {
+      key = cluster.getBytes(StandardCharsets.UTF_8);
+      lastCluster = cluster;
+      lastKey = key;
+    }
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, codec.encode(element));
     if (runId != null) {
       record.headers().add(RUN_HEADER, runId);
