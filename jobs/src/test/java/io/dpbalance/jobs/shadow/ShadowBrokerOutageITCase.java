@@ -1,0 +1,237 @@
+package io.dpbalance.jobs.shadow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dpbalance.jobs.io.CaughtUpIdleness;
+import io.dpbalance.jobs.io.KafkaConnectors;
+import io.dpbalance.jobs.testing.KafkaBrokerExtension;
+import io.dpbalance.schemas.Assignment;
+import io.dpbalance.schemas.AvroCodec;
+import io.dpbalance.schemas.Codecs;
+import io.dpbalance.schemas.DeadLetter;
+import io.dpbalance.schemas.DecodeResult;
+import io.dpbalance.schemas.RequestArrival;
+import io.dpbalance.schemas.StepMetrics;
+import io.dpbalance.schemas.WindowMetrics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 10 item 2 for the shadow job: a broker outage under a live exactly-once shadow job changes no committed
+ * output. 600 requests (the Azure trace's first 300 at 5x, for 2 clusters on 2 partitions, 2 policies) are produced
+ * in 30 paced chunks while an unbounded job with 2 s idleness reads them; after a third of them the broker is cut off
+ * for 6 s ({@link io.dpbalance.jobs.testing.OutageProxy}; the producer buffers and sends after). Once the job's
+ * consumer group has committed the end offsets it is stopped with a draining savepoint (the end of event time, as a
+ * bounded run's end of input). Its committed step metrics, assignments and window metrics must equal those of a
+ * bounded run over the same requests without an outage, with no dead letter (no request late).
+ *
+ * <p>{@code -Ddpbalance.outage.plainIdleness=true} runs the live job with Flink's plain idleness instead of
+ * {@link CaughtUpIdleness} (the job before issue 10's fix).
+ */
+class ShadowBrokerOutageITCase {
+
+  private static final List<String> CLUSTERS = List.of("cluster-0", "cluster-1");
+  private static final List<String> POLICIES = List.of("vllm", "bfio:h=20,lookahead=hazard");
+  private static final int CHUNKS = 30;
+  private static final Duration IDLENESS = Duration.ofSeconds(2);
+  private static final Duration OUTAGE = Duration.ofSeconds(6);
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  @RegisterExtension
+  static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension().withOutages();
+
+  @Test
+  void anOutageMidStreamChangesNoCommittedShadowOutput(@TempDir Path dir) throws Exception {
+    boolean plainIdleness = Boolean.getBoolean("dpbalance.outage.plainIdleness");
+    List<List<RequestArrival>> requests = ShadowReplay.perCluster(CLUSTERS, 300);
+    List<ProducerRecord<byte[], byte[]>> calm = records("calm.dp.requests", requests);
+    List<ProducerRecord<byte[], byte[]>> stream = records("outage.dp.requests", requests);
+    for (String prefix : List.of("calm.", "outage.")) {
+      KAFKA.createTopics(CLUSTERS.size(), prefix + "dp.requests", prefix + "dp.step-metrics",
+          prefix + "dp.assignments", prefix + "dp.window-metrics", prefix + "dp.dead-letter");
+    }
+
+    // The run without an outage: bounded over the whole stream, produced before it starts.
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
+      calm.forEach(producer::send);
+      producer.flush();
+    }
+    long started = System.nanoTime();
+    StreamExecutionEnvironment bounded = environment();
+    define(bounded, "calm.", true, false);
+    bounded.execute("calm shadow run");
+    long calmSeconds = (System.nanoTime() - started) / 1_000_000_000;
+    Map<String, List<String>> expected = output("calm.");
+    assertThat(expected.get("dp.assignments")).hasSize(CLUSTERS.size() * POLICIES.size() * 300);
+    assertThat(deadLetters("calm.")).isEmpty();
+
+    // The live run: unbounded, reading while the stream is produced, with an outage after a third of it.
+    started = System.nanoTime();
+    StreamExecutionEnvironment live = environment();
+    define(live, "outage.", false, plainIdleness);
+    JobClient job = live.executeAsync("shadow outage run");
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    long outageStarted = 0;
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
+      int chunk = stream.size() / CHUNKS;
+      for (int i = 0; i < stream.size(); i++) {
+        // While the broker is away, send() may block (metadata) until it is back: the restore runs on a timer.
+        producer.send(stream.get(i));
+        if (i % chunk == chunk - 1) {
+          Thread.sleep(250);
+        }
+        if (i == stream.size() / 3) {
+          producer.flush();
+          KAFKA.cutOff();
+          outageStarted = System.nanoTime();
+          timer.schedule(KAFKA::restore, OUTAGE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+      producer.flush();
+    } finally {
+      timer.shutdown();
+      assertThat(timer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+    long outageSeen = (System.nanoTime() - outageStarted) / 1_000_000;
+    // Read to the end (its consumer group committed the end offsets on a checkpoint), then the end of event time.
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (committedOffsets("outage.") < stream.size()) {
+      assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the live job ended").isFalse();
+      assertThat(System.nanoTime()).as("the live job reads the stream within 2 minutes").isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.DEFAULT).get(2, TimeUnit.MINUTES);
+    job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+    long liveSeconds = (System.nanoTime() - started) / 1_000_000_000;
+
+    Map<String, List<String>> actual = output("outage.");
+    List<String> dead = deadLetters("outage.");
+    Map<String, Integer> sizes = new TreeMap<>();
+    actual.forEach((topic, records) -> sizes.put(topic, records.size()));
+    System.out.printf("shadow broker outage%s: %d ms from the cut to the end of production; committed %s, "
+            + "%d dead letters (%d LATE_RECORD); calm run %d s, live run %d s%n",
+        plainIdleness ? " (plain idleness)" : "", outageSeen, sizes, dead.size(),
+        dead.stream().filter(reason -> reason.startsWith(ShadowSchedulerFunction.LATE_RECORD)).count(), calmSeconds,
+        liveSeconds);
+    assertThat(dead).as("dead letters (requests late after the outage)").isEmpty();
+    expected.forEach((topic, records) -> assertThat(actual.get(topic)).as(topic).isEqualTo(records));
+  }
+
+  private static StreamExecutionEnvironment environment() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    env.enableCheckpointing(500);
+    return env;
+  }
+
+  /** ShadowReplay's settings (4 ranks x 16, no lag, 2 s out-of-orderness) with 2 s idleness. */
+  private static ShadowSettings settings() {
+    ShadowSettings replay = ShadowReplay.settings(POLICIES);
+    return new ShadowSettings(replay.policies(), replay.lookahead(), replay.seed(), replay.clusters(),
+        replay.defaultCluster(), replay.lag(), replay.maxHold(), replay.window(), replay.outOfOrderness(), IDLENESS,
+        replay.repeatRetention(), replay.maxParallelism());
+  }
+
+  private static void define(StreamExecutionEnvironment env, String prefix, boolean bounded, boolean plainIdleness) {
+    String bootstrap = KAFKA.bootstrapServers();
+    Properties none = new Properties();
+    long timeout = Duration.ofMinutes(5).toMillis();
+    ShadowSchedulerJob.defineWorkflow(env, settings(),
+        KafkaConnectors.source(bootstrap, prefix + "dp.requests", prefix + "group", OffsetsInitializer.earliest(),
+            bounded, none, ShadowSchedulerJob.arrivalDecoder()),
+        KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "steps", timeout, none),
+        KafkaConnectors.sink(bootstrap, prefix + "dp.assignments", Assignment.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "assignments", timeout, none),
+        KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "windows", timeout, none),
+        KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "dead", timeout, none),
+        plainIdleness ? null : new CaughtUpIdleness.Broker(bootstrap, none));
+  }
+
+  /** Cluster i's requests on partition i, interleaved in arrival order. */
+  private static List<ProducerRecord<byte[], byte[]>> records(String topic, List<List<RequestArrival>> requests) {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < requests.get(0).size(); i++) {
+      for (int p = 0; p < requests.size(); p++) {
+        RequestArrival r = requests.get(p).get(i);
+        records.add(new ProducerRecord<>(topic, p, r.getClusterId().getBytes(StandardCharsets.UTF_8),
+            Codecs.REQUEST_ARRIVAL.encode(r)));
+      }
+    }
+    return records;
+  }
+
+  /** The offsets the job's consumer group has committed on dp.requests, summed over its partitions. */
+  private static long committedOffsets(String prefix) throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+        "bootstrap.servers", KAFKA.bootstrapServers()))) {
+      long sum = 0;
+      for (var offset : admin.listConsumerGroupOffsets(prefix + "group").partitionsToOffsetAndMetadata()
+          .get(30, TimeUnit.SECONDS).values()) {
+        sum += offset == null ? 0 : offset.offset();
+      }
+      return sum;
+    }
+  }
+
+  /** Each output topic's committed records, decoded and sorted, so that two runs compare as multisets. */
+  private static Map<String, List<String>> output(String prefix) throws Exception {
+    Map<String, List<String>> out = new TreeMap<>();
+    out.put("dp.step-metrics", committed(prefix + "dp.step-metrics", StepMetrics.class));
+    out.put("dp.assignments", committed(prefix + "dp.assignments", Assignment.class));
+    out.put("dp.window-metrics", committed(prefix + "dp.window-metrics", WindowMetrics.class));
+    return out;
+  }
+
+  private static List<String> deadLetters(String prefix) throws Exception {
+    List<String> reasons = new ArrayList<>();
+    AvroCodec<DeadLetter> codec = Codecs.DEAD_LETTER;
+    for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(prefix + "dp.dead-letter")) {
+      reasons.add(decoded(codec.decode(record.value())).getReason());
+    }
+    return reasons;
+  }
+
+  private static <T extends org.apache.avro.specific.SpecificRecord> List<String> committed(String topic,
+      Class<T> type) throws Exception {
+    AvroCodec<T> codec = Codecs.codec(type);
+    List<String> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(topic)) {
+      out.add(decoded(codec.decode(record.value())).toString());
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static <T> T decoded(DecodeResult<T> result) {
+    assertThat(result.isDecoded()).as(String.valueOf(result)).isTrue();
+    return ((DecodeResult.Decoded<T>) result).value();
+  }
+}
