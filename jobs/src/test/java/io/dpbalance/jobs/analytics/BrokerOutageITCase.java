@@ -133,9 +133,9 @@ class BrokerOutageITCase {
     }
     job.cancel().get();
     System.out.printf("broker outage: %d ms from the cut to the end of production; committed %d step metrics, "
-        + "%d window metrics, %d dead letters (%d LATE_RECORD); without the outage %d and %d%n", outageSeen,
-        actual.steps.size(), actual.windows.size(), actual.deadLetters, actual.lateDeadLetters,
-        expected.steps.size(), expected.windows.size());
+        + "%d window metrics, %d dead letters (%d LATE_RECORD, %d of them at the step window); without the outage "
+        + "%d and %d%n", outageSeen, actual.steps.size(), actual.windows.size(), actual.deadLetters,
+        actual.lateDeadLetters, actual.lateAtStepWindow, expected.steps.size(), expected.windows.size());
     assertThat(actual.lateDeadLetters).as("token events late after the outage").isZero();
     assertThat(differences(actual.steps, expected.steps)).as("committed step metrics that differ").isEmpty();
     assertThat(differences(actual.windows, expected.windows)).as("committed window metrics that differ").isEmpty();
@@ -214,7 +214,7 @@ class BrokerOutageITCase {
 
   /** Cluster k's committed output, by step and by window, and the dead letters. */
   private record Output(Map<Long, StepMetrics> steps, Map<Long, WindowMetrics> windows, long deadLetters,
-      long lateDeadLetters) {}
+      long lateDeadLetters, long lateAtStepWindow) {}
 
   private static Output output(String prefix) throws Exception {
     Map<Long, StepMetrics> steps = byKey(KAFKA.readCommitted(prefix + "dp.step-metrics"),
@@ -225,7 +225,9 @@ class BrokerOutageITCase {
     List<DeadLetter> dead = KAFKA.readCommitted(prefix + "dp.dead-letter").stream()
         .map(r -> decoded(Codecs.DEAD_LETTER.decode(r.value()))).toList();
     long late = dead.stream().filter(d -> d.getReason().startsWith(RequestStepOrderFunction.LATE_RECORD)).count();
-    return new Output(steps, windows, dead.size(), late);
+    long atStepWindow = dead.stream().filter(d -> d.getReason().startsWith(RequestStepOrderFunction.LATE_RECORD)
+        && d.getReason().contains("at the step window")).count();
+    return new Output(steps, windows, dead.size(), late, atStepWindow);
   }
 
   private static <T> Map<Long, T> byKey(List<ConsumerRecord<byte[], byte[]>> records,

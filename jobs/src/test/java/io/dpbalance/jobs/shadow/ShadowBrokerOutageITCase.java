@@ -16,6 +16,7 @@ import io.dpbalance.schemas.WindowMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
  * bounded run's end of input). Its committed step metrics, assignments and window metrics must equal those of a
  * bounded run over the same requests without an outage, with no dead letter (no request late).
  *
+ * <p>From the end of production until the drain, each partition gets a heartbeat request (cluster {@code beat}, left
+ * out of the comparison) every 300 ms, so that no partition is idle when the job drains: Flink 2.2 drops the drain's
+ * final watermark when the source is idle (FLINK-40499), and the shadows would never see the end of event time.
+ *
  * <p>{@code -Ddpbalance.outage.plainIdleness=true} runs the live job with Flink's plain idleness instead of
  * {@link CaughtUpIdleness} (the job before issue 10's fix).
  */
@@ -57,6 +62,7 @@ class ShadowBrokerOutageITCase {
   private static final int CHUNKS = 30;
   private static final Duration IDLENESS = Duration.ofSeconds(2);
   private static final Duration OUTAGE = Duration.ofSeconds(6);
+  private static final String BEAT = "beat";
 
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -118,15 +124,36 @@ class ShadowBrokerOutageITCase {
       assertThat(timer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
     long outageSeen = (System.nanoTime() - outageStarted) / 1_000_000;
-    // Read to the end (its consumer group committed the end offsets on a checkpoint), then the end of event time.
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (committedOffsets("outage.") < stream.size()) {
-      assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the live job ended").isFalse();
-      assertThat(System.nanoTime()).as("the live job reads the stream within 2 minutes").isLessThan(deadline);
-      Thread.sleep(200);
+    ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
+    KafkaProducer<byte[], byte[]> producer = KAFKA.producer();
+    try {
+      long after = requests.stream().mapToLong(r -> r.get(r.size() - 1).getArrivalTime().toEpochMilli()).max()
+          .orElseThrow() + 1_000;
+      long[] beats = {0};
+      heartbeat.scheduleWithFixedDelay(() -> {
+        beats[0]++;
+        for (int p = 0; p < CLUSTERS.size(); p++) {
+          RequestArrival beat = new RequestArrival(BEAT, BEAT + "-" + p + "-" + beats[0],
+              Instant.ofEpochMilli(after + beats[0]), 1L, 1L, null, null);
+          producer.send(new ProducerRecord<>("outage.dp.requests", p, BEAT.getBytes(StandardCharsets.UTF_8),
+              Codecs.REQUEST_ARRIVAL.encode(beat)));
+        }
+        producer.flush();
+      }, 0, 300, TimeUnit.MILLISECONDS);
+      // Read to the end (its consumer group committed the end offsets on a checkpoint), then the end of event time.
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (committedOffsets("outage.") < stream.size()) {
+        assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the live job ended").isFalse();
+        assertThat(System.nanoTime()).as("the live job reads the stream within 2 minutes").isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.DEFAULT).get(2, TimeUnit.MINUTES);
+      job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+    } finally {
+      heartbeat.shutdownNow();
+      assertThat(heartbeat.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      producer.close();
     }
-    job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.DEFAULT).get(2, TimeUnit.MINUTES);
-    job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
     long liveSeconds = (System.nanoTime() - started) / 1_000_000_000;
 
     Map<String, List<String>> actual = output("outage.");
@@ -134,10 +161,11 @@ class ShadowBrokerOutageITCase {
     Map<String, Integer> sizes = new TreeMap<>();
     actual.forEach((topic, records) -> sizes.put(topic, records.size()));
     System.out.printf("shadow broker outage%s: %d ms from the cut to the end of production; committed %s, "
-            + "%d dead letters (%d LATE_RECORD); calm run %d s, live run %d s%n",
+            + "%d dead letters (%d LATE_RECORD); calm run %d s, live run %d s; per shadow, without the outage %s, "
+            + "with it %s%n",
         plainIdleness ? " (plain idleness)" : "", outageSeen, sizes, dead.size(),
         dead.stream().filter(reason -> reason.startsWith(ShadowSchedulerFunction.LATE_RECORD)).count(), calmSeconds,
-        liveSeconds);
+        liveSeconds, perShadow("calm."), perShadow("outage."));
     assertThat(dead).as("dead letters (requests late after the outage)").isEmpty();
     expected.forEach((topic, records) -> assertThat(actual.get(topic)).as(topic).isEqualTo(records));
   }
@@ -204,9 +232,34 @@ class ShadowBrokerOutageITCase {
   /** Each output topic's committed records, decoded and sorted, so that two runs compare as multisets. */
   private static Map<String, List<String>> output(String prefix) throws Exception {
     Map<String, List<String>> out = new TreeMap<>();
-    out.put("dp.step-metrics", committed(prefix + "dp.step-metrics", StepMetrics.class));
-    out.put("dp.assignments", committed(prefix + "dp.assignments", Assignment.class));
-    out.put("dp.window-metrics", committed(prefix + "dp.window-metrics", WindowMetrics.class));
+    out.put("dp.step-metrics", committed(prefix + "dp.step-metrics", StepMetrics.class, StepMetrics::getClusterId));
+    out.put("dp.assignments", committed(prefix + "dp.assignments", Assignment.class, Assignment::getClusterId));
+    out.put("dp.window-metrics", committed(prefix + "dp.window-metrics", WindowMetrics.class,
+        WindowMetrics::getClusterId));
+    return out;
+  }
+
+  /** Per (cluster, policy): assignments, then windows and the late records they count. */
+  private static Map<String, String> perShadow(String prefix) throws Exception {
+    Map<String, long[]> counts = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(prefix + "dp.assignments")) {
+      Assignment a = decoded(Codecs.ASSIGNMENT.decode(record.value()));
+      if (BEAT.equals(a.getClusterId())) {
+        continue;
+      }
+      counts.computeIfAbsent(a.getClusterId() + "/" + a.getPolicy(), k -> new long[3])[0]++;
+    }
+    for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(prefix + "dp.window-metrics")) {
+      WindowMetrics w = decoded(Codecs.WINDOW_METRICS.decode(record.value()));
+      if (BEAT.equals(w.getClusterId())) {
+        continue;
+      }
+      long[] c = counts.computeIfAbsent(w.getClusterId() + "/" + w.getPolicy(), k -> new long[3]);
+      c[1]++;
+      c[2] += w.getLateRecords();
+    }
+    Map<String, String> out = new TreeMap<>();
+    counts.forEach((shadow, c) -> out.put(shadow, c[0] + " assignments, " + c[1] + " windows, " + c[2] + " late"));
     return out;
   }
 
@@ -219,12 +272,16 @@ class ShadowBrokerOutageITCase {
     return reasons;
   }
 
+  /** The topic's committed records of the compared clusters (not the heartbeats'), as text, sorted. */
   private static <T extends org.apache.avro.specific.SpecificRecord> List<String> committed(String topic,
-      Class<T> type) throws Exception {
+      Class<T> type, java.util.function.Function<T, String> cluster) throws Exception {
     AvroCodec<T> codec = Codecs.codec(type);
     List<String> out = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(topic)) {
-      out.add(decoded(codec.decode(record.value())).toString());
+      T value = decoded(codec.decode(record.value()));
+      if (CLUSTERS.contains(cluster.apply(value))) {
+        out.add(value.toString());
+      }
     }
     out.sort(null);
     return out;
