@@ -21,9 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -96,29 +93,7 @@ class BrokerOutageITCase {
     define(live, "outage.", false, plainIdleness);
     JobClient job = live.executeAsync("outage run");
     stream.addAll(records("outage."));
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    long outageStarted = 0;
-    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
-      int chunk = stream.size() / 30;
-      for (int i = 0; i < stream.size(); i++) {
-        // While the broker is away, send() may block (metadata) until it is back: the restore runs on a timer.
-        producer.send(stream.get(i));
-        if (i % chunk == chunk - 1) {
-          Thread.sleep(250);
-        }
-        if (i == stream.size() / 3) {
-          producer.flush();
-          KAFKA.cutOff();
-          outageStarted = System.nanoTime();
-          timer.schedule(KAFKA::restore, OUTAGE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-      }
-      producer.flush();
-    } finally {
-      timer.shutdown();
-      assertThat(timer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    }
-    long outageSeen = (System.nanoTime() - outageStarted) / 1_000_000;
+    long outageSeen = KAFKA.produceWithOutage(stream, 30, OUTAGE);
     // The run has committed all it will once the cluster's last step and window are out: the flush records close
     // everything.
     Output actual = null;

@@ -101,29 +101,7 @@ class ShadowBrokerOutageITCase {
     StreamExecutionEnvironment live = environment();
     define(live, "outage.", false, plainIdleness);
     JobClient job = live.executeAsync("shadow outage run");
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    long outageStarted = 0;
-    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
-      int chunk = stream.size() / CHUNKS;
-      for (int i = 0; i < stream.size(); i++) {
-        // While the broker is away, send() may block (metadata) until it is back: the restore runs on a timer.
-        producer.send(stream.get(i));
-        if (i % chunk == chunk - 1) {
-          Thread.sleep(250);
-        }
-        if (i == stream.size() / 3) {
-          producer.flush();
-          KAFKA.cutOff();
-          outageStarted = System.nanoTime();
-          timer.schedule(KAFKA::restore, OUTAGE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-      }
-      producer.flush();
-    } finally {
-      timer.shutdown();
-      assertThat(timer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    }
-    long outageSeen = (System.nanoTime() - outageStarted) / 1_000_000;
+    long outageSeen = KAFKA.produceWithOutage(stream, CHUNKS, OUTAGE);
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
     KafkaProducer<byte[], byte[]> producer = KAFKA.producer();
     try {
@@ -142,7 +120,7 @@ class ShadowBrokerOutageITCase {
       }, 0, 300, TimeUnit.MILLISECONDS);
       // Read to the end (its consumer group committed the end offsets on a checkpoint), then the end of event time.
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (committedOffsets("outage.") < stream.size()) {
+      while (KAFKA.committedOffsets("outage.group") < stream.size()) {
         assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the live job ended").isFalse();
         assertThat(System.nanoTime()).as("the live job reads the stream within 2 minutes").isLessThan(deadline);
         Thread.sleep(200);
@@ -214,19 +192,6 @@ class ShadowBrokerOutageITCase {
       }
     }
     return records;
-  }
-
-  /** The offsets the job's consumer group has committed on dp.requests, summed over its partitions. */
-  private static long committedOffsets(String prefix) throws Exception {
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-        "bootstrap.servers", KAFKA.bootstrapServers()))) {
-      long sum = 0;
-      for (var offset : admin.listConsumerGroupOffsets(prefix + "group").partitionsToOffsetAndMetadata()
-          .get(30, TimeUnit.SECONDS).values()) {
-        sum += offset == null ? 0 : offset.offset();
-      }
-      return sum;
-    }
   }
 
   /** Each output topic's committed records, decoded and sorted, so that two runs compare as multisets. */
