@@ -2,6 +2,7 @@ package io.dpbalance.jobs.shadow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpbalance.jobs.common.SinkApplier;
 import io.dpbalance.jobs.io.CaughtUpIdleness;
 import io.dpbalance.jobs.io.KafkaConnectors;
 import io.dpbalance.jobs.testing.KafkaBrokerExtension;
@@ -170,14 +171,14 @@ class ShadowBrokerOutageITCase {
     ShadowSchedulerJob.defineWorkflow(env, settings(),
         KafkaConnectors.source(bootstrap, prefix + "dp.requests", prefix + "group", OffsetsInitializer.earliest(),
             bounded, none, ShadowSchedulerJob.arrivalDecoder()),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "steps", timeout, none),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.assignments", Assignment.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "assignments", timeout, none),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "windows", timeout, none),
-        KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "dead", timeout, none),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "steps", timeout, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.assignments", Assignment.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "assignments", timeout, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "windows", timeout, none)),
+        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
+            DeliveryGuarantee.EXACTLY_ONCE, prefix + "dead", timeout, none)),
         plainIdleness ? null : new CaughtUpIdleness.Broker(bootstrap, none));
   }
 
