@@ -205,7 +205,7 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> clusterIds = Clusters.ids("cluster-", clusters);
         ShadowSettings shadow = new ShadowSettings(policyTexts, "oracle", 1, Map.of(),
                 new ClusterSpec(ranks, batch, "reference", "reference"), lag, Duration.ofMinutes(10), window,
-                Duration.ofMillis(500), Duration.ofSeconds(3), 128);
+                Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofHours(1), 128);
         Map<String, Integer> roster = new LinkedHashMap<>();
         clusterIds.forEach(id -> roster.put(id, ranks));
         AnalyticsSettings analytics = new AnalyticsSettings(roster, Duration.ofMillis(500), Duration.ofSeconds(3),

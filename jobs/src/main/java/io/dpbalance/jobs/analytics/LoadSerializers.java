@@ -19,7 +19,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * that savepoints of running jobs restore as before; these serializers never reach a checkpoint.
  *
  * <p>Format of a RankLoad: a flags byte (which nullable longs are present, fromRankStep), clusterId (UTF-8, length
- * first), rank, step, time, running, kvTokens, records, then the present nullable longs. A StepLoads: clusterId, step,
+ * first), rank, step, time, running, kvTokens, records, then the present nullable longs, then where it was read (the
+ * topic, a rank-step's partition and offset, a token share's tokens' positions) and a rank-step's bytes. A StepLoads: clusterId, step,
  * stepStart, the rank count, then each rank without the clusterId and step it shares with its step (flagged, written
  * in full where it does not).
  */
@@ -95,6 +96,7 @@ public final class LoadSerializers {
       writeString(load.sourceTopic, target);
       target.writeInt(load.sourcePartition);
       target.writeLong(load.sourceOffset);
+      writeTokenSources(load, target);
     }
     if (load.payload != null) {
       target.writeInt(load.payload.length);
@@ -126,6 +128,7 @@ public final class LoadSerializers {
       load.sourceTopic = readString(source);
       load.sourcePartition = source.readInt();
       load.sourceOffset = source.readLong();
+      readTokenSources(load, source);
     }
     if ((flags & PAYLOAD) != 0) {
       load.payload = new byte[source.readInt()];
@@ -151,8 +154,66 @@ public final class LoadSerializers {
     copy.sourcePartition = from.sourcePartition;
     copy.sourceOffset = from.sourceOffset;
     copy.payload = from.payload;
+    copy.tokenPartitions = from.tokenPartitions == null ? null : from.tokenPartitions.clone();
+    copy.tokenOffsets = from.tokenOffsets == null ? null : from.tokenOffsets.clone();
     copy.fromRankStep = from.fromRankStep;
     return copy;
+  }
+
+  /**
+   * A token share's token positions: their count plus one (0: none), then each token's partition and its offset's
+   * difference from the previous token's, as variable-length integers (a share's tokens are mostly of one partition,
+   * offsets close by): a few bytes per token.
+   */
+  private static void writeTokenSources(RankLoad load, DataOutputView target) throws IOException {
+    if (load.tokenOffsets == null) {
+      writeVarLong(0, target);
+      return;
+    }
+    int count = load.tokenOffsets.length;
+    writeVarLong(count + 1L, target);
+    long previous = 0;
+    for (int i = 0; i < count; i++) {
+      writeVarLong(load.tokenPartitions[i], target);
+      long delta = load.tokenOffsets[i] - previous;
+      writeVarLong((delta << 1) ^ (delta >> 63), target);
+      previous = load.tokenOffsets[i];
+    }
+  }
+
+  private static void readTokenSources(RankLoad load, DataInputView source) throws IOException {
+    int count = Math.toIntExact(readVarLong(source)) - 1;
+    if (count < 0) {
+      return;
+    }
+    load.tokenPartitions = new int[count];
+    load.tokenOffsets = new long[count];
+    long previous = 0;
+    for (int i = 0; i < count; i++) {
+      load.tokenPartitions[i] = Math.toIntExact(readVarLong(source));
+      long zigzag = readVarLong(source);
+      previous += (zigzag >>> 1) ^ -(zigzag & 1);
+      load.tokenOffsets[i] = previous;
+    }
+  }
+
+  private static void writeVarLong(long value, DataOutputView target) throws IOException {
+    while ((value & ~0x7FL) != 0) {
+      target.writeByte((int) ((value & 0x7F) | 0x80));
+      value >>>= 7;
+    }
+    target.writeByte((int) value);
+  }
+
+  private static long readVarLong(DataInputView source) throws IOException {
+    long value = 0;
+    for (int shift = 0; ; shift += 7) {
+      int b = source.readUnsignedByte();
+      value |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
   }
 
   /** The serializer of {@link RankLoad} on streams. Stateless. */

@@ -39,12 +39,19 @@ public final class RankLoad {
   public boolean fromRankStep;
   /**
    * Where a RankStep record was read (topic, partition, offset) and its bytes, for its dead letter should it repeat
-   * a rank-step its step window already has; null (0) for token shares and once the step window closed.
+   * a rank-step its step window already has, or come after the window closed; null (0) once the step window closed.
+   * For a token share, {@code sourceTopic} is the topic its tokens were read from.
    */
   public String sourceTopic;
   public int sourcePartition;
   public long sourceOffset;
   public byte[] payload;
+  /**
+   * Where each token of a token share was read (in {@code sourceTopic}), for the tokens' dead letters should the share
+   * reach its step window after the window closed; null for a RankStep and in a step window's state.
+   */
+  public int[] tokenPartitions;
+  public long[] tokenOffsets;
 
   public RankLoad() {}
 

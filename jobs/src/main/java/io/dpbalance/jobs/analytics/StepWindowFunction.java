@@ -22,7 +22,7 @@ import org.apache.flink.util.OutputTag;
  * Keyed by (cluster, step): the step window. Collects every rank's {@link RankLoad} of one step and closes when the
  * watermark passes the step's earliest record time plus the max step spread: by then every rank's record that was not
  * later than the out-of-orderness bound has arrived. Emits the ranks' loads; a share arriving after its step window
- * closed is counted on {@link #LATE} and changes nothing.
+ * closed is counted on {@link #LATE}, changes nothing, and each of its records is a {@code LATE_RECORD} dead letter.
  */
 final class StepWindowFunction extends KeyedProcessFunction<String, RankLoad, StepLoads> {
 
@@ -54,9 +54,11 @@ final class StepWindowFunction extends KeyedProcessFunction<String, RankLoad, St
   @Override
   public void processElement(RankLoad load, Context ctx, Collector<StepLoads> out) throws Exception {
     long close = load.time + maxStepSpreadMillis;
-    if (ctx.timerService().currentWatermark() >= close) {
+    long watermark = ctx.timerService().currentWatermark();
+    if (watermark >= close) {
       lateRecords.inc(load.records);
       ctx.output(LATE, StepOutcome.late(load.clusterId, AnalyticsSettings.OBSERVED, load.time, load.records));
+      lateDeadLetters(load, watermark, ctx);
       return;
     }
     RankLoad existing = ranks.get(load.rank);
@@ -71,6 +73,12 @@ final class StepWindowFunction extends KeyedProcessFunction<String, RankLoad, St
           load.payload == null ? new byte[0] : load.payload, Instant.ofEpochMilli(System.currentTimeMillis())));
       return;
     }
+    if (!load.fromRankStep) {
+      // The tokens' positions are needed only if the share came late: the open window's state need not keep them.
+      load.sourceTopic = null;
+      load.tokenPartitions = null;
+      load.tokenOffsets = null;
+    }
     ranks.put(load.rank, existing == null ? load : RankLoad.merge(existing, load));
     Long scheduled = closeAt.value();
     if (scheduled == null || close < scheduled) {
@@ -79,6 +87,28 @@ final class StepWindowFunction extends KeyedProcessFunction<String, RankLoad, St
       }
       ctx.timerService().registerEventTimeTimer(close);
       closeAt.update(close);
+    }
+  }
+
+  /**
+   * Each record of a share that came after its step window closed becomes a {@code LATE_RECORD} dead letter, so that
+   * none vanishes: a rank-step with its bytes, each token of a token share with its topic, partition and offset (its
+   * bytes were left behind by the fold; they stay at that offset).
+   */
+  private void lateDeadLetters(RankLoad load, long watermark, Context ctx) {
+    Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+    String topic = load.sourceTopic == null ? "" : load.sourceTopic;
+    String reason = RequestStepOrderFunction.lateReason(load.time, watermark, maxStepSpreadMillis)
+        + " at the step window of cluster '" + load.clusterId + "' step " + load.step;
+    if (load.fromRankStep) {
+      ctx.output(DEAD_LETTERS, BoundedDeadLetter.of(load.clusterId, topic, load.sourcePartition, load.sourceOffset,
+          reason, load.payload == null ? new byte[0] : load.payload, now));
+      return;
+    }
+    for (int i = 0; i < load.tokenOffsets.length; i++) {
+      ctx.output(DEAD_LETTERS, BoundedDeadLetter.of(load.clusterId, topic, load.tokenPartitions[i],
+          load.tokenOffsets[i], reason + " (rank " + load.rank + "'s tokens; bytes not kept past the token fold)",
+          new byte[0], now));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.dpbalance.jobs.analytics;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -36,6 +37,9 @@ final class TokenFoldOperator extends AbstractStreamOperator<RankLoad>
     private int running;
     private long kvTokens;
     private long enteringTokens;
+    private String topic;
+    private int[] partitions = new int[4];
+    private long[] offsets = new long[4];
 
     Share(ShareKey key) {
       this.key = key;
@@ -43,6 +47,14 @@ final class TokenFoldOperator extends AbstractStreamOperator<RankLoad>
 
     void add(RequestToken token) {
       time = Math.min(time, token.time());
+      if (running == offsets.length) {
+        partitions = Arrays.copyOf(partitions, running * 2);
+        offsets = Arrays.copyOf(offsets, running * 2);
+      }
+      // Where the token was read, for its dead letter should the share come after its step window closed.
+      topic = token.topic();
+      partitions[running] = token.partition();
+      offsets[running] = token.offset();
       running++;
       // Before this token the request held its context less the token just generated.
       enteringTokens += token.contextTokens() - 1;
@@ -62,6 +74,9 @@ final class TokenFoldOperator extends AbstractStreamOperator<RankLoad>
       load.kvTokens = kvTokens;
       load.records = running;
       load.enteringTokens = enteringTokens;
+      load.sourceTopic = topic;
+      load.tokenPartitions = Arrays.copyOf(partitions, running);
+      load.tokenOffsets = Arrays.copyOf(offsets, running);
       return load;
     }
   }

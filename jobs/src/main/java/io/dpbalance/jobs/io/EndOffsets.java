@@ -46,6 +46,8 @@ public final class EndOffsets {
   private final String bootstrapServers;
   private final Properties clientProperties;
   private final long forgetAfterNanos;
+  /** False for a watcher that never polls by itself (unit tests of the bookkeeping drive {@link #poll}). */
+  private final boolean polls;
   private final Map<TopicPartition, Long> askedAtNanos = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Answer> answers = new ConcurrentHashMap<>();
   private volatile long brokerAnsweredAtNanos = Long.MIN_VALUE;
@@ -54,11 +56,18 @@ public final class EndOffsets {
   private Thread thread;
   private Admin admin;
 
-  private EndOffsets(String key, String bootstrapServers, Properties clientProperties, Duration forgetAfter) {
+  private EndOffsets(String key, String bootstrapServers, Properties clientProperties, Duration forgetAfter,
+      boolean polls) {
     this.key = key;
     this.bootstrapServers = bootstrapServers;
     this.clientProperties = clientProperties;
     this.forgetAfterNanos = forgetAfter.toNanos();
+    this.polls = polls;
+  }
+
+  /** A watcher not shared and without a thread: what it knows comes from {@link #poll} calls (tests). */
+  static EndOffsets unpolled(String bootstrapServers, Properties clientProperties, Duration forgetAfter) {
+    return new EndOffsets(bootstrapServers, bootstrapServers, clientProperties, forgetAfter, false);
   }
 
   /** The watcher of these client settings, shared in this JVM; pair with {@link #release}. */
@@ -66,7 +75,7 @@ public final class EndOffsets {
     String key = bootstrapServers + " " + new TreeMap<>(clientProperties);
     synchronized (SHARED) {
       EndOffsets watcher = SHARED.computeIfAbsent(key,
-          k -> new EndOffsets(k, bootstrapServers, clientProperties, forgetAfter));
+          k -> new EndOffsets(k, bootstrapServers, clientProperties, forgetAfter, true));
       watcher.users++;
       return watcher;
     }
@@ -111,6 +120,9 @@ public final class EndOffsets {
   }
 
   private void ensureRunning() {
+    if (!polls) {
+      return;
+    }
     synchronized (SHARED) {
       if (thread == null) {
         Thread t = new Thread(this::run, "dpbalance end offsets " + bootstrapServers);
@@ -147,8 +159,7 @@ public final class EndOffsets {
             }
           }
         }
-        askedAtNanos.entrySet().removeIf(asked -> now - asked.getValue() > forgetAfterNanos);
-        answers.keySet().retainAll(askedAtNanos.keySet());
+        forgetUnasked(now);
         poll(client);
         TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
       }
@@ -170,7 +181,20 @@ public final class EndOffsets {
     }
   }
 
-  private void poll(Admin client) throws InterruptedException {
+  /** Forgets the partitions nobody asked about for {@code forgetAfter} before {@code nowNanos}, and their answers. */
+  void forgetUnasked(long nowNanos) {
+    askedAtNanos.entrySet().removeIf(asked -> nowNanos - asked.getValue() > forgetAfterNanos);
+    answers.keySet().retainAll(askedAtNanos.keySet());
+  }
+
+  /** Records the broker's answer for a partition (and that the broker answered then). */
+  void answered(TopicPartition tp, Answer answer) {
+    answers.put(tp, answer);
+    brokerAnsweredAtNanos = answer.answeredAtNanos();
+  }
+
+  /** Asks the broker once for the end offsets of the partitions asked about (or, with none, whether it answers). */
+  void poll(Admin client) throws InterruptedException {
     Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
     askedAtNanos.keySet().forEach(tp -> wanted.put(tp, OffsetSpec.latest()));
     try {
@@ -183,10 +207,7 @@ public final class EndOffsets {
           new ListOffsetsOptions(IsolationLevel.READ_COMMITTED).timeoutMs(2_000));
       for (TopicPartition tp : wanted.keySet()) {
         try {
-          long end = result.partitionResult(tp).get().offset();
-          long at = System.nanoTime();
-          answers.put(tp, new Answer(end, at));
-          brokerAnsweredAtNanos = at;
+          answered(tp, new Answer(result.partitionResult(tp).get().offset(), System.nanoTime()));
         } catch (java.util.concurrent.ExecutionException e) {
           // No answer for this partition this time (broker away, leader moving): its last answer ages.
           LOG.debug("no end offset for {}: {}", tp, e.getCause().toString());
@@ -197,7 +218,7 @@ public final class EndOffsets {
     }
   }
 
-  private Map<String, Object> adminProperties() {
+  Map<String, Object> adminProperties() {
     Map<String, Object> properties = new HashMap<>();
     // The source's client settings that an AdminClient knows (security protocol, SASL, SSL, ...): the rest are
     // consumer or connector settings it would warn about.

@@ -107,6 +107,14 @@ public final class ShadowSchedulerJob implements Runnable {
   @Mixin
   EventTimeOptions eventTime = new EventTimeOptions();
 
+  @Option(names = "--repeat-retention", paramLabel = "DURATION", defaultValue = "1h",
+      converter = DurationConverter.class,
+      description = "How long past a request's arrival (in event time) its id is remembered: a record repeating an id "
+          + "seen within it (other than the completion of an arrival without output_tokens) is a REQUEST_REPEATED "
+          + "dead letter and never reaches the shadows. Costs one small state entry per request. Default "
+          + "${DEFAULT-VALUE}.")
+  Duration repeatRetention;
+
   @Option(names = "--requests-topic", defaultValue = REQUESTS, description = "Default ${DEFAULT-VALUE}.")
   String requestsTopic;
 
@@ -138,7 +146,7 @@ public final class ShadowSchedulerJob implements Runnable {
     ClusterSpec fallback = new ClusterSpec(ranks, costModel.batch, costModel.costModel, costModel.powerProfile);
     ShadowSettings settings = new ShadowSettings(policyTexts(), lookahead, seed,
         ShadowSettings.parseClusters(clusters, fallback), fallback, lag, maxHold, eventTime.window,
-        eventTime.outOfOrderness, eventTime.idleness, job.parallelism.maxParallelism);
+        eventTime.outOfOrderness, eventTime.idleness, repeatRetention, job.parallelism.maxParallelism);
     int maxRanks = inputLimits.limits().maxRanks();
     if (fallback.ranks() > maxRanks) {
       throw new IllegalArgumentException("--ranks " + fallback.ranks() + " is more than --max-ranks " + maxRanks);
@@ -233,8 +241,13 @@ public final class ShadowSchedulerJob implements Runnable {
         .uid("requests-source")
         .process(new InputTriage<RequestArrival>(), InputRecord.typeInfo(RequestArrival.class))
         .uid("requests-triage").name("requests: check");
+    // Before the fan-out: a repeated request would otherwise reach every shadow, once per policy.
+    SingleOutputStreamOperator<InputRecord<RequestArrival>> firstSeen = records
+        .keyBy(record -> Keys.request(record.value.getClusterId(), record.value.getRequestId()))
+        .process(new RequestRepeatCheck(settings.repeatRetention()), InputRecord.typeInfo(RequestArrival.class))
+        .uid("request-repeat-check").name("requests: repeats");
 
-    SingleOutputStreamOperator<StepMetrics> shadow = records
+    SingleOutputStreamOperator<StepMetrics> shadow = firstSeen
         .flatMap(new PerPolicy(settings.policies()), TypeInformation.of(ShadowInput.class))
         .uid("requests-per-policy").name("requests -> policies")
         .keyBy(in -> Keys.clusterPolicy(in.clusterId, in.policy))
@@ -246,7 +259,8 @@ public final class ShadowSchedulerJob implements Runnable {
     SinkApplier.write(shadow.getSideOutput(ShadowSchedulerFunction.WINDOWS), windowMetrics, "window-metrics-sink",
         "window metrics sink");
     SinkApplier.write(records.getSideOutput(InputTriage.DEAD_LETTERS)
-        .union(shadow.getSideOutput(ShadowSchedulerFunction.DEAD_LETTERS))
+        .union(firstSeen.getSideOutput(RequestRepeatCheck.DEAD_LETTERS),
+            shadow.getSideOutput(ShadowSchedulerFunction.DEAD_LETTERS))
         .map(new CountDeadLetters())
         .uid("dead-letter-count").name("dead letters: count"),
         deadLetters, "dead-letter-sink", "dead letter sink");

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param window size of the tumbling windows of WindowMetrics, on the shadow clock
  * @param outOfOrderness how far behind the newest arrival time an arrival may come and still count
  * @param idleness after how long without records a source split stops holding the watermark back
+ * @param repeatRetention how long past its arrival (in event time) a request id is remembered, so that a repeat of it
+ *     is a dead letter ({@link RequestRepeatCheck})
  * @param maxParallelism the job's max parallelism (number of key groups)
  */
 public record ShadowSettings(
@@ -38,6 +40,7 @@ public record ShadowSettings(
     Duration window,
     Duration outOfOrderness,
     Duration idleness,
+    Duration repeatRetention,
     int maxParallelism)
     implements Serializable {
 
@@ -73,6 +76,7 @@ public record ShadowSettings(
     requirePositive("--window", window, false);
     requirePositive("--out-of-orderness", outOfOrderness, true);
     requirePositive("--idleness", idleness, false);
+    requirePositive("--repeat-retention", repeatRetention, false);
     if (maxParallelism < 1 || maxParallelism > 32768) {
       throw new IllegalArgumentException("--max-parallelism must be in 1..32768, got " + maxParallelism);
     }
@@ -82,22 +86,22 @@ public record ShadowSettings(
   public static ShadowSettings defaults() {
     return new ShadowSettings(List.of("vllm", "least-tokens", "bfio:h=0", "bfio:h=20"), "oracle", 1, Map.of(),
         new ClusterSpec(32, 72, "reference", "reference"), Duration.ofSeconds(60), Duration.ofMinutes(10),
-        Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30), 128);
+        Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofHours(1), 128);
   }
 
   public ShadowSettings withPolicies(List<String> policyTexts) {
     return new ShadowSettings(policyTexts, lookahead, seed, clusters, defaultCluster, lag, maxHold, window,
-        outOfOrderness, idleness, maxParallelism);
+        outOfOrderness, idleness, repeatRetention, maxParallelism);
   }
 
   public ShadowSettings withClusters(Map<String, ClusterSpec> perCluster, ClusterSpec fallback) {
     return new ShadowSettings(policies, lookahead, seed, perCluster, fallback, lag, maxHold, window, outOfOrderness,
-        idleness, maxParallelism);
+        idleness, repeatRetention, maxParallelism);
   }
 
   public ShadowSettings withTiming(Duration lagTime, Duration maxHoldTime, Duration outOfOrder) {
     return new ShadowSettings(policies, lookahead, seed, clusters, defaultCluster, lagTime, maxHoldTime, window,
-        outOfOrder, idleness, maxParallelism);
+        outOfOrder, idleness, repeatRetention, maxParallelism);
   }
 
   public ClusterSpec cluster(String clusterId) {

@@ -32,6 +32,11 @@ class LoadSerializersTest {
         field.set(load, true);
       } else if (type == byte[].class) {
         field.set(load, new byte[] {(byte) ++value, (byte) 0x80, 0, -1});
+      } else if (type == int[].class) {
+        field.set(load, new int[] {(int) ++value, 0, 7});
+      } else if (type == long[].class) {
+        // Offsets going back and far apart, as a share's tokens of several partitions can be.
+        field.set(load, new long[] {++value, Long.MAX_VALUE - value, 0});
       } else if (type == String.class) {
         field.set(load, "c-" + (++value));
       } else {

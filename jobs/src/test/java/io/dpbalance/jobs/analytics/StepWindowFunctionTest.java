@@ -116,6 +116,49 @@ class StepWindowFunctionTest {
     }
   }
 
+  /**
+   * Issue 10: a token share reaching its step window after the window closed was counted in late_records and dropped
+   * without a dead letter (its tokens' bytes are not kept past the fold); now each of its tokens is a LATE_RECORD dead
+   * letter naming where it was read, and a late rank-step one with its bytes.
+   */
+  @Test
+  void everyRecordOfAShareArrivingAfterItsStepWindowClosedIsALateRecordDeadLetter() throws Exception {
+    RankLoad onTime = LogFixtures.tokenShare("a", 0, 1, T0, 1, 10, 9);
+    onTime.sourceTopic = "dp.token-events";
+    onTime.tokenPartitions = new int[] {0};
+    onTime.tokenOffsets = new long[] {5};
+    RankLoad late = LogFixtures.tokenShare("a", 1, 1, T0 + 1, 3, 30, 27);
+    late.sourceTopic = "dp.token-events";
+    late.tokenPartitions = new int[] {1, 1, 0};
+    late.tokenOffsets = new long[] {40, 38, 7};
+    RankStep lateStep = LogFixtures.rankStep("a", 2, 1, T0, 4, 400, null, null);
+    try (var h = harness()) {
+      h.processElement(onTime, T0);
+      h.processWatermark(T0 + 500);
+      h.processElement(late, T0 + 1);
+      h.processElement(RankLoad.of(rankStepInput(lateStep, 12)), T0);
+
+      assertThat(h.extractOutputValues()).singleElement().satisfies(step -> {
+        assertThat(step.ranks).extracting(r -> r.rank).containsExactly(0);
+        assertThat(step.ranks[0].tokenOffsets).as("not kept in the open window's state").isNull();
+      });
+      assertThat(h.getSideOutput(StepWindowFunction.LATE)).extracting(r -> r.getValue().lateRecords)
+          .containsExactly(3L, 1L);
+      assertThat(h.getSideOutput(StepWindowFunction.DEAD_LETTERS)).extracting(r -> r.getValue())
+          .allSatisfy(letter -> assertThat(letter.getReason()).startsWith("LATE_RECORD: ")
+              .contains("at the step window of cluster 'a' step 1"))
+          .extracting(letter -> letter.getSourceTopic(), letter -> letter.getPartition(), letter -> letter.getOffset(),
+              letter -> letter.getPayload().remaining())
+          .containsExactly(
+              org.assertj.core.api.Assertions.tuple("dp.token-events", 1, 40L, 0),
+              org.assertj.core.api.Assertions.tuple("dp.token-events", 1, 38L, 0),
+              org.assertj.core.api.Assertions.tuple("dp.token-events", 0, 7L, 0),
+              org.assertj.core.api.Assertions.tuple("dp.rank-steps", 0, 12L,
+                  io.dpbalance.schemas.Codecs.RANK_STEP.encode(lateStep).length));
+      assertThat(h.numKeyedStateEntries()).isZero();
+    }
+  }
+
   private static io.dpbalance.jobs.io.InputRecord<RankStep> rankStepInput(RankStep record, long offset) {
     return io.dpbalance.jobs.io.InputRecord.decoded("dp.rank-steps", 0, offset, record.getClusterId(),
         io.dpbalance.schemas.Codecs.RANK_STEP.encode(record), record, null);

@@ -49,6 +49,27 @@ class TokenFoldOperatorTest {
     }
   }
 
+  /** A share says where each of its tokens was read, for their dead letters should it reach a closed step window. */
+  @Test
+  void aShareCarriesWhereEachOfItsTokensWasRead() throws Exception {
+    try (var h = harness()) {
+      for (int i = 0; i < 9; i++) {
+        feed(h, requestToken(token("a", 0, 1, "r" + i, T0 + i, 10, false), 100 - i));
+      }
+      feed(h, requestToken(token("a", 1, 1, "s", T0, 10, false), 7));
+      h.processWatermark(T0 + 10);
+
+      assertThat(h.extractOutputValues()).satisfiesExactlyInAnyOrder(
+          load -> {
+            assertThat(load.rank).isZero();
+            assertThat(load.sourceTopic).isEqualTo("dp.token-events");
+            assertThat(load.tokenOffsets).containsExactly(100, 99, 98, 97, 96, 95, 94, 93, 92);
+            assertThat(load.tokenPartitions).hasSize(9).containsOnly(0);
+          },
+          load -> assertThat(load.tokenOffsets).containsExactly(7));
+    }
+  }
+
   @Test
   void emitsWhatItHoldsBeforeACheckpointBarrierSoThatItKeepsNoState() throws Exception {
     try (var h = harness()) {

@@ -63,6 +63,7 @@ class OperatorUidsTest {
       "assignments-sink",
       "dead-letter-count",
       "dead-letter-sink",
+      "request-repeat-check",
       "requests-per-policy",
       "requests-source",
       "requests-triage",

@@ -44,9 +44,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 10's fault suite, shadow: 2,000 hostile requests of every kind the probes found (output_tokens 1e8, prompt
+ * Issue 10's fault suite, shadow: 2,200 hostile requests of every kind the probes found (output_tokens 1e8, prompt
  * 1e12, empty and 200 KB ids, year-2100 arrivals, rank 1e8, 1 MB records, 400 KB keys, garbage, truncated Avro, the
- * wrong schema, negative counts, ...) among 600 valid requests of the Azure trace (300 per cluster, 2 clusters, 2
+ * wrong schema, negative counts, repeated request ids, ...) among 600 valid requests of the Azure trace (300 per cluster, 2 clusters, 2
  * policies). The job runs once over the valid requests and once over the mix, exactly-once, with no restart allowed,
  * and must write one dead letter per hostile record with the reason it was made for, none for a valid one, and
  * commit assignments, step metrics and window metrics byte for byte equal to the clean run's.
@@ -62,13 +62,13 @@ class ShadowSchedulerHostileRequestsITCase {
 
   private static final List<String> CLUSTERS = List.of("cluster-0", "cluster-1");
   private static final List<String> POLICIES = List.of("vllm", "bfio:h=20,lookahead=hazard");
-  private static final int HOSTILE = 2_000;
+  private static final int HOSTILE = 2_200;
   private static final long YEAR_2100 = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
 
   private record Hostile(int partition, int after, byte[] key, byte[] value, String reason) {}
 
   @Test
-  void twoThousandHostileRequestsAreDeadLettersAndTheShadowsAreThoseOfTheCleanStream() throws Exception {
+  void twoThousandTwoHundredHostileRequestsAreDeadLettersAndTheShadowsAreThoseOfTheCleanStream() throws Exception {
     List<List<RequestArrival>> valid = ShadowReplay.perCluster(CLUSTERS, 300);
     List<Hostile> hostile = hostile(valid, new Random(42));
     assertThat(hostile).hasSize(HOSTILE);
@@ -150,12 +150,19 @@ class ShadowSchedulerHostileRequestsITCase {
     kinds.put("year-2100", 195);
     kinds.put("rank-1e8", 50);
     kinds.put("negative-rank", 50);
+    // Valid records whose id was read before: right after the request (it is pending or running in the shadows) and
+    // 20 to 119 requests later (it may have finished: the shadows simulated it again or counted it late).
+    kinds.put("repeated", 100);
+    kinds.put("repeated-later", 100);
     List<Hostile> out = new ArrayList<>();
     for (var kind : kinds.entrySet()) {
       for (int i = 0; i < kind.getValue(); i++) {
         int p = random.nextInt(CLUSTERS.size());
-        int after = random.nextInt(valid.get(p).size());
-        RequestArrival r = RequestArrival.newBuilder(valid.get(p).get(after)).build();
+        int size = valid.get(p).size();
+        boolean later = kind.getKey().equals("repeated-later");
+        int after = later ? 120 + random.nextInt(size - 120) : random.nextInt(size);
+        int of = later ? after - 20 - random.nextInt(100) : after;
+        RequestArrival r = RequestArrival.newBuilder(valid.get(p).get(of)).build();
         out.add(hostile(kind.getKey(), p, after, r, random));
       }
     }
@@ -241,6 +248,8 @@ class ShadowSchedulerHostileRequestsITCase {
       case "negative-rank":
         r.setRank(-1);
         return of(p, after, key, r, "RANK_OUTSIDE_ROSTER");
+      case "repeated", "repeated-later":
+        return of(p, after, key, r, "REQUEST_REPEATED");
       default:
         throw new IllegalArgumentException(kind);
     }

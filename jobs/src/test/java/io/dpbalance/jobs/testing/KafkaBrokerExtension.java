@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -20,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -253,6 +257,51 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
   public KafkaProducer<byte[], byte[]> producer() {
     return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
         new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * Sends {@code records} in {@code chunks} chunks 250 ms apart, with the broker cut off for {@code outage} after a
+   * third of them (needs {@link #withOutages()}): the producer buffers and sends the rest once it is back.
+   *
+   * @return milliseconds from the cut to the end of production
+   */
+  public long produceWithOutage(List<ProducerRecord<byte[], byte[]>> records, int chunks, Duration outage)
+      throws Exception {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    long outageStarted = 0;
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      int chunk = records.size() / chunks;
+      for (int i = 0; i < records.size(); i++) {
+        // While the broker is away, send() may block (metadata) until it is back: the restore runs on a timer.
+        producer.send(records.get(i));
+        if (i % chunk == chunk - 1) {
+          Thread.sleep(250);
+        }
+        if (i == records.size() / 3) {
+          producer.flush();
+          cutOff();
+          outageStarted = System.nanoTime();
+          timer.schedule(this::restore, outage.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+      producer.flush();
+    } finally {
+      timer.shutdown();
+      if (!timer.awaitTermination(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the broker was not restored within 30 s");
+      }
+    }
+    return (System.nanoTime() - outageStarted) / 1_000_000;
+  }
+
+  /** The offsets consumer group {@code group} has committed, summed over its partitions. */
+  public long committedOffsets(String group) throws Exception {
+    long sum = 0;
+    for (var offset : admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+        .values()) {
+      sum += offset == null ? 0 : offset.offset();
+    }
+    return sum;
   }
 
   /**
