@@ -21,6 +21,23 @@ import io.dpbalance.schemas.DecodeResult;
 import io.dpbalance.schemas.StepMetrics;
 import io.dpbalance.schemas.TokenEvent;
 import io.dpbalance.schemas.WindowMetrics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsCounts;
@@ -44,24 +61,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.Writer;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Consumer;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * End-to-end throughput of the trace analytics job: token events per second through the job (Kafka in, Kafka out,
@@ -95,7 +94,10 @@ import java.util.stream.Stream;
  * bin/dpbalance kafka stop --dir /tmp/dpbalance-bench-kafka
  * </pre>
  */
-@Command(name = "analytics-throughput", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "analytics-throughput",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Token events per second through the trace analytics job (Kafka in and out, MiniCluster) beside "
                 + "a plain Kafka consumer decoding the same topic; medians of --runs alternating runs and their ratio.")
 public final class AnalyticsThroughput implements java.util.concurrent.Callable<Integer> {
@@ -103,31 +105,47 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
     private static final String TOKEN_EVENTS = "dp.token-events";
     private static final List<String> OUTPUTS = List.of("dp.step-metrics", "dp.window-metrics", "dp.dead-letter");
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true,
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            required = true,
             description = "The broker, e.g. the local one of `bin/dpbalance kafka start --port 29092`.")
     String bootstrap;
 
-    @Option(names = "--broker-pid", paramLabel = "PID",
+    @Option(
+            names = "--broker-pid",
+            paramLabel = "PID",
             description = "The broker's process id (<dir>/kafka.pid): its CPU time per run is printed too.")
     Long brokerPid;
 
-    @Option(names = "--workload", paramLabel = "FILE",
+    @Option(
+            names = "--workload",
+            paramLabel = "FILE",
             defaultValue = ShippedTrace.RELATIVE_PATH,
             description = "Trace the decode log simulates. Default ${DEFAULT-VALUE}, the Azure trace shipped with "
                     + "the project (relative to the project root).")
     Path workload;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "6000",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "6000",
             description = "Requests of the trace to use (0: all). Default ${DEFAULT-VALUE}: with the other defaults "
                     + "1.52 M token events per cluster.")
     long limit;
 
-    @Option(names = "--time-scale", paramLabel = "X", defaultValue = "0.01",
+    @Option(
+            names = "--time-scale",
+            paramLabel = "X",
+            defaultValue = "0.01",
             description = "Inter-arrival time factor; the default keeps a 32 x 72 cluster busy (~950 running requests "
                     + "per step), as DecodeLogThroughput does. Default ${DEFAULT-VALUE}.")
     double timeScale;
 
-    @Option(names = "--clusters", paramLabel = "N", defaultValue = "2",
+    @Option(
+            names = "--clusters",
+            paramLabel = "N",
+            defaultValue = "2",
             description = "Simulated clusters (datagen --clusters). Default ${DEFAULT-VALUE}.")
     int clusters;
 
@@ -137,38 +155,60 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
     @Option(names = "--batch", paramLabel = "B", defaultValue = "72", description = "Default ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "vllm",
+    @Option(
+            names = "--policy",
+            paramLabel = "POLICY",
+            defaultValue = "vllm",
             description = "Production placement policy. Default ${DEFAULT-VALUE}.")
     String policy;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "4",
             description = "Partitions of the token-event topic. Default ${DEFAULT-VALUE}.")
     int partitions;
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            defaultValue = "2",
             description = "The job's parallelism (and the MiniCluster's slots). Default ${DEFAULT-VALUE}.")
     int parallelism;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "5",
+    @Option(
+            names = "--runs",
+            paramLabel = "N",
+            defaultValue = "5",
             description = "Measured runs of each; the medians are reported. Default ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2",
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            defaultValue = "2",
             description = "Runs of each before the measured ones, for the JIT (printed, not counted): the job's "
                     + "second run is still ~30% slower than its later ones. Default ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--skip", paramLabel = "consumer|job",
+    @Option(
+            names = "--skip",
+            paramLabel = "consumer|job",
             description = "Measure only the other one (e.g. to profile the job alone); no ratio then.")
     String skip;
 
-    @Option(names = "--job-arg", paramLabel = "FLAG",
+    @Option(
+            names = "--job-arg",
+            paramLabel = "FLAG",
             description = "A flag of `bin/dpbalance analytics` for the job (repeatable: "
                     + "`--job-arg=--checkpoint-interval --job-arg=1s`); it wins over the harness's own, "
                     + "--delivery-guarantee exactly-once.")
     List<String> jobArgs = new ArrayList<>();
 
-    @Option(names = "--checkpoint-storage", paramLabel = "filesystem|jobmanager", defaultValue = "filesystem",
+    @Option(
+            names = "--checkpoint-storage",
+            paramLabel = "filesystem|jobmanager",
+            defaultValue = "filesystem",
             description = "The MiniCluster's checkpoint storage, as a cluster's config.yaml sets it: filesystem (a "
                     + "temporary directory, deleted at the end) or jobmanager (Flink's default when nothing is "
                     + "configured: the JobManager's heap, at most 5 MB of state per operator; a larger checkpoint "
@@ -188,18 +228,22 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
     @Override
     public Integer call() throws Exception {
         if (skip != null && !skip.equals("consumer") && !skip.equals("job")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--skip: expected consumer or job, got '"
-                    + skip + "'");
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--skip: expected consumer or job, got '" + skip + "'");
         }
         String prefix = "tput-" + System.currentTimeMillis() + ".";
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(prefix + "dp.requests", partitions, (short) 1),
-                    new NewTopic(prefix + TOKEN_EVENTS, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(prefix + "dp.requests", partitions, (short) 1),
+                            new NewTopic(prefix + TOKEN_EVENTS, partitions, (short) 1)))
+                    .all()
+                    .get();
             try {
                 return measure(admin, prefix);
             } finally {
                 if (!keepTopics) {
-                    List<String> topics = new ArrayList<>(admin.listTopics().names().get());
+                    List<String> topics =
+                            new ArrayList<>(admin.listTopics().names().get());
                     topics.removeIf(t -> !t.startsWith(prefix));
                     admin.deleteTopics(topics).all().get();
                 }
@@ -213,17 +257,29 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         Configuration flink = new Configuration();
         Path checkpoints = Files.createTempDirectory("analytics-throughput-checkpoints");
         switch (checkpointStorage) {
-            case "filesystem" -> flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+            case "filesystem" ->
+                flink.set(
+                        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                        checkpoints.toUri().toString());
             case "jobmanager" -> flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "jobmanager");
-            default -> throw new IllegalArgumentException("--checkpoint-storage: expected filesystem or jobmanager, "
-                    + "got '" + checkpointStorage + "'");
+            default ->
+                throw new IllegalArgumentException("--checkpoint-storage: expected filesystem or jobmanager, " + "got '"
+                        + checkpointStorage + "'");
         }
         long started = System.nanoTime();
-        try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(flink)
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build())) {
+        try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(flink)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(parallelism)
+                .build())) {
             cluster.start();
-            System.out.printf(Locale.ROOT, "MiniCluster (1 TaskManager, %d slots, %s checkpoint storage) started in "
-                    + "%.2f s (not counted)%n", parallelism, checkpointStorage, (System.nanoTime() - started) / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "MiniCluster (1 TaskManager, %d slots, %s checkpoint storage) started in "
+                            + "%.2f s (not counted)%n",
+                    parallelism,
+                    checkpointStorage,
+                    (System.nanoTime() - started) / 1e9);
             System.out.printf(Locale.ROOT, "job flags: %s%n", String.join(" ", jobFlags(prefix, "runN.")));
             double[] consumerRates = new double[runs];
             double[] jobRates = new double[runs];
@@ -262,22 +318,38 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             double consumerMedian = median(consumerRates);
             double jobMedian = median(jobRates);
             double jobOutputMedian = median(jobOutputRates);
-            System.out.printf(Locale.ROOT, "%,d token events, medians of %d runs (job at parallelism %d):%n", tokens,
-                    runs, parallelism);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%,d token events, medians of %d runs (job at parallelism %d):%n",
+                    tokens,
+                    runs,
+                    parallelism);
             String ratio = skip == null ? "   job / consumer = %.2f%n" : "%n";
             System.out.printf(Locale.ROOT, "  consumer                     %,10.0f events/s%n", consumerMedian);
-            System.out.printf(Locale.ROOT, "  job, to its last output      %,10.0f events/s" + ratio, jobOutputMedian,
+            System.out.printf(
+                    Locale.ROOT,
+                    "  job, to its last output      %,10.0f events/s" + ratio,
+                    jobOutputMedian,
                     jobOutputMedian / consumerMedian);
-            System.out.printf(Locale.ROOT, "  job, to its end              %,10.0f events/s" + ratio, jobMedian,
+            System.out.printf(
+                    Locale.ROOT,
+                    "  job, to its end              %,10.0f events/s" + ratio,
+                    jobMedian,
                     jobMedian / consumerMedian);
-            System.out.printf(Locale.ROOT, "  CPU per event (this JVM and the broker): consumer %.2f us, job %.2f us%n",
-                    median(consumerMicros), median(jobMicros));
+            System.out.printf(
+                    Locale.ROOT,
+                    "  CPU per event (this JVM and the broker): consumer %.2f us, job %.2f us%n",
+                    median(consumerMicros),
+                    median(jobMicros));
             System.out.printf(Locale.ROOT, "  runs: consumer           %s%n", rates(consumerRates));
             System.out.printf(Locale.ROOT, "        job to last output %s%n", rates(jobOutputRates));
             System.out.printf(Locale.ROOT, "        job to end         %s%n", rates(jobRates));
             if (wrongOutputs > 0) {
-                System.out.printf(Locale.ROOT, "%d job run(s) of %d wrote wrong output (OUTPUT WRONG above)%n",
-                        wrongOutputs, runs + warmup);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%d job run(s) of %d wrote wrong output (OUTPUT WRONG above)%n",
+                        wrongOutputs,
+                        runs + warmup);
                 return 1;
             }
         } finally {
@@ -288,17 +360,36 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
 
     /** Writes the decode log's token events (and its requests) to the prefixed topics; returns the token events. */
     private long fill(String prefix) throws IOException {
-        Workload trace = WorkloadReader.read(ShippedTrace.resolve(workload), WorkloadFormat.AUTO, ReadOptions.defaults()
-                .withTimeScale(timeScale).withLimit(limit > 0 ? limit : ReadOptions.UNLIMITED));
-        List<String> ids = IntStream.range(0, clusters).mapToObj(i -> "cluster-" + i).toList();
-        DecodeLog generator = new DecodeLog(trace, ids, new DecodeLogSettings(ClusterConfig.reference(ranks, batch),
-                PolicySpec.parse(policy), "hazard", Granularity.TOKEN, 0, 1), Instant.parse("2026-01-01T00:00:00Z"));
+        Workload trace = WorkloadReader.read(
+                ShippedTrace.resolve(workload),
+                WorkloadFormat.AUTO,
+                ReadOptions.defaults().withTimeScale(timeScale).withLimit(limit > 0 ? limit : ReadOptions.UNLIMITED));
+        List<String> ids =
+                IntStream.range(0, clusters).mapToObj(i -> "cluster-" + i).toList();
+        DecodeLog generator = new DecodeLog(
+                trace,
+                ids,
+                new DecodeLogSettings(
+                        ClusterConfig.reference(ranks, batch),
+                        PolicySpec.parse(policy),
+                        "hazard",
+                        Granularity.TOKEN,
+                        0,
+                        1),
+                Instant.parse("2026-01-01T00:00:00Z"));
         KafkaRecordSink sink = KafkaRecordSink.open(KafkaOptions.of(bootstrap), prefix, generator.topics(), Map.of());
-        GenerationResult result = new Generation("fill", generator, sink, false,
-                new PrintWriter(Writer.nullWriter())).run(false);
+        GenerationResult result =
+                new Generation("fill", generator, sink, false, new PrintWriter(Writer.nullWriter())).run(false);
         long tokens = result.records(prefix + TOKEN_EVENTS);
-        System.out.printf(Locale.ROOT, "%s%nfilled %s%s: %,d token events in %d partitions (%.1f s)%n",
-                generator.description(), prefix, TOKEN_EVENTS, tokens, partitions, result.seconds());
+        System.out.printf(
+                Locale.ROOT,
+                "%s%nfilled %s%s: %,d token events in %d partitions (%.1f s)%n",
+                generator.description(),
+                prefix,
+                TOKEN_EVENTS,
+                tokens,
+                partitions,
+                result.seconds());
         return tokens;
     }
 
@@ -307,13 +398,16 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         Measured m = Measured.start(brokerPid);
         long decoded = 0;
         long contextTokens = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -329,20 +423,37 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             }
         }
         if (decoded != expected) {
-            throw new IllegalStateException("the consumer decoded " + decoded + " token events, the topic holds "
-                    + expected);
+            throw new IllegalStateException(
+                    "the consumer decoded " + decoded + " token events, the topic holds " + expected);
         }
         return m.stop("sum of context_tokens " + contextTokens);
     }
 
     private List<String> jobFlags(String prefix, String run) {
-        List<String> flags = new ArrayList<>(List.of("--bootstrap", bootstrap, "--prefix", prefix,
-                "--inputs", "token-events", "--bounded", "--starting-offsets", "earliest",
-                "--parallelism", Integer.toString(parallelism),
-                "--delivery-guarantee", "exactly-once",
-                "--group-id", prefix + run + "analytics", "--transactional-id-prefix", prefix + run + "analytics",
-                "--step-metrics-topic", run + "dp.step-metrics", "--window-metrics-topic", run + "dp.window-metrics",
-                "--dead-letter-topic", run + "dp.dead-letter"));
+        List<String> flags = new ArrayList<>(List.of(
+                "--bootstrap",
+                bootstrap,
+                "--prefix",
+                prefix,
+                "--inputs",
+                "token-events",
+                "--bounded",
+                "--starting-offsets",
+                "earliest",
+                "--parallelism",
+                Integer.toString(parallelism),
+                "--delivery-guarantee",
+                "exactly-once",
+                "--group-id",
+                prefix + run + "analytics",
+                "--transactional-id-prefix",
+                prefix + run + "analytics",
+                "--step-metrics-topic",
+                run + "dp.step-metrics",
+                "--window-metrics-topic",
+                run + "dp.window-metrics",
+                "--dead-letter-topic",
+                run + "dp.dead-letter"));
         flags.addAll(jobArgs);
         return flags;
     }
@@ -351,11 +462,16 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         try {
             // The broker stamps output records with their append time: the last one tells when the job's output was
             // all written, before the final checkpoint that commits it.
-            admin.createTopics(OUTPUTS.stream().map(t -> new NewTopic(prefix + run + t, partitions, (short) 1)
-                    .configs(Map.of("message.timestamp.type", "LogAppendTime"))).toList()).all().get();
+            admin.createTopics(OUTPUTS.stream()
+                            .map(t -> new NewTopic(prefix + run + t, partitions, (short) 1)
+                                    .configs(Map.of("message.timestamp.type", "LogAppendTime")))
+                            .toList())
+                    .all()
+                    .get();
             TraceAnalyticsJob job = new TraceAnalyticsJob();
-            new CommandLine(job).setOverwrittenOptionsAllowed(true).parseArgs(jobFlags(prefix, run)
-                    .toArray(new String[0]));
+            new CommandLine(job)
+                    .setOverwrittenOptionsAllowed(true)
+                    .parseArgs(jobFlags(prefix, run).toArray(new String[0]));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             job.define(env);
             StreamGraph graph = env.getStreamGraph();
@@ -366,9 +482,10 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
             long submitted = System.currentTimeMillis();
             cluster.submitJob(jobGraph).get();
             JobResult result = cluster.requestJobResult(jobGraph.getJobID()).get();
-            Measured done = m.stop(String.format(Locale.ROOT, "Flink net runtime %.2f s",
-                    result.getNetRuntime() / 1e3));
-            AccessExecutionGraph graphRun = cluster.getArchivedExecutionGraph(jobGraph.getJobID()).get();
+            Measured done =
+                    m.stop(String.format(Locale.ROOT, "Flink net runtime %.2f s", result.getNetRuntime() / 1e3));
+            AccessExecutionGraph graphRun =
+                    cluster.getArchivedExecutionGraph(jobGraph.getJobID()).get();
             result.toJobExecutionResult(getClass().getClassLoader());
             Output output = readOutput(prefix + run);
             done.outputSeconds = (output.lastAppendMillis - submitted) / 1e3;
@@ -389,8 +506,12 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {
             restarts = Math.max(restarts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
         }
-        return String.format(Locale.ROOT, "checkpoints %d completed, %d declined or failed; %d restarts",
-                checkpoints.getNumberOfCompletedCheckpoints(), checkpoints.getNumberOfFailedCheckpoints(), restarts);
+        return String.format(
+                Locale.ROOT,
+                "checkpoints %d completed, %d declined or failed; %d restarts",
+                checkpoints.getNumberOfCompletedCheckpoints(),
+                checkpoints.getNumberOfFailedCheckpoints(),
+                restarts);
     }
 
     /**
@@ -400,13 +521,20 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
      */
     private String checkOutput(Output first, String prefix, long tokens) throws InterruptedException {
         if (first.steps.tokens == tokens && first.deadLetters == 0 && first.lateRecords == 0) {
-            return String.format(Locale.ROOT, "output %,d steps (tokens add up), %d windows, 0 late, 0 dead letters",
-                    first.steps.steps, first.windows);
+            return String.format(
+                    Locale.ROOT,
+                    "output %,d steps (tokens add up), %d windows, 0 late, 0 dead letters",
+                    first.steps.steps,
+                    first.windows);
         }
         wrongOutputs++;
         Thread.sleep(10_000);
-        return String.format(Locale.ROOT, "OUTPUT WRONG for %,d token events: %s; read again 10 s later: %s", tokens,
-                first, readOutput(prefix));
+        return String.format(
+                Locale.ROOT,
+                "OUTPUT WRONG for %,d token events: %s; read again 10 s later: %s",
+                tokens,
+                first,
+                readOutput(prefix));
     }
 
     private Output readOutput(String prefix) {
@@ -438,8 +566,14 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s; %d windows of %d steps, %d late records; %d dead letters", steps,
-                    windows, windowSteps, lateRecords, deadLetters);
+            return String.format(
+                    Locale.ROOT,
+                    "%s; %d windows of %d steps, %d late records; %d dead letters",
+                    steps,
+                    windows,
+                    windowSteps,
+                    lateRecords,
+                    deadLetters);
         }
     }
 
@@ -461,18 +595,20 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         @Override
         public String toString() {
             StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d steps of %d tokens", steps, tokens));
-            byCluster.forEach((cluster, c) -> b.append(String.format(Locale.ROOT, ", %s: %d steps in %d..%d",
-                    cluster, c[0], c[1], c[2])));
+            byCluster.forEach((cluster, c) ->
+                    b.append(String.format(Locale.ROOT, ", %s: %d steps in %d..%d", cluster, c[0], c[1], c[2])));
             return b.toString();
         }
     }
 
     private void readAll(String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic)) {
                 partitions.add(new TopicPartition(p.topic(), p.partition()));
@@ -524,6 +660,7 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         private double seconds;
         /** For a job: seconds from its submission to its last output record. */
         private double outputSeconds;
+
         private double cpu;
         private double brokerCpu;
         private String detail;
@@ -556,18 +693,29 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
         }
 
         void print(String what, String label, long events) {
-            String toOutput = outputSeconds > 0 ? String.format(Locale.ROOT, " (last output after %.2f s = %,.0f/s)",
-                    outputSeconds, events / outputSeconds) : "";
-            System.out.printf(Locale.ROOT, "%-8s %-7s: %6.2f s = %,10.0f events/s%s; CPU %.2f s here%s = %.2f us per "
-                            + "event; %s%n", what, label, seconds, rate(events), toOutput, cpu,
+            String toOutput = outputSeconds > 0
+                    ? String.format(
+                            Locale.ROOT, " (last output after %.2f s = %,.0f/s)", outputSeconds, events / outputSeconds)
+                    : "";
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-8s %-7s: %6.2f s = %,10.0f events/s%s; CPU %.2f s here%s = %.2f us per " + "event; %s%n",
+                    what,
+                    label,
+                    seconds,
+                    rate(events),
+                    toOutput,
+                    cpu,
                     brokerPid == null ? "" : String.format(Locale.ROOT, " + %.2f s broker", brokerCpu),
-                    cpuMicrosPerEvent(events), detail);
+                    cpuMicrosPerEvent(events),
+                    detail);
         }
 
         /** CPU time of this JVM, every thread (the MiniCluster's, Kafka clients', JIT, GC). */
         private static double processCpuSeconds() {
             return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                    .getProcessCpuTime() / 1e9;
+                            .getProcessCpuTime()
+                    / 1e9;
         }
 
         /** User plus system time of the broker process from /proc (Linux; clock ticks of 1/100 s), 0 without a pid. */
@@ -580,8 +728,8 @@ public final class AnalyticsThroughput implements java.util.concurrent.Callable<
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
             } catch (IOException e) {
-                throw new IllegalStateException("--broker-pid " + pid + ": cannot read its CPU time: " + e.getMessage(),
-                        e);
+                throw new IllegalStateException(
+                        "--broker-pid " + pid + ": cannot read its CPU time: " + e.getMessage(), e);
             }
         }
     }

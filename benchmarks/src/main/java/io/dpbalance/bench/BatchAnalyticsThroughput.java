@@ -16,19 +16,6 @@ import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
 import io.dpbalance.jobs.analytics.TraceAnalyticsJob;
 import io.dpbalance.schemas.RankStep;
-import org.apache.avro.file.DataFileStream;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.jobgraph.JobGraph;
-import org.apache.flink.runtime.jobmaster.JobResult;
-import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,6 +39,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The batch trace analytics job ({@code bin/dpbalance analytics --input-files}) beside a plain Avro decode of the same
@@ -75,7 +74,10 @@ import java.util.stream.Stream;
  * <p>Without {@code --input-files} it first writes the files with the datagen's decode log (the engine simulating a
  * production cluster, RankSteps only) into a temporary directory, deleted at the end.
  */
-@Command(name = "batch-analytics", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "batch-analytics",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Rank-steps per second through the batch trace analytics job (Avro files in, JSON lines out, "
                 + "MiniCluster) beside a plain Avro decode of the same files; medians of --runs interleaved runs, CPU "
                 + "per rank-step and the ratio.")
@@ -84,22 +86,33 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
     private static final String RANK_STEPS_FILE = "dp.rank-steps.avro";
     private static final Pattern TOKENS = Pattern.compile("\"tokens\":(\\d+)");
 
-    @Option(names = "--input-files", paramLabel = "DIR",
+    @Option(
+            names = "--input-files",
+            paramLabel = "DIR",
             description = "Take <DIR>/dp.rank-steps.avro (e.g. of `bin/dpbalance datagen decode-log --granularity "
                     + "rank --out DIR` or `ingest ... --out DIR`) instead of generating it.")
     Path inputFiles;
 
-    @Option(names = "--workload", paramLabel = "FILE", defaultValue = ShippedTrace.RELATIVE_PATH,
+    @Option(
+            names = "--workload",
+            paramLabel = "FILE",
+            defaultValue = ShippedTrace.RELATIVE_PATH,
             description = "Trace the generated decode log simulates. Default ${DEFAULT-VALUE} (relative to the "
                     + "project root).")
     Path workload;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "9000",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "9000",
             description = "Requests of the trace to use (0: all). Default ${DEFAULT-VALUE}: with the other defaults "
                     + "about 1 M rank-steps (8 ranks of one cluster, ~130 k steps).")
     long limit;
 
-    @Option(names = "--time-scale", paramLabel = "X", defaultValue = "0.25",
+    @Option(
+            names = "--time-scale",
+            paramLabel = "X",
+            defaultValue = "0.25",
             description = "Inter-arrival time factor of the generated log. Default ${DEFAULT-VALUE}.")
     double timeScale;
 
@@ -112,28 +125,44 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "16", description = "Default ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "vllm",
+    @Option(
+            names = "--policy",
+            paramLabel = "POLICY",
+            defaultValue = "vllm",
             description = "Production placement policy of the generated log. Default ${DEFAULT-VALUE}.")
     String policy;
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            defaultValue = "2",
             description = "The job's parallelism (and the MiniCluster's slots). Default ${DEFAULT-VALUE}.")
     int parallelism;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "5",
+    @Option(
+            names = "--runs",
+            paramLabel = "N",
+            defaultValue = "5",
             description = "Measured runs of each; the medians are reported. Default ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Runs of each before the measured ones, for the JIT (printed, not counted). Default "
                     + "${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--skip", paramLabel = "decode|job",
+    @Option(
+            names = "--skip",
+            paramLabel = "decode|job",
             description = "Measure only the other one (e.g. to profile the job alone); no ratio then.")
     String skip;
 
-    @Option(names = "--job-arg", paramLabel = "FLAG",
+    @Option(
+            names = "--job-arg",
+            paramLabel = "FLAG",
             description = "A flag of `bin/dpbalance analytics` for the job (repeatable: `--job-arg=--window "
                     + "--job-arg=30s`); it wins over the harness's own.")
     List<String> jobArgs = new ArrayList<>();
@@ -145,8 +174,8 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (skip != null && !skip.equals("decode") && !skip.equals("job")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--skip: expected decode or job, got '"
-                    + skip + "'");
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--skip: expected decode or job, got '" + skip + "'");
         }
         Path scratch = Files.createTempDirectory("batch-analytics-throughput");
         try {
@@ -163,34 +192,66 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
 
     /** Writes the decode log's rank-steps (and its requests) as the datagen's files; returns their directory. */
     private Path generate(Path dir) throws IOException {
-        Workload trace = WorkloadReader.read(ShippedTrace.resolve(workload), WorkloadFormat.AUTO, ReadOptions.defaults()
-                .withTimeScale(timeScale).withLimit(limit > 0 ? limit : ReadOptions.UNLIMITED));
-        List<String> ids = IntStream.range(0, clusters).mapToObj(i -> "cluster-" + i).toList();
-        DecodeLog generator = new DecodeLog(trace, ids, new DecodeLogSettings(ClusterConfig.reference(ranks, batch),
-                PolicySpec.parse(policy), "hazard", Granularity.RANK, 0, 1), Instant.parse("2026-01-01T00:00:00Z"));
-        GenerationResult result = new Generation("generate", generator,
-                new FileRecordSink(dir, "", generator.topics()), false, new PrintWriter(Writer.nullWriter()))
+        Workload trace = WorkloadReader.read(
+                ShippedTrace.resolve(workload),
+                WorkloadFormat.AUTO,
+                ReadOptions.defaults().withTimeScale(timeScale).withLimit(limit > 0 ? limit : ReadOptions.UNLIMITED));
+        List<String> ids =
+                IntStream.range(0, clusters).mapToObj(i -> "cluster-" + i).toList();
+        DecodeLog generator = new DecodeLog(
+                trace,
+                ids,
+                new DecodeLogSettings(
+                        ClusterConfig.reference(ranks, batch),
+                        PolicySpec.parse(policy),
+                        "hazard",
+                        Granularity.RANK,
+                        0,
+                        1),
+                Instant.parse("2026-01-01T00:00:00Z"));
+        GenerationResult result = new Generation(
+                        "generate",
+                        generator,
+                        new FileRecordSink(dir, "", generator.topics()),
+                        false,
+                        new PrintWriter(Writer.nullWriter()))
                 .run(false);
-        System.out.printf(Locale.ROOT, "%s%ngenerated %s: %,d rank-steps (%.1f s)%n", generator.description(),
-                dir.resolve(RANK_STEPS_FILE), result.records("dp.rank-steps"), result.seconds());
+        System.out.printf(
+                Locale.ROOT,
+                "%s%ngenerated %s: %,d rank-steps (%.1f s)%n",
+                generator.description(),
+                dir.resolve(RANK_STEPS_FILE),
+                result.records("dp.rank-steps"),
+                result.seconds());
         return dir;
     }
 
     private int measure(Path input, Path file, Path scratch) throws Exception {
         Reference reference = reference(file);
         long rankSteps = reference.rankSteps;
-        System.out.printf(Locale.ROOT, "%s: %,d rank-steps of %,d steps, %,d bytes%n", file, rankSteps,
-                reference.steps, Files.size(file));
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %,d rank-steps of %,d steps, %,d bytes%n",
+                file,
+                rankSteps,
+                reference.steps,
+                Files.size(file));
         Configuration flink = new Configuration();
         long started = System.nanoTime();
         int failures = 0;
-        try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(flink)
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build())) {
+        try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(flink)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(parallelism)
+                .build())) {
             cluster.start();
-            System.out.printf(Locale.ROOT, "MiniCluster (1 TaskManager, %d slots) started in %.2f s (not counted)%n",
-                    parallelism, (System.nanoTime() - started) / 1e9);
-            System.out.printf(Locale.ROOT, "job flags: %s%n",
-                    String.join(" ", jobFlags(input, scratch.resolve("runN"))));
+            System.out.printf(
+                    Locale.ROOT,
+                    "MiniCluster (1 TaskManager, %d slots) started in %.2f s (not counted)%n",
+                    parallelism,
+                    (System.nanoTime() - started) / 1e9);
+            System.out.printf(
+                    Locale.ROOT, "job flags: %s%n", String.join(" ", jobFlags(input, scratch.resolve("runN"))));
             double[] decodeSeconds = new double[runs];
             double[] jobSeconds = new double[runs];
             double[] decodeMicros = new double[runs];
@@ -226,19 +287,35 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
                 }
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "%,d rank-steps (%,d steps), medians of %d interleaved runs (job at "
-                    + "parallelism %d):%n", rankSteps, reference.steps, runs, parallelism);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%,d rank-steps (%,d steps), medians of %d interleaved runs (job at " + "parallelism %d):%n",
+                    rankSteps,
+                    reference.steps,
+                    runs,
+                    parallelism);
             if (!"decode".equals(skip)) {
-                System.out.printf(Locale.ROOT, "  plain Avro decode %8.3f s = %,12.0f rank-steps/s; CPU %.3f us per "
-                        + "rank-step%n", median(decodeSeconds), rankSteps / median(decodeSeconds), median(decodeMicros));
+                System.out.printf(
+                        Locale.ROOT,
+                        "  plain Avro decode %8.3f s = %,12.0f rank-steps/s; CPU %.3f us per " + "rank-step%n",
+                        median(decodeSeconds),
+                        rankSteps / median(decodeSeconds),
+                        median(decodeMicros));
             }
             if (!"job".equals(skip)) {
-                System.out.printf(Locale.ROOT, "  batch job         %8.3f s = %,12.0f rank-steps/s; CPU %.3f us per "
-                        + "rank-step%n", median(jobSeconds), rankSteps / median(jobSeconds), median(jobMicros));
+                System.out.printf(
+                        Locale.ROOT,
+                        "  batch job         %8.3f s = %,12.0f rank-steps/s; CPU %.3f us per " + "rank-step%n",
+                        median(jobSeconds),
+                        rankSteps / median(jobSeconds),
+                        median(jobMicros));
             }
             if (skip == null) {
-                System.out.printf(Locale.ROOT, "  job / decode: %.3fx by wall time, %.3fx by CPU per rank-step "
-                        + "(1 = as fast as the decode)%n", median(decodeSeconds) / median(jobSeconds),
+                System.out.printf(
+                        Locale.ROOT,
+                        "  job / decode: %.3fx by wall time, %.3fx by CPU per rank-step "
+                                + "(1 = as fast as the decode)%n",
+                        median(decodeSeconds) / median(jobSeconds),
                         median(decodeMicros) / median(jobMicros));
             }
             if (!"decode".equals(skip)) {
@@ -246,8 +323,8 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
             }
             if (!"job".equals(skip)) {
                 System.out.printf(Locale.ROOT, "        job    %s%n", seconds(jobSeconds));
-                System.out.printf(Locale.ROOT, "  step metrics SHA-256 (sorted lines): %s%n", String.join(", ",
-                        digests));
+                System.out.printf(
+                        Locale.ROOT, "  step metrics SHA-256 (sorted lines): %s%n", String.join(", ", digests));
                 if (digests.size() > 1) {
                     System.out.println("  THE RUNS WROTE DIFFERENT STEP METRICS");
                     failures++;
@@ -262,15 +339,15 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
     }
 
     /** What the job's output must add up to: counted once, before the measured runs, not timed. */
-    private record Reference(long rankSteps, long steps, long running) {
-    }
+    private record Reference(long rankSteps, long steps, long running) {}
 
     private static Reference reference(Path file) throws IOException {
         long rankSteps = 0;
         long running = 0;
         Set<String> steps = new HashSet<>();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-             DataFileStream<RankStep> records = new DataFileStream<>(in, new SpecificDatumReader<>(RankStep.class))) {
+                DataFileStream<RankStep> records =
+                        new DataFileStream<>(in, new SpecificDatumReader<>(RankStep.class))) {
             for (RankStep r : records) {
                 rankSteps++;
                 running += r.getRunning();
@@ -286,7 +363,7 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
         long records = 0;
         long kvTokens = 0;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-             DataFileStream<RankStep> stream = new DataFileStream<>(in, new SpecificDatumReader<>(RankStep.class))) {
+                DataFileStream<RankStep> stream = new DataFileStream<>(in, new SpecificDatumReader<>(RankStep.class))) {
             while (stream.hasNext()) {
                 RankStep r = stream.next();
                 records++;
@@ -295,24 +372,32 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
         }
         m.stop();
         if (records != reference.rankSteps) {
-            throw new IllegalStateException("the decode read " + records + " rank-steps, the file holds "
-                    + reference.rankSteps);
+            throw new IllegalStateException(
+                    "the decode read " + records + " rank-steps, the file holds " + reference.rankSteps);
         }
         m.detail = "sum of kv_tokens " + kvTokens;
         return m;
     }
 
     private List<String> jobFlags(Path input, Path out) {
-        List<String> flags = new ArrayList<>(List.of("--input-files", input.toString(), "--output-files",
-                out.toString(), "--inputs", "rank-steps", "--parallelism", Integer.toString(parallelism)));
+        List<String> flags = new ArrayList<>(List.of(
+                "--input-files",
+                input.toString(),
+                "--output-files",
+                out.toString(),
+                "--inputs",
+                "rank-steps",
+                "--parallelism",
+                Integer.toString(parallelism)));
         flags.addAll(jobArgs);
         return flags;
     }
 
     private Measured runJob(MiniCluster cluster, Path input, Path out, Reference reference) throws Exception {
         TraceAnalyticsJob job = new TraceAnalyticsJob();
-        new CommandLine(job).setOverwrittenOptionsAllowed(true).parseArgs(jobFlags(input, out)
-                .toArray(new String[0]));
+        new CommandLine(job)
+                .setOverwrittenOptionsAllowed(true)
+                .parseArgs(jobFlags(input, out).toArray(new String[0]));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         job.define(env);
         StreamGraph graph = env.getStreamGraph();
@@ -333,7 +418,9 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
     private static void check(Measured m, Path dir, Reference reference) throws Exception {
         List<String> lines = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+            for (Path f : files.filter(Files::isRegularFile)
+                    .filter(f -> f.toString().endsWith(".jsonl"))
+                    .toList()) {
                 lines.addAll(Files.readAllLines(f, StandardCharsets.UTF_8));
             }
         }
@@ -352,9 +439,15 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
         }
         m.digest = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
         m.wrong = lines.size() != reference.steps || tokens != reference.running;
-        m.detail = String.format(Locale.ROOT, "%s%,d step metrics of %,d tokens, SHA-256 %s",
-                m.wrong ? "OUTPUT WRONG (expected " + reference.steps + " steps of " + reference.running
-                        + " tokens): " : "", lines.size(), tokens, m.digest);
+        m.detail = String.format(
+                Locale.ROOT,
+                "%s%,d step metrics of %,d tokens, SHA-256 %s",
+                m.wrong
+                        ? "OUTPUT WRONG (expected " + reference.steps + " steps of " + reference.running + " tokens): "
+                        : "",
+                lines.size(),
+                tokens,
+                m.digest);
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -409,14 +502,23 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
         }
 
         void print(String what, String label, long records) {
-            System.out.printf(Locale.ROOT, "%-6s %-7s: %7.3f s = %,12.0f rank-steps/s; CPU %.2f s = %.3f us per "
-                    + "rank-step; %s%n", what, label, seconds, records / seconds, cpu, cpuMicrosPer(records), detail);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-6s %-7s: %7.3f s = %,12.0f rank-steps/s; CPU %.2f s = %.3f us per " + "rank-step; %s%n",
+                    what,
+                    label,
+                    seconds,
+                    records / seconds,
+                    cpu,
+                    cpuMicrosPer(records),
+                    detail);
         }
 
         /** CPU time of this JVM, every thread (the MiniCluster's, JIT, GC). */
         private static double processCpuSeconds() {
             return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                    .getProcessCpuTime() / 1e9;
+                            .getProcessCpuTime()
+                    / 1e9;
         }
     }
 }

@@ -1,13 +1,12 @@
 package io.dpbalance.bench;
 
+import java.io.IOException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
-
-import java.io.IOException;
 
 /**
  * Runs the dpbalance JMH benchmarks and prints JMH's usual report. Arguments are JMH's own command line
@@ -16,8 +15,7 @@ import java.io.IOException;
  */
 public final class Bench {
 
-    private Bench() {
-    }
+    private Bench() {}
 
     public static void main(String[] args) throws CommandLineOptionException, IOException, RunnerException {
         CommandLineOptions cli = new CommandLineOptions(args);

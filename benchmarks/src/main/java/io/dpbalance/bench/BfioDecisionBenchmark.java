@@ -2,6 +2,8 @@ package io.dpbalance.bench;
 
 import io.dpbalance.engine.policy.BfioPolicy;
 import io.dpbalance.engine.policy.RefillState;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -11,9 +13,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Latency of one BF-IO refill decision (docs/design.md §5.1: it must fit well within a decode step). Each call decides on a
@@ -48,8 +47,8 @@ public class BfioDecisionBenchmark {
         states = switch (ranks) {
             case 32 -> RefillStates.azure(trace);
             case 256 -> RefillStates.synthetic();
-            default -> throw new IllegalArgumentException("ranks must be 32 (Azure trace) or 256 (synthetic), got "
-                    + ranks);
+            default ->
+                throw new IllegalArgumentException("ranks must be 32 (Azure trace) or 256 (synthetic), got " + ranks);
         };
         System.out.println(RefillStates.describe(states));
         policy = new BfioPolicy(horizon, "oracle");

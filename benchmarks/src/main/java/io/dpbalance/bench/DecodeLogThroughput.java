@@ -19,14 +19,6 @@ import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -44,6 +36,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The throughput of {@code datagen decode-log}: token events per second produced to a Kafka broker, and written to
@@ -56,65 +55,105 @@ import java.util.stream.Stream;
  * bin/dpbalance bench decode-log-throughput --bootstrap 127.0.0.1:29092
  * </pre>
  */
-@Command(name = "decode-log-throughput", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "decode-log-throughput",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Token events per second of decode-log to Kafka and to files (medians of --runs runs).")
 public final class DecodeLogThroughput implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true,
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            required = true,
             description = "The broker to produce to, e.g. the local one of `bin/dpbalance kafka start --port 29092`.")
     String bootstrap;
 
-    @Option(names = "--workload", paramLabel = "FILE",
+    @Option(
+            names = "--workload",
+            paramLabel = "FILE",
             defaultValue = ShippedTrace.RELATIVE_PATH,
             description = "Trace to simulate. Default ${DEFAULT-VALUE}, the Azure trace shipped with the project "
                     + "(4.09 M output tokens).")
     Path workload;
 
-    @Option(names = "--time-scale", paramLabel = "X", defaultValue = "0.01",
+    @Option(
+            names = "--time-scale",
+            paramLabel = "X",
+            defaultValue = "0.01",
             description = "Inter-arrival time factor. The default compresses the Azure trace's hour into ~40 s of "
                     + "simulated time, so that a 32 x 72 cluster steps with ~950 running requests per step, as a "
                     + "busy production cluster does. Default ${DEFAULT-VALUE}.")
     double timeScale;
 
-    @Option(names = "--ranks", paramLabel = "G", defaultValue = "32",
+    @Option(
+            names = "--ranks",
+            paramLabel = "G",
+            defaultValue = "32",
             description = "DP ranks of the simulated cluster. Default ${DEFAULT-VALUE}.")
     int ranks;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "72",
+    @Option(
+            names = "--batch",
+            paramLabel = "B",
+            defaultValue = "72",
             description = "Batch capacity per rank. Default ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "vllm",
+    @Option(
+            names = "--policy",
+            paramLabel = "POLICY",
+            defaultValue = "vllm",
             description = "Production placement policy. Default ${DEFAULT-VALUE}.")
     String policy;
 
-    @Option(names = "--granularity", paramLabel = "token|rank|both", defaultValue = "both",
+    @Option(
+            names = "--granularity",
+            paramLabel = "token|rank|both",
+            defaultValue = "both",
             description = "Records besides the requests, as decode-log --granularity. Default ${DEFAULT-VALUE}.")
     String granularity;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+    @Option(
+            names = "--runs",
+            paramLabel = "N",
+            defaultValue = "3",
             description = "Measured runs per mode; the median is reported. Default ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Runs per mode before the measured ones, so that the JIT has compiled the mode's code path "
                     + "(printed, not counted). Default ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "4",
             description = "Partitions of each topic the Kafka runs create. Default ${DEFAULT-VALUE}.")
     int partitions;
 
-    @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--producer-property",
+            paramLabel = "KEY=VALUE",
             description = "Overrides a producer default of datagen (repeatable), to compare settings.")
     Map<String, String> producerProperties = new LinkedHashMap<>();
 
-    @Option(names = "--broker-pid", paramLabel = "PID",
+    @Option(
+            names = "--broker-pid",
+            paramLabel = "PID",
             description = "The local broker's process id (var/kafka/kafka.pid): its CPU time per run is printed too. "
                     + "On a shared machine CPU time per record compares settings better than wall time does.")
     Long brokerPid;
 
-    @Option(names = "--modes", paramLabel = "MODE,...", split = ",", defaultValue = "generate,encode,files,kafka",
+    @Option(
+            names = "--modes",
+            paramLabel = "MODE,...",
+            split = ",",
+            defaultValue = "generate,encode,files,kafka",
             description = "What to measure: generate (engine and records, dropped), encode (plus the codec), files, "
                     + "kafka. Default ${DEFAULT-VALUE}.")
     List<String> modes;
@@ -127,10 +166,23 @@ public final class DecodeLogThroughput implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        trace = WorkloadReader.read(ShippedTrace.resolve(workload), WorkloadFormat.AUTO, ReadOptions.defaults().withTimeScale(timeScale));
-        System.out.printf(Locale.ROOT, "%s: %d requests, time scale %s, G=%d, B=%d, policy %s, %s records; %d warm-up "
-                        + "and %d measured runs per mode; producer overrides %s%n", trace.source(),
-                trace.requests().size(), timeScale, ranks, batch, policy, granularity, warmup, runs,
+        trace = WorkloadReader.read(
+                ShippedTrace.resolve(workload),
+                WorkloadFormat.AUTO,
+                ReadOptions.defaults().withTimeScale(timeScale));
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %d requests, time scale %s, G=%d, B=%d, policy %s, %s records; %d warm-up "
+                        + "and %d measured runs per mode; producer overrides %s%n",
+                trace.source(),
+                trace.requests().size(),
+                timeScale,
+                ranks,
+                batch,
+                policy,
+                granularity,
+                warmup,
+                runs,
                 producerProperties);
         Map<String, Double> medians = new LinkedHashMap<>();
         for (String mode : modes) {
@@ -141,13 +193,24 @@ public final class DecodeLogThroughput implements Callable<Integer> {
                 GenerationResult result = run(mode, i);
                 cpu = processCpuSeconds() - cpu;
                 brokerCpu = brokerCpuSeconds() - brokerCpu;
-                long tokens = result.records(result.topics().stream().map(TopicCount::topic)
-                        .filter(t -> t.endsWith(SpecTopics.TOKEN_EVENTS)).findFirst().orElse(""));
+                long tokens = result.records(result.topics().stream()
+                        .map(TopicCount::topic)
+                        .filter(t -> t.endsWith(SpecTopics.TOKEN_EVENTS))
+                        .findFirst()
+                        .orElse(""));
                 double rate = tokens / result.seconds();
-                System.out.printf(Locale.ROOT, "%-8s %-7s: %,d token events (%,d records) in %.2f s = %,.0f token "
-                                + "events/s; CPU %.2f s here%s = %.2f us per record%n", mode,
-                        i < 0 ? "warm-up" : "run " + (i + 1), tokens, result.totalRecords(), result.seconds(), rate,
-                        cpu, brokerPid == null ? "" : String.format(Locale.ROOT, " + %.2f s broker", brokerCpu),
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-8s %-7s: %,d token events (%,d records) in %.2f s = %,.0f token "
+                                + "events/s; CPU %.2f s here%s = %.2f us per record%n",
+                        mode,
+                        i < 0 ? "warm-up" : "run " + (i + 1),
+                        tokens,
+                        result.totalRecords(),
+                        result.seconds(),
+                        rate,
+                        cpu,
+                        brokerPid == null ? "" : String.format(Locale.ROOT, " + %.2f s broker", brokerCpu),
                         (cpu + brokerCpu) * 1e6 / result.totalRecords());
                 if (i >= 0) {
                     rates[i] = rate;
@@ -157,8 +220,8 @@ public final class DecodeLogThroughput implements Callable<Integer> {
             medians.put(mode, rates[runs / 2]);
         }
         System.out.println();
-        medians.forEach((mode, rate) -> System.out.printf(Locale.ROOT, "median %-8s %,12.0f token events/s%n", mode,
-                rate));
+        medians.forEach(
+                (mode, rate) -> System.out.printf(Locale.ROOT, "median %-8s %,12.0f token events/s%n", mode, rate));
         if (medians.containsKey("kafka") && medians.containsKey("files")) {
             System.out.printf(Locale.ROOT, "kafka / files = %.2f%n", medians.get("kafka") / medians.get("files"));
         }
@@ -166,20 +229,34 @@ public final class DecodeLogThroughput implements Callable<Integer> {
     }
 
     private GenerationResult run(String mode, int index) throws Exception {
-        DecodeLog generator = new DecodeLog(trace, List.of("cluster-0"), new DecodeLogSettings(
-                ClusterConfig.reference(ranks, batch), PolicySpec.parse(policy), "hazard",
-                Granularity.parse(granularity), 0, 1), Instant.parse("2026-01-01T00:00:00Z"));
+        DecodeLog generator = new DecodeLog(
+                trace,
+                List.of("cluster-0"),
+                new DecodeLogSettings(
+                        ClusterConfig.reference(ranks, batch),
+                        PolicySpec.parse(policy),
+                        "hazard",
+                        Granularity.parse(granularity),
+                        0,
+                        1),
+                Instant.parse("2026-01-01T00:00:00Z"));
         PrintWriter discard = new PrintWriter(Writer.nullWriter());
         switch (mode) {
             case "generate", "encode" -> {
-                return new Generation(mode, generator, new DroppingSink(generator.topics(), mode.equals("encode")),
-                        false, discard).run(false);
+                return new Generation(
+                                mode,
+                                generator,
+                                new DroppingSink(generator.topics(), mode.equals("encode")),
+                                false,
+                                discard)
+                        .run(false);
             }
             case "files" -> {
                 Path dir = Files.createTempDirectory("decode-log-throughput");
                 try {
-                    return new Generation(mode, generator, new FileRecordSink(dir, "", generator.topics()), false,
-                            discard).run(false);
+                    return new Generation(
+                                    mode, generator, new FileRecordSink(dir, "", generator.topics()), false, discard)
+                            .run(false);
                 } finally {
                     deleteTree(dir);
                 }
@@ -187,12 +264,17 @@ public final class DecodeLogThroughput implements Callable<Integer> {
             case "kafka" -> {
                 String prefix = "bench-" + System.currentTimeMillis() + "-" + (index + warmup) + ".";
                 try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                    List<String> topics = generator.topics().stream().map(t -> prefix + t.specName()).toList();
-                    admin.createTopics(topics.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList())
-                            .all().get();
+                    List<String> topics = generator.topics().stream()
+                            .map(t -> prefix + t.specName())
+                            .toList();
+                    admin.createTopics(topics.stream()
+                                    .map(t -> new NewTopic(t, partitions, (short) 1))
+                                    .toList())
+                            .all()
+                            .get();
                     try {
-                        KafkaRecordSink sink = KafkaRecordSink.open(KafkaOptions.of(bootstrap), prefix, generator.topics(),
-                                producerProperties);
+                        KafkaRecordSink sink = KafkaRecordSink.open(
+                                KafkaOptions.of(bootstrap), prefix, generator.topics(), producerProperties);
                         GenerationResult result = new Generation(mode, generator, sink, false, discard).run(false);
                         if (index == runs - 1) {
                             printProducerMetrics(sink);
@@ -203,15 +285,17 @@ public final class DecodeLogThroughput implements Callable<Integer> {
                     }
                 }
             }
-            default -> throw new IllegalArgumentException("--modes: unknown mode '" + mode
-                    + "'; expected generate, encode, files, kafka");
+            default ->
+                throw new IllegalArgumentException(
+                        "--modes: unknown mode '" + mode + "'; expected generate, encode, files, kafka");
         }
     }
 
     /** CPU time of this JVM, every thread (generation, producer I/O, JIT, GC). */
     private static double processCpuSeconds() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime() / 1e9;
+                        .getProcessCpuTime()
+                / 1e9;
     }
 
     /** User plus system time of the broker process from /proc (Linux; clock ticks of 1/100 s), 0 without a pid. */
@@ -225,8 +309,14 @@ public final class DecodeLogThroughput implements Callable<Integer> {
     }
 
     private static void printProducerMetrics(KafkaRecordSink sink) {
-        List<String> wanted = List.of("compression-rate-avg", "batch-size-avg", "records-per-request-avg",
-                "record-queue-time-avg", "request-latency-avg", "bufferpool-wait-ratio", "record-size-avg");
+        List<String> wanted = List.of(
+                "compression-rate-avg",
+                "batch-size-avg",
+                "records-per-request-avg",
+                "record-queue-time-avg",
+                "request-latency-avg",
+                "bufferpool-wait-ratio",
+                "record-size-avg");
         sink.producerMetrics().entrySet().stream()
                 .filter(e -> wanted.stream().anyMatch(w -> e.getKey().contains(":" + w)))
                 .sorted(Map.Entry.comparingByKey())
@@ -273,8 +363,7 @@ public final class DecodeLogThroughput implements Callable<Integer> {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         @Override
         public List<TopicCount> counts() {

@@ -12,7 +12,6 @@ import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,8 +43,7 @@ public final class LookaheadStudy {
     static final double TRACE_TIME_SCALE = 0.03;
 
     /** A synthetic workload: prompt lengths, then the output length of a request given its prompt. */
-    record Synthetic(String name, String description, double rate, OutputModel output) {
-    }
+    record Synthetic(String name, String description, double rate, OutputModel output) {}
 
     interface OutputModel {
         int sample(int prompt, SplittableRandom random);
@@ -63,13 +61,15 @@ public final class LookaheadStudy {
                 case "--policies" -> policies = value(args, ++i);
                 case "--workloads" -> only = value(args, ++i);
                 case "-h", "--help" -> {
-                    System.out.println("usage: bin/dpbalance bench lookahead-study [--seeds N (7)] [--requests N (10000, "
-                            + "per synthetic workload)] [--policies 'P;P;...' (first: h=0 baseline, second: the oracle)] "
-                            + "[--workloads azure,exp,...]");
+                    System.out.println(
+                            "usage: bin/dpbalance bench lookahead-study [--seeds N (7)] [--requests N (10000, "
+                                    + "per synthetic workload)] [--policies 'P;P;...' (first: h=0 baseline, second: the oracle)] "
+                                    + "[--workloads azure,exp,...]");
                     return;
                 }
-                default -> throw new IllegalArgumentException("lookahead-study: unknown option '" + args[i]
-                        + "'; expected --seeds, --requests, --policies, --workloads");
+                default ->
+                    throw new IllegalArgumentException("lookahead-study: unknown option '" + args[i]
+                            + "'; expected --seeds, --requests, --policies, --workloads");
             }
         }
         List<PolicySpec> specs = PolicySpec.parseList(policies);
@@ -81,9 +81,11 @@ public final class LookaheadStudy {
         List<String> names = new ArrayList<>();
         List<IntFunction<List<Request>>> workloads = new ArrayList<>();
         List<String> descriptions = new ArrayList<>();
-        List<Request> trace = WorkloadReader.read(ShippedTrace.find().orElseThrow(
-                () -> new IllegalStateException(ShippedTrace.missingHint())), WorkloadFormat.AZURE,
-                ReadOptions.defaults().withTimeScale(TRACE_TIME_SCALE)).sortedByArrival();
+        List<Request> trace = WorkloadReader.read(
+                        ShippedTrace.find().orElseThrow(() -> new IllegalStateException(ShippedTrace.missingHint())),
+                        WorkloadFormat.AZURE,
+                        ReadOptions.defaults().withTimeScale(TRACE_TIME_SCALE))
+                .sortedByArrival();
         int segments = seeds;
         names.add("azure");
         descriptions.add("shipped Azure conversation trace, time scale " + TRACE_TIME_SCALE + ", " + segments
@@ -97,8 +99,13 @@ public final class LookaheadStudy {
         }
 
         ClusterConfig config = ClusterConfig.reference(RANKS, BATCH);
-        System.out.printf(Locale.ROOT, "arrival mode, G=%d, B=%d, %d seeds; avg_imbalance median [min..max]; "
-                + "gain = h0 - X per seed; recovered = median gain / median oracle gain%n", RANKS, BATCH, seeds);
+        System.out.printf(
+                Locale.ROOT,
+                "arrival mode, G=%d, B=%d, %d seeds; avg_imbalance median [min..max]; "
+                        + "gain = h0 - X per seed; recovered = median gain / median oracle gain%n",
+                RANKS,
+                BATCH,
+                seeds);
         for (int w = 0; w < names.size(); w++) {
             if (only != null && !Arrays.asList(only.split(",")).contains(names.get(w))) {
                 continue;
@@ -109,8 +116,8 @@ public final class LookaheadStudy {
                 List<Request> workload = workloads.get(w).apply(seed);
                 for (int p = 0; p < specs.size(); p++) {
                     PolicyFactory.Instance instance = PolicyFactory.create(specs.get(p), "oracle", seed);
-                    SimulationResult result = Simulator.run(workload, WorkloadMode.ARRIVAL, config, 0,
-                            instance.policy(), instance.lookahead(), null);
+                    SimulationResult result = Simulator.run(
+                            workload, WorkloadMode.ARRIVAL, config, 0, instance.policy(), instance.lookahead(), null);
                     imbalance[p][seed - 1] = result.avgImbalance();
                 }
             }
@@ -119,8 +126,14 @@ public final class LookaheadStudy {
                 oracleGain[s] = imbalance[0][s] - imbalance[1][s];
             }
             double medianOracleGain = median(oracleGain);
-            System.out.printf(Locale.ROOT, "  %-40s %28s %26s %10s %s%n", "policy", "avg_imbalance",
-                    "gain over h=0", "recovered", "worse than h=0");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-40s %28s %26s %10s %s%n",
+                    "policy",
+                    "avg_imbalance",
+                    "gain over h=0",
+                    "recovered",
+                    "worse than h=0");
             for (int p = 0; p < specs.size(); p++) {
                 String gain = "";
                 String recovered = "";
@@ -136,8 +149,14 @@ public final class LookaheadStudy {
                     recovered = p == 1 ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * median(g) / medianOracleGain);
                     worse = worseSeeds + "/" + seeds;
                 }
-                System.out.printf(Locale.ROOT, "  %-40s %28s %26s %10s %s%n", specs.get(p).text(),
-                        spread(imbalance[p], "%.0f"), gain, recovered, worse);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %-40s %28s %26s %10s %s%n",
+                        specs.get(p).text(),
+                        spread(imbalance[p], "%.0f"),
+                        gain,
+                        recovered,
+                        worse);
             }
         }
     }
@@ -145,21 +164,37 @@ public final class LookaheadStudy {
     /** The synthetic workloads: output distributions uncorrelated and correlated with the prompt. */
     static List<Synthetic> synthetics() {
         return List.of(
-                new Synthetic("exp", "outputs geometric mean 200, independent of the prompt", 170,
+                new Synthetic(
+                        "exp",
+                        "outputs geometric mean 200, independent of the prompt",
+                        170,
                         (prompt, r) -> geometric(200, r)),
-                new Synthetic("lognormal", "outputs lognormal mean 200 sigma 1.2 (heavy tail, max 8192), independent",
-                        170, (prompt, r) -> lognormal(200, 1.2, 8192, r)),
-                new Synthetic("bimodal", "outputs 60% ~30 +- 10, 40% ~450 +- 50, independent of the prompt", 170,
+                new Synthetic(
+                        "lognormal",
+                        "outputs lognormal mean 200 sigma 1.2 (heavy tail, max 8192), independent",
+                        170,
+                        (prompt, r) -> lognormal(200, 1.2, 8192, r)),
+                new Synthetic(
+                        "bimodal",
+                        "outputs 60% ~30 +- 10, 40% ~450 +- 50, independent of the prompt",
+                        170,
                         (prompt, r) -> r.nextDouble() < 0.6 ? normal(30, 10, r) : normal(450, 50, r)),
-                new Synthetic("corr-lognormal", "outputs lognormal around 6.3 sqrt(prompt) (mean ~180), sigma 0.4",
-                        170, (prompt, r) -> lognormal(6.3 * Math.sqrt(prompt), 0.4, 8192, r)),
-                new Synthetic("corr-bimodal", "outputs ~30 +- 10 for prompts under 600, ~450 +- 50 above (10% flipped)",
-                        170, (prompt, r) -> (prompt < 600) ^ (r.nextDouble() < 0.1)
-                                ? normal(30, 10, r) : normal(450, 50, r)));
+                new Synthetic(
+                        "corr-lognormal",
+                        "outputs lognormal around 6.3 sqrt(prompt) (mean ~180), sigma 0.4",
+                        170,
+                        (prompt, r) -> lognormal(6.3 * Math.sqrt(prompt), 0.4, 8192, r)),
+                new Synthetic(
+                        "corr-bimodal",
+                        "outputs ~30 +- 10 for prompts under 600, ~450 +- 50 above (10% flipped)",
+                        170,
+                        (prompt, r) ->
+                                (prompt < 600) ^ (r.nextDouble() < 0.1) ? normal(30, 10, r) : normal(450, 50, r)));
     }
 
     static List<Request> generate(Synthetic s, int n, long seed) {
-        SplittableRandom root = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + s.name().hashCode());
+        SplittableRandom root =
+                new SplittableRandom(seed * 0x9E3779B97F4A7C15L + s.name().hashCode());
         SplittableRandom arrivals = root.split();
         SplittableRandom prompts = root.split();
         SplittableRandom outputs = root.split();
@@ -215,8 +250,8 @@ public final class LookaheadStudy {
     private static String spread(double[] values, String format) {
         double[] v = values.clone();
         Arrays.sort(v);
-        return String.format(Locale.ROOT, format + " [" + format + ".." + format + "]", median(v), v[0],
-                v[v.length - 1]);
+        return String.format(
+                Locale.ROOT, format + " [" + format + ".." + format + "]", median(v), v[0], v[v.length - 1]);
     }
 
     static String value(String[] args, int i) {
@@ -238,6 +273,5 @@ public final class LookaheadStudy {
         throw new IllegalArgumentException("lookahead-study: " + flag + " needs an integer >= 1, got '" + v + "'");
     }
 
-    private LookaheadStudy() {
-    }
+    private LookaheadStudy() {}
 }

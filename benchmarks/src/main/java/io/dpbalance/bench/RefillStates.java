@@ -14,7 +14,6 @@ import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -39,6 +38,7 @@ public final class RefillStates {
     static final int SKIP_STEPS = 200;
     /** Consecutive decisions are near-duplicates; spacing them samples more distinct states. */
     static final int EVERY = 10;
+
     static final int MAX_STATES = 100;
     /** Fewer states than this would make the tail percentiles depend on a handful of inputs. */
     static final int MIN_STATES = 50;
@@ -50,8 +50,7 @@ public final class RefillStates {
     static final int SYNTHETIC_PROMPT_MAX = 32_768;
     static final double SYNTHETIC_OUTPUT_MEAN = 211;
 
-    private RefillStates() {
-    }
+    private RefillStates() {}
 
     /** G=32, B=72, R=128 (the default 4G) on the Azure trace's lengths in file order. */
     public static List<RefillState> azure(String tracePath) {
@@ -72,8 +71,14 @@ public final class RefillStates {
     public static List<RefillState> capture(List<Request> requests, int ranks, int batch, int poolSize) {
         BfioPolicy bfio = new BfioPolicy(BfioPolicy.DEFAULT_HORIZON, "oracle");
         Capturing policy = new Capturing(bfio, poolSize);
-        Simulator.run(requests, WorkloadMode.POOL, ClusterConfig.reference(ranks, batch), poolSize, policy,
-                new OracleLookahead(), null);
+        Simulator.run(
+                requests,
+                WorkloadMode.POOL,
+                ClusterConfig.reference(ranks, batch),
+                poolSize,
+                policy,
+                new OracleLookahead(),
+                null);
         if (policy.states.size() < MIN_STATES) {
             throw new IllegalStateException("only " + policy.states.size() + " steady-state refills of G=" + ranks
                     + " on " + requests.size() + " requests; need " + MIN_STATES + " (a longer workload)");
@@ -85,10 +90,18 @@ public final class RefillStates {
     static String describe(List<RefillState> states) {
         RefillState first = states.get(0);
         int[] free = states.stream().mapToInt(RefillState::totalFree).sorted().toArray();
-        return String.format("%d refill states, G=%d B=%d pool=%d, steps %d..%d, free slots per decision: "
+        return String.format(
+                "%d refill states, G=%d B=%d pool=%d, steps %d..%d, free slots per decision: "
                         + "min %d, median %d, max %d",
-                states.size(), first.ranks(), first.batch(), first.poolSize(), first.step(),
-                states.get(states.size() - 1).step(), free[0], free[free.length / 2], free[free.length - 1]);
+                states.size(),
+                first.ranks(),
+                first.batch(),
+                first.poolSize(),
+                first.step(),
+                states.get(states.size() - 1).step(),
+                free[0],
+                free[free.length / 2],
+                free[free.length - 1]);
     }
 
     /**
@@ -111,7 +124,8 @@ public final class RefillStates {
 
     /** Prompt and output lengths of an Azure LLM inference trace CSV, in file order; timestamps are not needed. */
     private static List<Request> readAzureTrace(Path file) {
-        List<Request> trace = WorkloadReader.read(file, WorkloadFormat.AZURE, ReadOptions.defaults()).requests();
+        List<Request> trace = WorkloadReader.read(file, WorkloadFormat.AZURE, ReadOptions.defaults())
+                .requests();
         List<Request> requests = new ArrayList<>(trace.size());
         for (Request r : trace) {
             int n = requests.size();
@@ -122,8 +136,8 @@ public final class RefillStates {
 
     private static List<Request> syntheticRequests(int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        LengthDistribution prompts = new LengthDistribution.LogNormal(
-                SYNTHETIC_PROMPT_MEAN, SYNTHETIC_PROMPT_SIGMA, SYNTHETIC_PROMPT_MAX);
+        LengthDistribution prompts =
+                new LengthDistribution.LogNormal(SYNTHETIC_PROMPT_MEAN, SYNTHETIC_PROMPT_SIGMA, SYNTHETIC_PROMPT_MAX);
         LengthDistribution outputs = new LengthDistribution.Geometric(SYNTHETIC_OUTPUT_MEAN, LengthDistribution.NO_MAX);
         List<Request> requests = new ArrayList<>(count);
         for (int n = 0; n < count; n++) {
@@ -153,7 +167,9 @@ public final class RefillStates {
 
         @Override
         public void refill(RefillContext context) {
-            if (context.step() > SKIP_STEPS && context.poolSize() == poolSize && states.size() < MAX_STATES
+            if (context.step() > SKIP_STEPS
+                    && context.poolSize() == poolSize
+                    && states.size() < MAX_STATES
                     && eligible++ % EVERY == 0) {
                 states.add(RefillState.capture(context));
             }

@@ -14,7 +14,6 @@ import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.ShippedTrace;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,7 +69,13 @@ public final class SampledError {
         CostModel cost = config.costModel();
         List<StepStats> steps = new ArrayList<>();
         PolicyFactory.Instance instance = PolicyFactory.create(PolicySpec.parse(policy), "hazard", seed);
-        Simulator.run(workload, WorkloadMode.ARRIVAL, config, 0, instance.policy(), instance.lookahead(),
+        Simulator.run(
+                workload,
+                WorkloadMode.ARRIVAL,
+                config,
+                0,
+                instance.policy(),
+                instance.lookahead(),
                 new SimulationListener() {
                     @Override
                     public void onStep(StepStats metrics) {
@@ -88,8 +93,14 @@ public final class SampledError {
                 }
                 double seconds = cost.stepSeconds(m.maxLoad());
                 double scale = m.stepSeconds() > 0 ? seconds / m.stepSeconds() : 0.0;
-                estimate.add(m.imbalance(), m.idleFraction(), m.tokens(), seconds, m.energyJoules() * scale,
-                        m.idleEnergyJoules() * scale, interval);
+                estimate.add(
+                        m.imbalance(),
+                        m.idleFraction(),
+                        m.tokens(),
+                        seconds,
+                        m.energyJoules() * scale,
+                        m.idleEnergyJoules() * scale,
+                        interval);
             }
             rows.add(new Row(seed, interval, steps.size(), estimate.samples(), truth, estimate));
         }
@@ -112,43 +123,82 @@ public final class SampledError {
                             + "per seed)] [--intervals 1,40,100] [--policy vllm]");
                     return;
                 }
-                default -> throw new IllegalArgumentException("sampled-error: unknown option '" + args[i]
-                        + "'; expected --seeds, --requests, --intervals, --policy");
+                default ->
+                    throw new IllegalArgumentException("sampled-error: unknown option '" + args[i]
+                            + "'; expected --seeds, --requests, --intervals, --policy");
             }
         }
         PolicySpec.parse(policy);
-        List<Request> trace = WorkloadReader.read(ShippedTrace.find().orElseThrow(
-                () -> new IllegalStateException(ShippedTrace.missingHint())), WorkloadFormat.AZURE,
-                ReadOptions.defaults().withTimeScale(TIME_SCALE)).sortedByArrival();
+        List<Request> trace = WorkloadReader.read(
+                        ShippedTrace.find().orElseThrow(() -> new IllegalStateException(ShippedTrace.missingHint())),
+                        WorkloadFormat.AZURE,
+                        ReadOptions.defaults().withTimeScale(TIME_SCALE))
+                .sortedByArrival();
         if ((long) seeds * requests > trace.size()) {
             throw new IllegalArgumentException("--seeds x --requests: " + seeds + " x " + requests + " > the trace's "
                     + trace.size() + " requests");
         }
-        System.out.printf(Locale.ROOT, "sampled-error: shipped Azure trace at time scale %.2f, %d consecutive segments "
-                + "of %d requests (seeds), G=%d, B=%d, policy %s, arrival mode%n", TIME_SCALE, seeds, requests,
-                RANKS, BATCH, policy);
+        System.out.printf(
+                Locale.ROOT,
+                "sampled-error: shipped Azure trace at time scale %.2f, %d consecutive segments "
+                        + "of %d requests (seeds), G=%d, B=%d, policy %s, arrival mode%n",
+                TIME_SCALE,
+                seeds,
+                requests,
+                RANKS,
+                BATCH,
+                policy);
         System.out.println("truth: the engine's metrics of every step; estimate: the analytics job's from a log of "
                 + "every N-th step (a sample stands for N steps; step time from the cost model on the load at the "
                 + "step's end); error = |estimate - truth| / truth");
-        System.out.printf(Locale.ROOT, "%n%-4s %8s %6s %7s  %-25s  %-25s  %-25s%n", "seed", "interval", "steps",
-                "samples", "avg idle fraction (err)", "avg imbalance (err)", "energy J (err)");
+        System.out.printf(
+                Locale.ROOT,
+                "%n%-4s %8s %6s %7s  %-25s  %-25s  %-25s%n",
+                "seed",
+                "interval",
+                "steps",
+                "samples",
+                "avg idle fraction (err)",
+                "avg imbalance (err)",
+                "energy J (err)");
         List<Row> all = new ArrayList<>();
         for (int seed = 1; seed <= seeds; seed++) {
             List<Request> workload = segment(trace, seed - 1, requests);
             for (Row r : run(workload, seed, policy, intervals)) {
                 all.add(r);
-                System.out.printf(Locale.ROOT, "%-4d %8d %6d %7d  %.4f / %.4f (%5.2f%%)  %8.1f / %8.1f (%5.2f%%)  "
-                                + "%9.1f / %9.1f (%5.2f%%)%n", r.seed(), r.interval(), r.steps(), r.samples(),
-                        r.estimate().avgIdleFraction(), r.truth().avgIdleFraction(), 100 * r.idleFractionError(),
-                        r.estimate().avgImbalance(), r.truth().avgImbalance(), 100 * r.imbalanceError(),
-                        r.estimate().energyJoules, r.truth().energyJoules, 100 * r.energyError());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-4d %8d %6d %7d  %.4f / %.4f (%5.2f%%)  %8.1f / %8.1f (%5.2f%%)  "
+                                + "%9.1f / %9.1f (%5.2f%%)%n",
+                        r.seed(),
+                        r.interval(),
+                        r.steps(),
+                        r.samples(),
+                        r.estimate().avgIdleFraction(),
+                        r.truth().avgIdleFraction(),
+                        100 * r.idleFractionError(),
+                        r.estimate().avgImbalance(),
+                        r.truth().avgImbalance(),
+                        100 * r.imbalanceError(),
+                        r.estimate().energyJoules,
+                        r.truth().energyJoules,
+                        100 * r.energyError());
             }
         }
-        System.out.printf(Locale.ROOT, "%nrelative error over %d seeds, max (median):%n%-8s  %-17s  %-17s  %-17s%n",
-                seeds, "interval", "idle fraction", "imbalance", "energy");
+        System.out.printf(
+                Locale.ROOT,
+                "%nrelative error over %d seeds, max (median):%n%-8s  %-17s  %-17s  %-17s%n",
+                seeds,
+                "interval",
+                "idle fraction",
+                "imbalance",
+                "energy");
         for (int interval : intervals) {
             List<Row> rows = all.stream().filter(r -> r.interval() == interval).toList();
-            System.out.printf(Locale.ROOT, "%-8d  %-17s  %-17s  %-17s%n", interval,
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-8d  %-17s  %-17s  %-17s%n",
+                    interval,
                     summary(rows.stream().mapToDouble(Row::idleFractionError).toArray()),
                     summary(rows.stream().mapToDouble(Row::imbalanceError).toArray()),
                     summary(rows.stream().mapToDouble(Row::energyError).toArray()));
@@ -158,12 +208,15 @@ public final class SampledError {
     static String summary(double[] errors) {
         double[] sorted = errors.clone();
         Arrays.sort(sorted);
-        return String.format(Locale.ROOT, "%.2f%% (%.2f%%)", 100 * sorted[sorted.length - 1],
-                100 * LookaheadStudy.median(errors));
+        return String.format(
+                Locale.ROOT, "%.2f%% (%.2f%%)", 100 * sorted[sorted.length - 1], 100 * LookaheadStudy.median(errors));
     }
 
     static int[] parseIntervals(String text) {
-        int[] out = Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        int[] out = Arrays.stream(text.split(","))
+                .map(String::trim)
+                .mapToInt(Integer::parseInt)
+                .toArray();
         if (out.length == 0 || Arrays.stream(out).anyMatch(n -> n < 1)) {
             throw new IllegalArgumentException("--intervals: steps between samples, each at least 1: " + text);
         }

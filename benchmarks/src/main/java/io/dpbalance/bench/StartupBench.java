@@ -1,7 +1,6 @@
 package io.dpbalance.bench;
 
 import io.dpbalance.engine.metrics.Percentiles;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,8 +30,7 @@ public final class StartupBench {
 
     private static final Pattern WALL_MS = Pattern.compile("\"wall_ms\":\\s*([0-9.]+)");
 
-    private StartupBench() {
-    }
+    private StartupBench() {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
         try {
@@ -50,7 +48,8 @@ public final class StartupBench {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = positiveInt("--runs", value(args, ++i, "--runs"));
-                case "--reference-ms" -> referenceMs = positiveDouble("--reference-ms", value(args, ++i, "--reference-ms"));
+                case "--reference-ms" ->
+                    referenceMs = positiveDouble("--reference-ms", value(args, ++i, "--reference-ms"));
                 case "--policy" -> policy = value(args, ++i, "--policy");
                 case "-h", "--help" -> {
                     System.out.println("""
@@ -71,14 +70,17 @@ public final class StartupBench {
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (see --help)");
             }
         }
-        Path root = Path.of(System.getProperty("dpbalance.root", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("dpbalance.root", "."))
+                .toAbsolutePath()
+                .normalize();
         Path launcher = root.resolve("bin/dpbalance");
         if (!Files.isExecutable(launcher)) {
             throw new IllegalStateException(launcher + " not found: run from the project root");
         }
         Map<String, Map<String, String>> setups = new LinkedHashMap<>();
         setups.put("launcher defaults (C1, class-data archive)", Map.of());
-        setups.put("previous defaults (tiered JIT, no archive)", Map.of("DPBALANCE_JIT", "full", "DPBALANCE_CDS", "off"));
+        setups.put(
+                "previous defaults (tiered JIT, no archive)", Map.of("DPBALANCE_JIT", "full", "DPBALANCE_CDS", "off"));
         Map<String, List<double[]>> samples = new LinkedHashMap<>();
         setups.keySet().forEach(k -> samples.put(k, new ArrayList<>()));
         // one unmeasured run each: builds what the launcher builds, makes the archive, warms the page cache
@@ -91,27 +93,49 @@ public final class StartupBench {
             }
             System.err.printf(Locale.ROOT, "run %d/%d done%n", r + 1, runs);
         }
-        System.out.printf(Locale.ROOT, "fresh-JVM `simulate --policies %s`, %d runs per set-up, interleaved; "
-                + "reference solver %.0f ms%n", policy, runs, referenceMs);
-        System.out.printf(Locale.ROOT, "%-46s %22s %22s %22s %10s %10s%n", "set-up", "wall_ms median [range]",
-                "process ms median", "CPU ms median", "ref/wall", "ref/proc");
+        System.out.printf(
+                Locale.ROOT,
+                "fresh-JVM `simulate --policies %s`, %d runs per set-up, interleaved; " + "reference solver %.0f ms%n",
+                policy,
+                runs,
+                referenceMs);
+        System.out.printf(
+                Locale.ROOT,
+                "%-46s %22s %22s %22s %10s %10s%n",
+                "set-up",
+                "wall_ms median [range]",
+                "process ms median",
+                "CPU ms median",
+                "ref/wall",
+                "ref/proc");
         double[] firstMedians = null;
         for (Map.Entry<String, List<double[]>> e : samples.entrySet()) {
             double[] medians = new double[3];
             String[] cells = new String[3];
             for (int c = 0; c < 3; c++) {
                 final int col = c;
-                double[] v = e.getValue().stream().mapToDouble(x -> x[col]).sorted().toArray();
+                double[] v =
+                        e.getValue().stream().mapToDouble(x -> x[col]).sorted().toArray();
                 medians[c] = median(v);
                 cells[c] = String.format(Locale.ROOT, "%.0f [%.0f-%.0f]", medians[c], v[0], v[v.length - 1]);
             }
-            System.out.printf(Locale.ROOT, "%-46s %22s %22s %22s %9.1fx %9.1fx%n", e.getKey(), cells[0], cells[1],
-                    cells[2], referenceMs / medians[0], referenceMs / medians[1]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-46s %22s %22s %22s %9.1fx %9.1fx%n",
+                    e.getKey(),
+                    cells[0],
+                    cells[1],
+                    cells[2],
+                    referenceMs / medians[0],
+                    referenceMs / medians[1]);
             if (firstMedians == null) {
                 firstMedians = medians;
             } else {
-                System.out.printf(Locale.ROOT, "speed-up of the launcher defaults: wall_ms %.2fx, process %.2fx, "
-                                + "CPU %.2fx%n", medians[0] / firstMedians[0], medians[1] / firstMedians[1],
+                System.out.printf(
+                        Locale.ROOT,
+                        "speed-up of the launcher defaults: wall_ms %.2fx, process %.2fx, " + "CPU %.2fx%n",
+                        medians[0] / firstMedians[0],
+                        medians[1] / firstMedians[1],
                         medians[2] / firstMedians[2]);
             }
         }
@@ -121,7 +145,8 @@ public final class StartupBench {
     private static double[] runOnce(Path root, Path launcher, String policy, Map<String, String> env)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "simulate", "--policies", policy, "--json")
-                .directory(root.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+                .directory(root.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().remove("DPBALANCE_JAVA_OPTS");
         pb.environment().remove("DPBALANCE_JIT");
         pb.environment().remove("DPBALANCE_CDS");

@@ -1,12 +1,11 @@
 package io.dpbalance.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dpbalance.engine.policy.BfioPolicy;
 import io.dpbalance.engine.policy.RefillState;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RefillStatesTest {
 

@@ -1,13 +1,12 @@
 package io.dpbalance.bench;
 
-import io.dpbalance.engine.model.Request;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpbalance.engine.model.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class SampledErrorTest {
 
@@ -36,7 +35,8 @@ class SampledErrorTest {
 
     @Test
     void aSampleEveryFortyStepsStandsForForty() {
-        SampledError.Row every40 = SampledError.run(workload(), 1, "vllm", new int[] {40}).get(0);
+        SampledError.Row every40 =
+                SampledError.run(workload(), 1, "vllm", new int[] {40}).get(0);
         assertThat(every40.samples()).isEqualTo(every40.steps() / 40);
         assertThat(every40.estimate().totalSteps()).isEqualTo(every40.samples() * 40);
         assertThat(every40.truth().totalSteps()).isEqualTo(every40.steps());

@@ -1,13 +1,13 @@
 package io.dpbalance.cli;
 
 import io.dpbalance.engine.trace.WorkloadException;
-import picocli.CommandLine;
-
 import java.io.UncheckedIOException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code bin/dpbalance}: the simulator's command line (docs/design.md §10). */
-@Command(name = "dpbalance",
+@Command(
+        name = "dpbalance",
         mixinStandardHelpOptions = true,
         version = "dpbalance 0.1.0",
         description = "Measure and remove the idle time that step barriers cost data-parallel LLM decoding.",
@@ -25,15 +25,20 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-                    || ex instanceof WorkloadException || ex instanceof UncheckedIOException) {
+            if (ex instanceof IllegalArgumentException
+                    || ex instanceof IllegalStateException
+                    || ex instanceof WorkloadException
+                    || ex instanceof UncheckedIOException) {
                 commandLine.getErr().println("dpbalance " + commandLine.getCommandName() + ": " + ex.getMessage());
                 return 2;
             }
             throw ex;
         });
         for (String name : new String[] {"simulate", "sweep"}) {
-            cli.getSubcommands().get(name).getCommandSpec().usageMessage()
+            cli.getSubcommands()
+                    .get(name)
+                    .getCommandSpec()
+                    .usageMessage()
                     .footer("", "Policies (docs/design.md §5):", SimulateCommand.policyHelp());
         }
         return cli;

@@ -3,7 +3,6 @@ package io.dpbalance.cli;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.dpbalance.engine.sim.SimulationResult;
 import io.dpbalance.engine.sim.WorkloadMode;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +12,7 @@ import java.util.Map;
 /** Renders simulation results as JSON lines (docs/design.md §10 field names) or as a readable table. */
 final class ResultFormat {
 
-    private ResultFormat() {
-    }
+    private ResultFormat() {}
 
     static Map<String, Object> fields(SimulationResult r, int requests) {
         Map<String, Object> f = new LinkedHashMap<>();
@@ -77,8 +75,20 @@ final class ResultFormat {
     static String table(List<SimulationResult> results) {
         boolean arrival = !results.isEmpty() && results.get(0).mode() == WorkloadMode.ARRIVAL;
         List<String[]> rows = new ArrayList<>();
-        List<String> header = new ArrayList<>(List.of("policy", "avg_imbalance", "idle_frac", "tok/s", "energy_J",
-                "tok/J", "TPOT_ms", "steps", "averaged", "decisions", "dec_p50_us", "dec_p99_us", "wall_ms"));
+        List<String> header = new ArrayList<>(List.of(
+                "policy",
+                "avg_imbalance",
+                "idle_frac",
+                "tok/s",
+                "energy_J",
+                "tok/J",
+                "TPOT_ms",
+                "steps",
+                "averaged",
+                "decisions",
+                "dec_p50_us",
+                "dec_p99_us",
+                "wall_ms"));
         if (arrival) {
             header.addAll(List.of("wait_p50_s", "wait_p99_s", "e2e_p50_s", "e2e_p99_s"));
         }
@@ -99,8 +109,11 @@ final class ResultFormat {
                     fmt("%.1f", r.decisionP99Us()),
                     fmt("%.0f", r.wallMs())));
             if (arrival) {
-                row.addAll(List.of(fmt("%.3f", r.queueWaitP50S()), fmt("%.3f", r.queueWaitP99S()),
-                        fmt("%.3f", r.e2eP50S()), fmt("%.3f", r.e2eP99S())));
+                row.addAll(List.of(
+                        fmt("%.3f", r.queueWaitP50S()),
+                        fmt("%.3f", r.queueWaitP99S()),
+                        fmt("%.3f", r.e2eP50S()),
+                        fmt("%.3f", r.e2eP99S())));
             }
             rows.add(row.toArray(new String[0]));
         }

@@ -4,7 +4,6 @@ import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.progress.ProgressLine;
 import io.dpbalance.engine.sim.SimulationListener;
-
 import java.util.Locale;
 
 /** The progress line of one simulation: steps, finished requests, rate, elapsed time, ETA. */
@@ -34,8 +33,15 @@ final class SimulationProgress implements SimulationListener {
         line.update(elapsed -> {
             double rate = finished / Math.max(elapsed, 1e-9);
             double eta = rate > 0 ? (total - finished) / rate : Double.NaN;
-            return String.format(Locale.ROOT, "%s: step %d, %d/%d requests finished, %.0f req/s, %.1f s elapsed, ETA %s",
-                    label, steps, finished, total, rate, elapsed,
+            return String.format(
+                    Locale.ROOT,
+                    "%s: step %d, %d/%d requests finished, %.0f req/s, %.1f s elapsed, ETA %s",
+                    label,
+                    steps,
+                    finished,
+                    total,
+                    rate,
+                    elapsed,
                     Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.1f s", eta));
         });
     }

@@ -6,10 +6,6 @@ import io.dpbalance.engine.sim.SimulationResult;
 import io.dpbalance.engine.sim.Simulator;
 import io.dpbalance.engine.sim.WorkloadMode;
 import io.dpbalance.engine.trace.Workload;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,30 +13,48 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bin/dpbalance sweep}: policies over a grid of cluster sizes and batch capacities on one workload. Per grid
  * cell it prints each policy's average imbalance and the ratio of the first policy's to each other's: the paper's
  * scaling of BF-IO's gain with batch size and cluster size.
  */
-@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "sweep",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
             "Run policies over a grid of --ranks x --batch on one workload; per cell print each policy's average "
-                    + "imbalance and the ratio of the first policy's average imbalance to each other policy's."})
+                    + "imbalance and the ratio of the first policy's average imbalance to each other policy's."
+        })
 final class SweepCommand implements Callable<Integer> {
 
     @Mixin
     WorkloadOptions workload;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "pool",
+    @Option(
+            names = "--mode",
+            paramLabel = "MODE",
+            defaultValue = "pool",
             description = "pool or arrival, as in simulate. Default ${DEFAULT-VALUE}.")
     String mode;
 
-    @Option(names = "--ranks", paramLabel = "G1,G2,...", split = ",", defaultValue = "8,32,128",
+    @Option(
+            names = "--ranks",
+            paramLabel = "G1,G2,...",
+            split = ",",
+            defaultValue = "8,32,128",
             description = "Cluster sizes. Default ${DEFAULT-VALUE}.")
     List<Integer> ranks;
 
-    @Option(names = "--batch", paramLabel = "B1,B2,...", split = ",", defaultValue = "16,64,256",
+    @Option(
+            names = "--batch",
+            paramLabel = "B1,B2,...",
+            split = ",",
+            defaultValue = "16,64,256",
             description = "Batch capacities. Default ${DEFAULT-VALUE}.")
     List<Integer> batches;
 
@@ -50,12 +64,17 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     LookaheadOptions lookahead;
 
-    @Option(names = "--policies", paramLabel = "P1,P2,...", defaultValue = "fcfs,bfio:h=0",
+    @Option(
+            names = "--policies",
+            paramLabel = "P1,P2,...",
+            defaultValue = "fcfs,bfio:h=0",
             description = "Policies; the first is the baseline of the ratios. Default ${DEFAULT-VALUE}.")
     String policies;
 
-    @Option(names = "--json", description = "One JSON object per cell and policy per line (simulate's fields plus "
-            + "imbalance_ratio: the first policy's average imbalance over this one's).")
+    @Option(
+            names = "--json",
+            description = "One JSON object per cell and policy per line (simulate's fields plus "
+                    + "imbalance_ratio: the first policy's average imbalance over this one's).")
     boolean json;
 
     @picocli.CommandLine.Spec
@@ -86,10 +105,18 @@ final class SweepCommand implements Callable<Integer> {
                 List<SimulationResult> cell = new ArrayList<>();
                 for (PolicySpec s : specs) {
                     PolicyFactory.Instance instance = lookahead.create(s);
-                    String label = String.format(Locale.ROOT, "G=%d B=%d %s", g, b, instance.policy().name());
-                    var progress = SimulationProgress.forTerminal(label, w.requests().size());
-                    cell.add(Simulator.run(w.requests(), workloadMode, cluster.config(g, b), cluster.pool,
-                            instance.policy(), instance.lookahead(), progress));
+                    String label = String.format(
+                            Locale.ROOT, "G=%d B=%d %s", g, b, instance.policy().name());
+                    var progress =
+                            SimulationProgress.forTerminal(label, w.requests().size());
+                    cell.add(Simulator.run(
+                            w.requests(),
+                            workloadMode,
+                            cluster.config(g, b),
+                            cluster.pool,
+                            instance.policy(),
+                            instance.lookahead(),
+                            progress));
                     SimulationProgress.done(progress);
                 }
                 double base = cell.get(0).avgImbalance();
@@ -103,7 +130,8 @@ final class SweepCommand implements Callable<Integer> {
                 rows.add(row.toArray(new String[0]));
                 if (json) {
                     for (SimulationResult r : cell) {
-                        Map<String, Object> fields = new LinkedHashMap<>(ResultFormat.fields(r, w.requests().size()));
+                        Map<String, Object> fields = new LinkedHashMap<>(
+                                ResultFormat.fields(r, w.requests().size()));
                         fields.put("imbalance_ratio", ratio(base, r.avgImbalance()));
                         out.println(ResultFormat.json(fields));
                     }
@@ -112,8 +140,9 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         if (!json) {
-            out.printf("%s: %d requests (%s), %s mode%n", w.source(), w.requests().size(), w.format().cliName(),
-                    workloadMode.cliName());
+            out.printf(
+                    "%s: %d requests (%s), %s mode%n",
+                    w.source(), w.requests().size(), w.format().cliName(), workloadMode.cliName());
             out.print(ResultFormat.align(rows));
         }
         out.flush();

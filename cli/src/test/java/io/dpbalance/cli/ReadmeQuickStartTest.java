@@ -1,9 +1,8 @@
 package io.dpbalance.cli;
 
-import io.dpbalance.engine.trace.ShippedTrace;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpbalance.engine.trace.ShippedTrace;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,8 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The README's Quick start table is what {@code bin/dpbalance simulate} prints now. The table is the first fenced
@@ -68,8 +67,11 @@ class ReadmeQuickStartTest {
 
     private static List<String> readme() throws IOException {
         // The shipped trace is <root>/data/azure-llm-2023/<file>; README.md sits at the root.
-        Path root = ShippedTrace.find().orElseThrow(() -> new IllegalStateException(ShippedTrace.missingHint()))
-                .getParent().getParent().getParent();
+        Path root = ShippedTrace.find()
+                .orElseThrow(() -> new IllegalStateException(ShippedTrace.missingHint()))
+                .getParent()
+                .getParent()
+                .getParent();
         return Files.readAllLines(root.resolve("README.md"));
     }
 
@@ -89,8 +91,12 @@ class ReadmeQuickStartTest {
         while (close < readme.size() && !readme.get(close).startsWith("```")) {
             close++;
         }
-        assertThat(close).as("a fenced block after \"%s\" in README.md", HEADING).isLessThan(readme.size());
-        List<String> block = readme.subList(open + 1, close).stream().filter(line -> !line.isBlank()).toList();
+        assertThat(close)
+                .as("a fenced block after \"%s\" in README.md", HEADING)
+                .isLessThan(readme.size());
+        List<String> block = readme.subList(open + 1, close).stream()
+                .filter(line -> !line.isBlank())
+                .toList();
         assertThat(block).as("title, header and at least one policy row").hasSizeGreaterThanOrEqualTo(3);
         return block;
     }

@@ -8,13 +8,6 @@ import io.dpbalance.datagen.ingest.LogFormat;
 import io.dpbalance.datagen.ingest.StepNumbering;
 import io.dpbalance.datagen.sink.RecordSink;
 import io.dpbalance.datagen.sink.TopicCount;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,17 +18,28 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code bin/dpbalance ingest sglang-log|trtllm-stats|vllm-log FILE... [--follow]}: server logs to dp.rank-steps. */
-@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Read production servers' decode logs into RankStep records (dp.rank-steps), to Kafka or, with "
-                + "--out DIR, files (docs/ingest.md):",
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Read production servers' decode logs into RankStep records (dp.rank-steps), to Kafka or, with "
+                    + "--out DIR, files (docs/ingest.md):",
             "  sglang-log    SGLang scheduler lines '[date time DPr TPr] Decode batch, #running-req: n, #token: kv, ...'",
             "  trtllm-stats  TensorRT-LLM per-rank iteration stats, one JSON object per line",
             "  vllm-log      vLLM 'Engine NNN: Avg prompt throughput ... Running: n reqs, ... GPU KV cache usage: x%'",
             "Lines that are not decode observations are skipped; lines that cannot be read are rejected and written "
                     + "to dp.dead-letter with the line as payload. At the end (or Ctrl-C) it prints per reason the "
-                    + "lines counted and the records written."})
+                    + "lines counted and the records written."
+        })
 final class IngestCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FORMAT", description = "sglang-log, trtllm-stats or vllm-log.")
@@ -44,36 +48,55 @@ final class IngestCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILE", description = "Log files, read in turn.")
     List<Path> files;
 
-    @Option(names = "--cluster", paramLabel = "ID", defaultValue = "cluster-0",
+    @Option(
+            names = "--cluster",
+            paramLabel = "ID",
+            defaultValue = "cluster-0",
             description = "cluster_id of the records: the DP group the logs come from. Default ${DEFAULT-VALUE}.")
     String cluster;
 
-    @Option(names = "--kv-capacity", paramLabel = "N",
+    @Option(
+            names = "--kv-capacity",
+            paramLabel = "N",
             description = "KV-cache capacity of a rank in tokens: turns vllm-log's usage percentage into tokens "
                     + "(required there); elsewhere a bound: larger loads are rejected as OUT_OF_RANGE.")
     Long kvCapacity;
 
-    @Option(names = "--time-zone", paramLabel = "ZONE", defaultValue = "UTC",
+    @Option(
+            names = "--time-zone",
+            paramLabel = "ZONE",
+            defaultValue = "UTC",
             description = "Zone of the logs' local time stamps (SGLang, vLLM and TensorRT-LLM write no zone), e.g. "
                     + "Europe/Paris. Default ${DEFAULT-VALUE}.")
     String timeZone;
 
-    @Option(names = "--date", paramLabel = "YYYY-MM-DD",
+    @Option(
+            names = "--date",
+            paramLabel = "YYYY-MM-DD",
             description = "Date of time-only SGLang prefixes ([04:40:55 TP0]) and year of vLLM's MM-DD stamps.")
     String date;
 
-    @Option(names = "--log-interval", paramLabel = "N", defaultValue = "40",
-            description = "sglang-log: SGLang's --decode-log-interval, decode steps between two lines of a rank; the "
-                    + "k-th line of a rank is step k*N and stands for N steps (sampled_steps). Default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--log-interval",
+            paramLabel = "N",
+            defaultValue = "40",
+            description =
+                    "sglang-log: SGLang's --decode-log-interval, decode steps between two lines of a rank; the "
+                            + "k-th line of a rank is step k*N and stands for N steps (sampled_steps). Default ${DEFAULT-VALUE}.")
     long logInterval;
 
-    @Option(names = "--bucket-seconds", paramLabel = "S", defaultValue = "5",
+    @Option(
+            names = "--bucket-seconds",
+            paramLabel = "S",
+            defaultValue = "5",
             description = "vllm-log: width of the time buckets that number the samples (vLLM's logging interval). "
                     + "Default ${DEFAULT-VALUE}.")
     double bucketSeconds;
 
-    @Option(names = "--follow", description = "Keep reading lines appended to the files (replaced or truncated "
-            + "files are read from their start) until Ctrl-C.")
+    @Option(
+            names = "--follow",
+            description = "Keep reading lines appended to the files (replaced or truncated "
+                    + "files are read from their start) until Ctrl-C.")
     boolean follow;
 
     @Option(names = "--poll-millis", paramLabel = "MS", defaultValue = "200", hidden = true)
@@ -101,14 +124,16 @@ final class IngestCommand implements Callable<Integer> {
         Ingestor ingestor = new Ingestor(cluster, parser, numbering, sink, Clock.systemUTC());
         IngestRun run = new IngestRun(files, ingestor, follow, pollMillis);
         CountDownLatch summarized = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            try {
-                run.stop(10_000);
-                summarized.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "ingest-stop");
+        Thread hook = new Thread(
+                () -> {
+                    try {
+                        run.stop(10_000);
+                        summarized.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "ingest-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean interrupted = false;
         try {

@@ -3,13 +3,13 @@ package io.dpbalance.datagen;
 import io.dpbalance.datagen.kafka.SpecTopics;
 import io.dpbalance.datagen.kafka.TopicsCommand;
 import io.dpbalance.engine.trace.WorkloadException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.UncheckedIOException;
-
 /** {@code bin/dpbalance} commands that talk to Kafka: the topics and the data generators. */
-@Command(name = "dpbalance",
+@Command(
+        name = "dpbalance",
         mixinStandardHelpOptions = true,
         version = "dpbalance 0.1.0",
         description = "Kafka-side tools of dpbalance.",
@@ -41,7 +41,12 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
-        cli.getSubcommands().get("topics").getSubcommands().get("create").getCommandSpec().usageMessage()
+        cli.getSubcommands()
+                .get("topics")
+                .getSubcommands()
+                .get("create")
+                .getCommandSpec()
+                .usageMessage()
                 .footer(SpecTopics.ALL.stream().map(t -> "  " + t).toArray(String[]::new));
         return cli;
     }

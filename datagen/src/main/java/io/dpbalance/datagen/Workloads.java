@@ -3,7 +3,6 @@ package io.dpbalance.datagen;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.trace.SyntheticWorkload;
 import io.dpbalance.engine.trace.Workload;
-
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -17,8 +16,7 @@ final class Workloads {
             + "or schedule:T:R,T:R,...; lengths are lognormal:mean=M,sigma=S, geometric:mean=M, constant:value=V, "
             + "uniform:low=A,high=B or empirical:trace=PATH[,format=F], optionally with max=X; seed defaults to 0.";
 
-    private Workloads() {
-    }
+    private Workloads() {}
 
     /**
      * The engine's synthetic workload of {@code spec} (syntax of {@link SyntheticWorkload#parse}), its arrival times
@@ -39,12 +37,12 @@ final class Workloads {
         }
         if (timeScale != 1.0) {
             requests = requests.stream()
-                    .map(r -> new Request(r.id(), r.sequence(), r.arrival() * timeScale, r.promptTokens(),
-                            r.outputTokens()))
+                    .map(r -> new Request(
+                            r.id(), r.sequence(), r.arrival() * timeScale, r.promptTokens(), r.outputTokens()))
                     .toList();
         }
-        return new Workload(generated.source(), generated.format(), generated.timed(), requests,
-                generated.skipReasons());
+        return new Workload(
+                generated.source(), generated.format(), generated.timed(), requests, generated.skipReasons());
     }
 
     static void requireTimeScale(double timeScale) {

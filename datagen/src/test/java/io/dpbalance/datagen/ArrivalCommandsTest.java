@@ -1,18 +1,17 @@
 package io.dpbalance.datagen;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
 import io.dpbalance.datagen.generate.GenerationResult;
 import io.dpbalance.schemas.RequestArrival;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code datagen replay} and {@code datagen synth} into files. */
 class ArrivalCommandsTest {
@@ -30,14 +29,30 @@ class ArrivalCommandsTest {
     @Test
     void replayWritesTheTraceInArrivalOrderFromTheStartTimeForEveryCluster(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("out");
-        CommandRun run = CommandRun.of("datagen", "replay", "--workload", azureTrace(dir).toString(),
-                "--time-scale", "2", "--start-time", "2026-03-01T00:00:00Z", "--clusters", "2", "--out", out.toString());
+        CommandRun run = CommandRun.of(
+                "datagen",
+                "replay",
+                "--workload",
+                azureTrace(dir).toString(),
+                "--time-scale",
+                "2",
+                "--start-time",
+                "2026-03-01T00:00:00Z",
+                "--clusters",
+                "2",
+                "--out",
+                out.toString());
         assertThat(run.exit()).as(run.err()).isZero();
 
         List<RequestArrival> records = OutputFiles.readAvro(out.resolve("dp.requests.avro"), RequestArrival.class);
         Instant start = Instant.parse("2026-03-01T00:00:00Z");
-        assertThat(records).extracting(RequestArrival::getClusterId, RequestArrival::getRequestId,
-                        RequestArrival::getArrivalTime, RequestArrival::getPromptTokens, RequestArrival::getOutputTokens)
+        assertThat(records)
+                .extracting(
+                        RequestArrival::getClusterId,
+                        RequestArrival::getRequestId,
+                        RequestArrival::getArrivalTime,
+                        RequestArrival::getPromptTokens,
+                        RequestArrival::getOutputTokens)
                 .containsExactly(
                         tuple("cluster-0", "azure-2", start, 374L, 44L),
                         tuple("cluster-1", "azure-2", start, 374L, 44L),
@@ -46,8 +61,8 @@ class ArrivalCommandsTest {
                         tuple("cluster-0", "azure-3", start.plusMillis(3000), 396L, 109L),
                         tuple("cluster-1", "azure-3", start.plusMillis(3000), 396L, 109L));
         assertThat(records).allSatisfy(r -> assertThat(r.getRank()).isNull());
-        assertThat(OutputFiles.jsonLines(out.resolve("dp.requests.jsonl")).get(2)).isEqualTo(
-                "{\"cluster_id\":\"cluster-0\",\"request_id\":\"azure-4\",\"arrival_time\":"
+        assertThat(OutputFiles.jsonLines(out.resolve("dp.requests.jsonl")).get(2))
+                .isEqualTo("{\"cluster_id\":\"cluster-0\",\"request_id\":\"azure-4\",\"arrival_time\":"
                         + start.plusMillis(1000).toEpochMilli()
                         + ",\"prompt_tokens\":100,\"output_tokens\":10,\"rank\":null,\"model\":null}");
 
@@ -63,13 +78,24 @@ class ArrivalCommandsTest {
                 2023-11-16 18:15:46.0000000,374,44
                 2023-11-16 18:15:47.0000000,396,abc
                 """);
-        CommandRun failed = CommandRun.of("datagen", "replay", "--workload", trace.toString(),
-                "--out", dir.resolve("out").toString());
+        CommandRun failed = CommandRun.of(
+                "datagen",
+                "replay",
+                "--workload",
+                trace.toString(),
+                "--out",
+                dir.resolve("out").toString());
         assertThat(failed.exit()).isEqualTo(2);
         assertThat(failed.err()).contains("bad.csv:3", "GeneratedTokens", "'abc'");
 
-        CommandRun skipped = CommandRun.of("datagen", "replay", "--workload", trace.toString(), "--skip-invalid",
-                "--out", dir.resolve("out").toString());
+        CommandRun skipped = CommandRun.of(
+                "datagen",
+                "replay",
+                "--workload",
+                trace.toString(),
+                "--skip-invalid",
+                "--out",
+                dir.resolve("out").toString());
         assertThat(skipped.exit()).as(skipped.err()).isZero();
         assertThat(skipped.err()).contains("skipped 1 rows of bad.csv");
         assertThat(((GenerationResult) skipped.result()).records("dp.requests")).isEqualTo(1);
@@ -78,9 +104,15 @@ class ArrivalCommandsTest {
     @Test
     void synthWritesTheEnginesSyntheticRequests(@TempDir Path dir) {
         Path out = dir.resolve("out");
-        CommandRun run = CommandRun.of("datagen", "synth", "--synthetic",
+        CommandRun run = CommandRun.of(
+                "datagen",
+                "synth",
+                "--synthetic",
                 "n=50;arrival=poisson:rate=10;prompt=constant:value=100;output=constant:value=7;seed=1",
-                "--topic-prefix", "t1.", "--out", out.toString());
+                "--topic-prefix",
+                "t1.",
+                "--out",
+                out.toString());
         assertThat(run.exit()).as(run.err()).isZero();
 
         List<RequestArrival> records = OutputFiles.readAvro(out.resolve("t1.dp.requests.avro"), RequestArrival.class);
@@ -90,7 +122,8 @@ class ArrivalCommandsTest {
         });
         assertThat(records.get(0).getRequestId()).isEqualTo("synthetic-0");
         for (int i = 1; i < records.size(); i++) {
-            assertThat(records.get(i).getArrivalTime()).isAfterOrEqualTo(records.get(i - 1).getArrivalTime());
+            assertThat(records.get(i).getArrivalTime())
+                    .isAfterOrEqualTo(records.get(i - 1).getArrivalTime());
         }
         assertThat(records.get(0).getArrivalTime()).isAfterOrEqualTo(GenerationOptions.FIXED_START);
     }

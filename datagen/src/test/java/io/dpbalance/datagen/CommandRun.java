@@ -1,10 +1,9 @@
 package io.dpbalance.datagen;
 
-import picocli.CommandLine;
-import picocli.CommandLine.ParseResult;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
 /**
  * One execution of the datagen command line with captured output.

@@ -1,18 +1,17 @@
 package io.dpbalance.datagen;
 
-import io.dpbalance.schemas.RequestArrival;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.dpbalance.schemas.RequestArrival;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The datagen subcommands' help and their errors on bad input; none of these needs a broker. */
 class DatagenCommandLineTest {
@@ -26,18 +25,20 @@ class DatagenCommandLineTest {
         for (String name : List.of("replay", "decode-log", "synth", "tail")) {
             CommandRun help = CommandRun.of("datagen", name, "--help");
             assertThat(help.exit()).isZero();
-            for (OptionSpec option : datagen.getSubcommands().get(name).getCommandSpec().options()) {
+            for (OptionSpec option :
+                    datagen.getSubcommands().get(name).getCommandSpec().options()) {
                 assertThat(help.out()).as("datagen %s --help", name).contains(option.longestName());
-                assertThat(String.join(" ", option.description())).as("description of %s %s", name,
-                        option.longestName()).isNotBlank();
+                assertThat(String.join(" ", option.description()))
+                        .as("description of %s %s", name, option.longestName())
+                        .isNotBlank();
             }
         }
     }
 
     @Test
     void missingWorkloadFileIsNamed(@TempDir Path dir) {
-        CommandRun r = CommandRun.of("datagen", "decode-log", "--workload", "/nonexistent/trace.csv",
-                "--out", dir.toString());
+        CommandRun r =
+                CommandRun.of("datagen", "decode-log", "--workload", "/nonexistent/trace.csv", "--out", dir.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--workload /nonexistent/trace.csv: no such file");
     }
@@ -45,8 +46,17 @@ class DatagenCommandLineTest {
     @Test
     void decodeLogNeedsExactlyOneWorkload(@TempDir Path dir) throws IOException {
         Path trace = ArrivalCommandsTest.azureTrace(dir);
-        assertThat(CommandRun.of("datagen", "decode-log", "--workload", trace.toString(), "--synthetic", SPEC,
-                "--out", dir.toString()).err()).contains("--workload FILE or --synthetic SPEC");
+        assertThat(CommandRun.of(
+                                "datagen",
+                                "decode-log",
+                                "--workload",
+                                trace.toString(),
+                                "--synthetic",
+                                SPEC,
+                                "--out",
+                                dir.toString())
+                        .err())
+                .contains("--workload FILE or --synthetic SPEC");
     }
 
     @Test
@@ -56,14 +66,16 @@ class DatagenCommandLineTest {
         CommandRun run = CommandRun.of("datagen", "replay", "--limit", "2", "--clusters", "1", "--out", out.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         List<RequestArrival> records = OutputFiles.readAvro(out.resolve("dp.requests.avro"), RequestArrival.class);
-        assertThat(records).extracting(RequestArrival::getPromptTokens, RequestArrival::getOutputTokens)
+        assertThat(records)
+                .extracting(RequestArrival::getPromptTokens, RequestArrival::getOutputTokens)
                 .containsExactly(tuple(374L, 44L), tuple(396L, 109L));
     }
 
     @Test
     void badFlagValuesAreNamed(@TempDir Path dir) {
         String out = dir.toString();
-        assertThat(error("decode-log", "--synthetic", SPEC, "--ranks", "0", "--out", out)).contains("--ranks");
+        assertThat(error("decode-log", "--synthetic", SPEC, "--ranks", "0", "--out", out))
+                .contains("--ranks");
         assertThat(error("decode-log", "--synthetic", SPEC, "--jitter", "1.5", "--out", out))
                 .contains("--jitter must be in [0, 1), not 1.5");
         assertThat(error("decode-log", "--synthetic", SPEC, "--granularity", "tokens", "--out", out))
@@ -103,7 +115,8 @@ class DatagenCommandLineTest {
     @Test
     void outDirectoryThatIsAFileIsNamed(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("taken"), "x");
-        assertThat(error("synth", "--synthetic", SPEC, "--out", file.toString())).contains("--out " + file);
+        assertThat(error("synth", "--synthetic", SPEC, "--out", file.toString()))
+                .contains("--out " + file);
     }
 
     private static String error(String... args) {
@@ -111,7 +124,9 @@ class DatagenCommandLineTest {
         all[0] = "datagen";
         System.arraycopy(args, 0, all, 1, args.length);
         CommandRun r = CommandRun.of(all);
-        assertThat(r.exit()).as("exit of %s (stderr: %s)", String.join(" ", all), r.err()).isEqualTo(2);
+        assertThat(r.exit())
+                .as("exit of %s (stderr: %s)", String.join(" ", all), r.err())
+                .isEqualTo(2);
         return r.err();
     }
 }

@@ -1,5 +1,8 @@
 package io.dpbalance.datagen;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.dpbalance.datagen.generate.GenerationResult;
 import io.dpbalance.engine.metrics.CostModel;
 import io.dpbalance.engine.metrics.PowerProfile;
@@ -20,19 +23,15 @@ import io.dpbalance.engine.trace.WorkloadReader;
 import io.dpbalance.schemas.RankStep;
 import io.dpbalance.schemas.RequestArrival;
 import io.dpbalance.schemas.TokenEvent;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A decode log of the Azure trace, written to files and read back from the Avro container files, holds exactly
@@ -61,21 +60,41 @@ class DecodeLogAgreesWithEngineTest {
     @BeforeAll
     static void generateAndSimulate() {
         Path trace = ProjectData.azureConversationTrace();
-        CommandRun run = CommandRun.of("datagen", "decode-log", "--workload", trace.toString(),
-                "--limit", Integer.toString(REQUESTS), "--time-scale", Double.toString(TIME_SCALE),
-                "--ranks", Integer.toString(RANKS), "--batch", Integer.toString(BATCH), "--out", dir.toString());
+        CommandRun run = CommandRun.of(
+                "datagen",
+                "decode-log",
+                "--workload",
+                trace.toString(),
+                "--limit",
+                Integer.toString(REQUESTS),
+                "--time-scale",
+                Double.toString(TIME_SCALE),
+                "--ranks",
+                Integer.toString(RANKS),
+                "--batch",
+                Integer.toString(BATCH),
+                "--out",
+                dir.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         result = (GenerationResult) run.result();
         requests = OutputFiles.readAvro(dir.resolve("dp.requests.avro"), RequestArrival.class);
         tokens = OutputFiles.readAvro(dir.resolve("dp.token-events.avro"), TokenEvent.class);
         rankSteps = OutputFiles.readAvro(dir.resolve("dp.rank-steps.avro"), RankStep.class);
 
-        workload = WorkloadReader.read(trace, WorkloadFormat.AUTO,
+        workload = WorkloadReader.read(
+                trace,
+                WorkloadFormat.AUTO,
                 ReadOptions.defaults().withTimeScale(TIME_SCALE).withLimit(REQUESTS));
         PolicyFactory.Instance vllm = PolicyFactory.create(PolicySpec.parse("vllm"), "hazard", 1);
         List<StepStats> steps = new ArrayList<>();
-        engineRun = Simulator.run(workload.requests(), WorkloadMode.ARRIVAL, ClusterConfig.reference(RANKS, BATCH), 0,
-                vllm.policy(), vllm.lookahead(), new SimulationListener() {
+        engineRun = Simulator.run(
+                workload.requests(),
+                WorkloadMode.ARRIVAL,
+                ClusterConfig.reference(RANKS, BATCH),
+                0,
+                vllm.policy(),
+                vllm.lookahead(),
+                new SimulationListener() {
                     @Override
                     public void onStep(StepStats metrics) {
                         steps.add(metrics);
@@ -95,7 +114,8 @@ class DecodeLogAgreesWithEngineTest {
 
     @Test
     void everyTokenOfTheWorkloadIsLoggedOnceWithItsFinalTokenLast() {
-        long outputTokens = workload.requests().stream().mapToLong(r -> r.outputTokens()).sum();
+        long outputTokens =
+                workload.requests().stream().mapToLong(r -> r.outputTokens()).sum();
         assertThat(tokens).hasSize((int) outputTokens);
         assertThat(tokens.stream().filter(TokenEvent::getFinal$)).hasSize(REQUESTS);
         assertThat(engineRun.tokens()).isEqualTo(outputTokens);
@@ -112,8 +132,12 @@ class DecodeLogAgreesWithEngineTest {
         assertThat(rankSteps).hasSize(engineSteps.size() * RANKS);
         for (RankStep r : rankSteps) {
             long[] f = folded.getOrDefault(r.getRank() + "/" + r.getStep(), new long[2]);
-            assertThat(r.getKvTokens()).as("kv_tokens of rank %d step %d", r.getRank(), r.getStep()).isEqualTo(f[0]);
-            assertThat((long) r.getRunning()).as("running of rank %d step %d", r.getRank(), r.getStep()).isEqualTo(f[1]);
+            assertThat(r.getKvTokens())
+                    .as("kv_tokens of rank %d step %d", r.getRank(), r.getStep())
+                    .isEqualTo(f[0]);
+            assertThat((long) r.getRunning())
+                    .as("running of rank %d step %d", r.getRank(), r.getStep())
+                    .isEqualTo(f[1]);
         }
     }
 
@@ -131,13 +155,23 @@ class DecodeLogAgreesWithEngineTest {
                 loads[g] = r.getKvTokens();
                 tokensInStep += r.getRunning();
                 stepMicros = r.getStepMicros();
-                assertThat(r.getStepStart()).isEqualTo(Instant.ofEpochMilli(
-                        START.toEpochMilli() + (long) Math.floor(expected.stepStart() * 1000)));
+                assertThat(r.getStepStart())
+                        .isEqualTo(Instant.ofEpochMilli(
+                                START.toEpochMilli() + (long) Math.floor(expected.stepStart() * 1000)));
             }
-            StepStats actual = StepStatsCalculator.compute(expected.step(), expected.stepStart(), loads, RANKS,
-                    tokensInStep, stepMicros / 1e6, null, PowerProfile.REFERENCE);
+            StepStats actual = StepStatsCalculator.compute(
+                    expected.step(),
+                    expected.stepStart(),
+                    loads,
+                    RANKS,
+                    tokensInStep,
+                    stepMicros / 1e6,
+                    null,
+                    PowerProfile.REFERENCE);
             assertThat(actual.imbalance()).as("imbalance of step %d", k + 1).isEqualTo(expected.imbalance());
-            assertThat(actual.idleFraction()).as("idle fraction of step %d", k + 1).isEqualTo(expected.idleFraction());
+            assertThat(actual.idleFraction())
+                    .as("idle fraction of step %d", k + 1)
+                    .isEqualTo(expected.idleFraction());
             assertThat(actual.maxLoad()).isEqualTo(expected.maxLoad());
             assertThat(actual.totalLoad()).isEqualTo(expected.totalLoad());
             assertThat(actual.tokens()).isEqualTo(expected.tokens());
@@ -182,10 +216,14 @@ class DecodeLogAgreesWithEngineTest {
             assertThat(r.getClusterId()).isEqualTo("cluster-0");
             if (r.getRank() == null) {
                 assertThat(r.getOutputTokens()).isNull();
-                assertThat(arrivals.put(r.getRequestId(), r)).as("second arrival of %s", r.getRequestId()).isNull();
+                assertThat(arrivals.put(r.getRequestId(), r))
+                        .as("second arrival of %s", r.getRequestId())
+                        .isNull();
             } else {
                 RequestArrival arrival = arrivals.get(r.getRequestId());
-                assertThat(arrival).as("completion of %s before its arrival", r.getRequestId()).isNotNull();
+                assertThat(arrival)
+                        .as("completion of %s before its arrival", r.getRequestId())
+                        .isNotNull();
                 assertThat(r.getArrivalTime()).isEqualTo(arrival.getArrivalTime());
                 assertThat(r.getPromptTokens()).isEqualTo(arrival.getPromptTokens());
                 assertThat(r.getRank()).isEqualTo(tokenRank.get(r.getRequestId()));

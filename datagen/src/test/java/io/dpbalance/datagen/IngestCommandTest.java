@@ -1,14 +1,13 @@
 package io.dpbalance.datagen;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ingest}'s command line: bad flags and files are usage errors naming them; files mode writes both topics. */
 class IngestCommandTest {
@@ -38,7 +37,8 @@ class IngestCommandTest {
         CommandRun format = CommandRun.of("ingest", "nginx-log", log, "--out", out);
         assertThat(format.exit()).isEqualTo(2);
         assertThat(format.err()).contains("nginx-log").contains("sglang-log, trtllm-stats, vllm-log");
-        CommandRun missing = CommandRun.of("ingest", "sglang-log", dir.resolve("nope.log").toString(), "--out", out);
+        CommandRun missing =
+                CommandRun.of("ingest", "sglang-log", dir.resolve("nope.log").toString(), "--out", out);
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("nope.log");
         CommandRun interval = CommandRun.of("ingest", "sglang-log", log, "--log-interval", "0", "--out", out);
@@ -58,20 +58,23 @@ class IngestCommandTest {
                         + "\"inflightBatchingStats\":{\"numGenRequests\":2,\"numGenKvTokens\":250}}",
                 "[TensorRT-LLM][INFO] Iteration stats follow");
         Path out = dir.resolve("out");
-        CommandRun run = CommandRun.of("ingest", "trtllm-stats", log.toString(), "--cluster", "trt", "--out",
-                out.toString());
+        CommandRun run =
+                CommandRun.of("ingest", "trtllm-stats", log.toString(), "--cluster", "trt", "--out", out.toString());
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out()).contains("rank-steps written               3")
-                .contains("skipped NOT_DECODE_LINE          1").contains("rejected BAD_JSON                1");
+        assertThat(run.out())
+                .contains("rank-steps written               3")
+                .contains("skipped NOT_DECODE_LINE          1")
+                .contains("rejected BAD_JSON                1");
         List<String> steps = OutputFiles.jsonLines(out.resolve("dp.rank-steps.jsonl"));
-        assertThat(steps).containsExactly(
-                "{\"cluster_id\":\"trt\",\"rank\":0,\"step\":1,\"step_start\":1773768907000,\"running\":3,"
-                        + "\"kv_tokens\":300,\"compute_micros\":null,\"step_micros\":20000,\"sampled_steps\":null}",
-                "{\"cluster_id\":\"trt\",\"rank\":1,\"step\":1,\"step_start\":1773768907000,\"running\":4,"
-                        + "\"kv_tokens\":400,\"compute_micros\":null,\"step_micros\":20000,\"sampled_steps\":null}",
-                // iter 4 after rank 0's iter 0: it stands for the 4 iterations since
-                "{\"cluster_id\":\"trt\",\"rank\":0,\"step\":5,\"step_start\":1773768908000,\"running\":2,"
-                        + "\"kv_tokens\":250,\"compute_micros\":null,\"step_micros\":20000,\"sampled_steps\":4}");
+        assertThat(steps)
+                .containsExactly(
+                        "{\"cluster_id\":\"trt\",\"rank\":0,\"step\":1,\"step_start\":1773768907000,\"running\":3,"
+                                + "\"kv_tokens\":300,\"compute_micros\":null,\"step_micros\":20000,\"sampled_steps\":null}",
+                        "{\"cluster_id\":\"trt\",\"rank\":1,\"step\":1,\"step_start\":1773768907000,\"running\":4,"
+                                + "\"kv_tokens\":400,\"compute_micros\":null,\"step_micros\":20000,\"sampled_steps\":null}",
+                        // iter 4 after rank 0's iter 0: it stands for the 4 iterations since
+                        "{\"cluster_id\":\"trt\",\"rank\":0,\"step\":5,\"step_start\":1773768908000,\"running\":2,"
+                                + "\"kv_tokens\":250,\"compute_micros\":null,\"step_micros\":20000,\"sampled_steps\":4}");
         assertThat(OutputFiles.jsonLines(out.resolve("dp.dead-letter.jsonl"))).hasSize(1);
     }
 }

@@ -10,8 +10,7 @@ final class BrokerCpu {
     /** Clock ticks per second of /proc/PID/stat on Linux (USER_HZ). */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private BrokerCpu() {
-    }
+    private BrokerCpu() {}
 
     /** User plus system CPU seconds of {@code pid}, NaN when /proc does not say. */
     static double seconds(long pid) {

@@ -1,16 +1,15 @@
 package io.dpbalance.demo;
 
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
-
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The shadow job's decision-time histograms ({@code decisionLatencyMicros}, per cluster and policy), taken from the
@@ -41,12 +40,10 @@ public final class DecisionLatencies implements MetricReporter {
     }
 
     @Override
-    public void open(MetricConfig config) {
-    }
+    public void open(MetricConfig config) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {

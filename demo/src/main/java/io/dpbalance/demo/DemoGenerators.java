@@ -8,7 +8,6 @@ import io.dpbalance.datagen.generate.Generator;
 import io.dpbalance.datagen.kafka.KafkaOptions;
 import io.dpbalance.datagen.kafka.KafkaRecordSink;
 import io.dpbalance.engine.trace.Workload;
-
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,8 +29,13 @@ final class DemoGenerators implements AutoCloseable {
     /**
      * @param log where the generators' summaries go at the end
      */
-    DemoGenerators(Workload workload, List<String> clusters, DecodeLogSettings production, String bootstrap,
-                   String prefix, PrintWriter log) {
+    DemoGenerators(
+            Workload workload,
+            List<String> clusters,
+            DecodeLogSettings production,
+            String bootstrap,
+            String prefix,
+            PrintWriter log) {
         Instant start = Instant.ofEpochMilli(System.currentTimeMillis());
         add("decode-log", new DecodeLog(workload, clusters, production, start), bootstrap, prefix, log);
         add("replay", new ArrivalReplay(workload, clusters, start), bootstrap, prefix + DemoTopics.SHADOW_INPUT, log);
@@ -41,13 +45,15 @@ final class DemoGenerators implements AutoCloseable {
         KafkaRecordSink sink = KafkaRecordSink.open(KafkaOptions.of(bootstrap), prefix, generator.topics(), Map.of());
         Generation generation = new Generation(label, generator, sink, true, log);
         generations.add(generation);
-        Thread thread = new Thread(() -> {
-            try {
-                generation.run(false);
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-            }
-        }, "dpbalance-demo-" + label);
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        generation.run(false);
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    }
+                },
+                "dpbalance-demo-" + label);
         thread.setDaemon(true);
         threads.add(thread);
     }

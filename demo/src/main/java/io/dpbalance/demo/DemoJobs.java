@@ -10,6 +10,12 @@ import io.dpbalance.schemas.Assignment;
 import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.StepMetrics;
 import io.dpbalance.schemas.WindowMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -20,13 +26,6 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The analytics job and the shadow job, wired by their own {@code defineWorkflow} methods to the demo's topics, each
@@ -47,16 +46,31 @@ final class DemoJobs implements AutoCloseable {
     }
 
     /** Submits the analytics job: production's decode log (rank-steps, token events) to observed step/window metrics. */
-    void startAnalytics(String bootstrap, String prefix, AnalyticsSettings settings, Duration checkpointInterval,
-                        String runId) throws Exception {
+    void startAnalytics(
+            String bootstrap, String prefix, AnalyticsSettings settings, Duration checkpointInterval, String runId)
+            throws Exception {
         StreamExecutionEnvironment env = environment("analytics", checkpointInterval);
         String group = "dpbalance-demo-analytics-" + runId;
         String tx = "dpbalance-demo-analytics-" + runId;
-        TraceAnalyticsJob.defineWorkflow(env, settings,
-                KafkaConnectors.source(bootstrap, prefix + DemoTopics.TOKEN_EVENTS, group, OffsetsInitializer.earliest(),
-                        false, new Properties(), TraceAnalyticsJob.tokenEventDecoder(settings)),
-                KafkaConnectors.source(bootstrap, prefix + DemoTopics.RANK_STEPS, group, OffsetsInitializer.earliest(),
-                        false, new Properties(), TraceAnalyticsJob.rankStepDecoder(settings)),
+        TraceAnalyticsJob.defineWorkflow(
+                env,
+                settings,
+                KafkaConnectors.source(
+                        bootstrap,
+                        prefix + DemoTopics.TOKEN_EVENTS,
+                        group,
+                        OffsetsInitializer.earliest(),
+                        false,
+                        new Properties(),
+                        TraceAnalyticsJob.tokenEventDecoder(settings)),
+                KafkaConnectors.source(
+                        bootstrap,
+                        prefix + DemoTopics.RANK_STEPS,
+                        group,
+                        OffsetsInitializer.earliest(),
+                        false,
+                        new Properties(),
+                        TraceAnalyticsJob.rankStepDecoder(settings)),
                 sink(bootstrap, prefix + DemoTopics.STEP_METRICS, StepMetrics.class, tx + "-step-metrics"),
                 sink(bootstrap, prefix + DemoTopics.WINDOW_METRICS, WindowMetrics.class, tx + "-window-metrics"),
                 sink(bootstrap, prefix + DemoTopics.DEAD_LETTER, DeadLetter.class, tx + "-dead-letter"));
@@ -64,13 +78,21 @@ final class DemoJobs implements AutoCloseable {
     }
 
     /** Submits the shadow job: the replayed arrivals through every policy, to per-policy metrics and placements. */
-    void startShadow(String bootstrap, String prefix, ShadowSettings settings, Duration checkpointInterval,
-                     String runId) throws Exception {
+    void startShadow(
+            String bootstrap, String prefix, ShadowSettings settings, Duration checkpointInterval, String runId)
+            throws Exception {
         StreamExecutionEnvironment env = environment("shadow", checkpointInterval);
         String tx = "dpbalance-demo-shadow-" + runId;
-        ShadowSchedulerJob.defineWorkflow(env, settings,
-                KafkaConnectors.source(bootstrap, prefix + DemoTopics.SHADOW_INPUT + DemoTopics.REQUESTS,
-                        "dpbalance-demo-shadow-" + runId, OffsetsInitializer.earliest(), false, new Properties(),
+        ShadowSchedulerJob.defineWorkflow(
+                env,
+                settings,
+                KafkaConnectors.source(
+                        bootstrap,
+                        prefix + DemoTopics.SHADOW_INPUT + DemoTopics.REQUESTS,
+                        "dpbalance-demo-shadow-" + runId,
+                        OffsetsInitializer.earliest(),
+                        false,
+                        new Properties(),
                         ShadowSchedulerJob.arrivalDecoder()),
                 sink(bootstrap, prefix + DemoTopics.STEP_METRICS, StepMetrics.class, tx + "-step-metrics"),
                 sink(bootstrap, prefix + DemoTopics.ASSIGNMENTS, Assignment.class, tx + "-assignments"),
@@ -82,18 +104,19 @@ final class DemoJobs implements AutoCloseable {
     private StreamExecutionEnvironment environment(String job, Duration checkpointInterval) {
         Configuration config = new Configuration();
         config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, stateDir.resolve("checkpoints").resolve(job).toUri()
-                .toString());
+        config.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                stateDir.resolve("checkpoints").resolve(job).toUri().toString());
         config.setString(DecisionLatencies.REPORTER, DecisionLatencies.Factory.class.getName());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, config);
         env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
         return env;
     }
 
-    private static <T extends SpecificRecord> SinkApplier<T> sink(String bootstrap, String topic, Class<T> type,
-            String tx) {
-        return SinkApplier.of(KafkaConnectors.sink(bootstrap, topic, type, DeliveryGuarantee.EXACTLY_ONCE, tx,
-                TRANSACTION_TIMEOUT_MS, new Properties()));
+    private static <T extends SpecificRecord> SinkApplier<T> sink(
+            String bootstrap, String topic, Class<T> type, String tx) {
+        return SinkApplier.of(KafkaConnectors.sink(
+                bootstrap, topic, type, DeliveryGuarantee.EXACTLY_ONCE, tx, TRANSACTION_TIMEOUT_MS, new Properties()));
     }
 
     private void submit(StreamExecutionEnvironment env, String name) throws Exception {
@@ -144,12 +167,15 @@ final class DemoJobs implements AutoCloseable {
             JobClient client = clients.get(i);
             try {
                 if (!client.getJobStatus().get().isGloballyTerminalState()) {
-                    client.stopWithSavepoint(false, stateDir.resolve("savepoints").toUri().toString(),
-                            SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+                    client.stopWithSavepoint(
+                                    false,
+                                    stateDir.resolve("savepoints").toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get(120, TimeUnit.SECONDS);
                 }
             } catch (Exception e) {
-                Exception stop = new IllegalStateException("stopping " + names.get(i) + " with a savepoint failed: "
-                        + e.getMessage(), e);
+                Exception stop = new IllegalStateException(
+                        "stopping " + names.get(i) + " with a savepoint failed: " + e.getMessage(), e);
                 try {
                     client.cancel().get(30, TimeUnit.SECONDS);
                 } catch (Exception cancel) {

@@ -14,23 +14,34 @@ import java.util.Map;
  * @param rows     the table, per cluster and label
  * @param series   per cluster, per label: [window end epoch ms, idle fraction, imbalance] points
  */
-record DemoState(String title, String setup, String status, List<PolicyRow> rows,
-                 Map<String, Map<String, List<double[]>>> series) {
+record DemoState(
+        String title,
+        String setup,
+        String status,
+        List<PolicyRow> rows,
+        Map<String, Map<String, List<double[]>>> series) {
 
     String toJson() {
         StringBuilder json = new StringBuilder(4096);
-        json.append("{\"title\":").append(string(title))
-                .append(",\"setup\":").append(string(setup))
-                .append(",\"status\":").append(string(status))
+        json.append("{\"title\":")
+                .append(string(title))
+                .append(",\"setup\":")
+                .append(string(setup))
+                .append(",\"status\":")
+                .append(string(status))
                 .append(",\"clusters\":[");
         boolean firstCluster = true;
         for (Map.Entry<String, Map<String, List<double[]>>> cluster : series.entrySet()) {
-            json.append(firstCluster ? "" : ",").append("{\"id\":").append(string(cluster.getKey()))
+            json.append(firstCluster ? "" : ",")
+                    .append("{\"id\":")
+                    .append(string(cluster.getKey()))
                     .append(",\"series\":[");
             firstCluster = false;
             boolean firstLabel = true;
             for (Map.Entry<String, List<double[]>> label : cluster.getValue().entrySet()) {
-                json.append(firstLabel ? "" : ",").append("{\"label\":").append(string(label.getKey()))
+                json.append(firstLabel ? "" : ",")
+                        .append("{\"label\":")
+                        .append(string(label.getKey()))
                         .append(",\"points\":[");
                 firstLabel = false;
                 appendPoints(json, label.getValue(), 1);
@@ -45,14 +56,22 @@ record DemoState(String title, String setup, String status, List<PolicyRow> rows
                     continue;
                 }
                 json.append(firstRow ? "" : ",")
-                        .append("{\"label\":").append(string(row.label()))
-                        .append(",\"windows\":").append(row.windows())
-                        .append(",\"steps\":").append(row.steps())
-                        .append(",\"idle_fraction\":").append(number(row.idleFraction()))
-                        .append(",\"avg_imbalance\":").append(number(row.imbalance()))
-                        .append(",\"joules_per_token\":").append(number(row.joulesPerToken()))
-                        .append(",\"tokens\":").append(row.tokens())
-                        .append(",\"p99_decision_us\":").append(number(row.p99DecisionMicros()))
+                        .append("{\"label\":")
+                        .append(string(row.label()))
+                        .append(",\"windows\":")
+                        .append(row.windows())
+                        .append(",\"steps\":")
+                        .append(row.steps())
+                        .append(",\"idle_fraction\":")
+                        .append(number(row.idleFraction()))
+                        .append(",\"avg_imbalance\":")
+                        .append(number(row.imbalance()))
+                        .append(",\"joules_per_token\":")
+                        .append(number(row.joulesPerToken()))
+                        .append(",\"tokens\":")
+                        .append(row.tokens())
+                        .append(",\"p99_decision_us\":")
+                        .append(number(row.p99DecisionMicros()))
                         .append('}');
                 firstRow = false;
             }
@@ -68,8 +87,12 @@ record DemoState(String title, String setup, String status, List<PolicyRow> rows
             if (point.length <= column) {
                 continue;
             }
-            json.append(first ? "" : ",").append('[').append((long) point[0]).append(',')
-                    .append(number(point[column])).append(']');
+            json.append(first ? "" : ",")
+                    .append('[')
+                    .append((long) point[0])
+                    .append(',')
+                    .append(number(point[column]))
+                    .append(']');
             first = false;
         }
     }

@@ -1,10 +1,6 @@
 package io.dpbalance.demo;
 
 import io.dpbalance.datagen.Main;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -12,6 +8,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The demo's topics: the spec's dp.* topics under the demo prefix (made by {@code topics create}, one partition each:
@@ -36,19 +35,22 @@ final class DemoTopics {
      */
     static final String SHADOW_INPUT = "shadow-in.";
 
-    private DemoTopics() {
-    }
+    private DemoTopics() {}
 
     static void create(String bootstrap, String prefix) {
         StringWriter out = new StringWriter();
-        int exit = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(out))
+        int exit = Main.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(out))
                 .execute("topics", "create", "--bootstrap", bootstrap, "--prefix", prefix, "--partitions", "1");
         if (exit != 0) {
             throw new IllegalStateException("creating the demo's topics failed (exit " + exit + "):\n" + out);
         }
         String shadowInput = prefix + SHADOW_INPUT + REQUESTS;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(shadowInput, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(shadowInput, 1, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("creating topic " + shadowInput + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

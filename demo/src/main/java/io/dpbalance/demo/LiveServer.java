@@ -2,7 +2,6 @@ package io.dpbalance.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -20,8 +19,10 @@ final class LiveServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         } catch (IOException e) {
-            throw new IllegalStateException("--port " + port + ": cannot serve the page on 127.0.0.1:" + port + " ("
-                    + e.getMessage() + "); choose a free port", e);
+            throw new IllegalStateException(
+                    "--port " + port + ": cannot serve the page on 127.0.0.1:" + port + " (" + e.getMessage()
+                            + "); choose a free port",
+                    e);
         }
         byte[] page = Page.live().getBytes(StandardCharsets.UTF_8);
         byte[] echarts = Page.echartsMinJs();
@@ -33,8 +34,10 @@ final class LiveServer implements AutoCloseable {
             }
         });
         server.createContext("/echarts.min.js", exchange -> send(exchange, 200, "text/javascript", echarts));
-        server.createContext("/api/state", exchange ->
-                send(exchange, 200, "application/json", state.get().toJson().getBytes(StandardCharsets.UTF_8)));
+        server.createContext(
+                "/api/state",
+                exchange -> send(
+                        exchange, 200, "application/json", state.get().toJson().getBytes(StandardCharsets.UTF_8)));
         server.start();
     }
 
@@ -43,7 +46,8 @@ final class LiveServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String type, byte[] body) {
-        try (exchange; OutputStream out = exchange.getResponseBody()) {
+        try (exchange;
+                OutputStream out = exchange.getResponseBody()) {
             exchange.getResponseHeaders().set("Content-Type", type);
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             exchange.sendResponseHeaders(status, body.length);

@@ -1,7 +1,6 @@
 package io.dpbalance.demo;
 
 import io.dpbalance.localservices.kafka.KafkaCommand;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,9 +42,17 @@ final class LocalBroker implements AutoCloseable {
         int clientPort = port != 0 ? port : freePort();
         int controllerPort = freePort();
         StringWriter out = new StringWriter();
-        int exit = KafkaCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(out))
-                .execute("start", "--dir", dir.toString(), "--port", Integer.toString(clientPort),
-                        "--controller-port", Integer.toString(controllerPort));
+        int exit = KafkaCommand.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(out))
+                .execute(
+                        "start",
+                        "--dir",
+                        dir.toString(),
+                        "--port",
+                        Integer.toString(clientPort),
+                        "--controller-port",
+                        Integer.toString(controllerPort));
         if (exit != 0) {
             throw new IllegalStateException("the demo's Kafka broker did not start (exit " + exit + "):\n" + out);
         }
@@ -71,7 +78,10 @@ final class LocalBroker implements AutoCloseable {
 
     private static int run(String... args) {
         StringWriter sink = new StringWriter();
-        return KafkaCommand.commandLine().setOut(new PrintWriter(sink)).setErr(new PrintWriter(sink)).execute(args);
+        return KafkaCommand.commandLine()
+                .setOut(new PrintWriter(sink))
+                .setErr(new PrintWriter(sink))
+                .execute(args);
     }
 
     static int freePort() {

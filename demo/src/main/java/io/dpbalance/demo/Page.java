@@ -11,8 +11,7 @@ final class Page {
 
     private static final String WEBJAR = "META-INF/resources/webjars/echarts/";
 
-    private Page() {
-    }
+    private Page() {}
 
     /** The live page: loads ECharts from this server and polls {@code /api/state}. */
     static String live() {
@@ -26,7 +25,8 @@ final class Page {
 
     static String echartsVersion() {
         Properties pom = new Properties();
-        try (InputStream in = Page.class.getClassLoader()
+        try (InputStream in = Page.class
+                .getClassLoader()
                 .getResourceAsStream("META-INF/maven/org.webjars.npm/echarts/pom.properties")) {
             if (in == null) {
                 throw new IllegalStateException("the ECharts webjar (org.webjars.npm:echarts) is not on the classpath");

@@ -16,6 +16,13 @@ package io.dpbalance.demo;
  * @param p99DecisionMicros  p99 of the policy's decision time over its last 10 000 decisions (the shadow job's
  *                           decisionLatencyMicros histogram); NaN for observed, which makes no decisions here
  */
-public record PolicyRow(String cluster, String label, int windows, long steps, double idleFraction, double imbalance,
-                        double joulesPerToken, long tokens, double p99DecisionMicros) {
-}
+public record PolicyRow(
+        String cluster,
+        String label,
+        int windows,
+        long steps,
+        double idleFraction,
+        double imbalance,
+        double joulesPerToken,
+        long tokens,
+        double p99DecisionMicros) {}

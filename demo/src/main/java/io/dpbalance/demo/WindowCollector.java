@@ -3,18 +3,17 @@ package io.dpbalance.demo;
 import io.dpbalance.schemas.Codecs;
 import io.dpbalance.schemas.DecodeResult;
 import io.dpbalance.schemas.WindowMetrics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the window metrics the jobs committed (read_committed: records of open or aborted transactions never show),
@@ -72,7 +71,8 @@ final class WindowCollector implements AutoCloseable {
             if (left <= 0) {
                 return false;
             }
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofNanos(Math.min(left, 500_000_000L)))) {
+            for (ConsumerRecord<byte[], byte[]> record :
+                    consumer.poll(Duration.ofNanos(Math.min(left, 500_000_000L)))) {
                 DecodeResult<WindowMetrics> decoded = Codecs.WINDOW_METRICS.decode(record.value());
                 if (decoded instanceof DecodeResult.Decoded<WindowMetrics> ok) {
                     synchronized (table) {

@@ -1,7 +1,6 @@
 package io.dpbalance.demo;
 
 import io.dpbalance.schemas.WindowMetrics;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -25,7 +24,8 @@ final class WindowTable {
     private long records;
 
     void add(WindowMetrics window) {
-        byClusterLabel.computeIfAbsent(window.getClusterId(), c -> new TreeMap<>())
+        byClusterLabel
+                .computeIfAbsent(window.getClusterId(), c -> new TreeMap<>())
                 .computeIfAbsent(window.getPolicy(), l -> new TreeMap<>())
                 .put(window.getWindowStart().toEpochMilli(), window);
         records++;
@@ -42,7 +42,8 @@ final class WindowTable {
 
     /** The labels of a cluster: observed first, then the policies in {@code policyOrder}, then any others. */
     List<String> labels(String cluster, List<String> policyOrder) {
-        Set<String> present = byClusterLabel.getOrDefault(cluster, new TreeMap<>()).keySet();
+        Set<String> present =
+                byClusterLabel.getOrDefault(cluster, new TreeMap<>()).keySet();
         List<String> labels = new ArrayList<>();
         if (present.contains(OBSERVED)) {
             labels.add(OBSERVED);
@@ -54,8 +55,10 @@ final class WindowTable {
 
     /** A label's windows in time order. */
     List<WindowMetrics> windows(String cluster, String label) {
-        return List.copyOf(byClusterLabel.getOrDefault(cluster, new TreeMap<>())
-                .getOrDefault(label, new TreeMap<>()).values());
+        return List.copyOf(byClusterLabel
+                .getOrDefault(cluster, new TreeMap<>())
+                .getOrDefault(label, new TreeMap<>())
+                .values());
     }
 
     /**
@@ -65,8 +68,10 @@ final class WindowTable {
     Set<Long> commonWindowStarts(String cluster, List<String> labels) {
         Set<Long> common = null;
         for (String label : labels) {
-            Set<Long> starts = byClusterLabel.getOrDefault(cluster, new TreeMap<>())
-                    .getOrDefault(label, new TreeMap<>()).keySet();
+            Set<Long> starts = byClusterLabel
+                    .getOrDefault(cluster, new TreeMap<>())
+                    .getOrDefault(label, new TreeMap<>())
+                    .keySet();
             if (common == null) {
                 common = new HashSet<>(starts);
             } else {
@@ -87,7 +92,10 @@ final class WindowTable {
                         .filter(w -> common.contains(w.getWindowStart().toEpochMilli()))
                         .sorted(Comparator.comparing(WindowMetrics::getWindowStart))
                         .toList();
-                rows.add(row(cluster, label, windows,
+                rows.add(row(
+                        cluster,
+                        label,
+                        windows,
                         p99Micros.getOrDefault(DecisionLatencies.key(cluster, label), Double.NaN)));
             }
         }
@@ -104,14 +112,20 @@ final class WindowTable {
             tokens += w.getTokens();
             energy += w.getEnergyJoules();
         }
-        return new PolicyRow(cluster, label, windows.size(), steps,
+        return new PolicyRow(
+                cluster,
+                label,
+                windows.size(),
+                steps,
                 stepWeighted(windows, WindowMetrics::getAvgIdleFraction, steps),
                 stepWeighted(windows, WindowMetrics::getAvgImbalance, steps),
-                tokens == 0 ? Double.NaN : energy / tokens, tokens, p99DecisionMicros);
+                tokens == 0 ? Double.NaN : energy / tokens,
+                tokens,
+                p99DecisionMicros);
     }
 
-    private static double stepWeighted(List<WindowMetrics> windows, ToDoubleFunction<WindowMetrics> average,
-                                       long steps) {
+    private static double stepWeighted(
+            List<WindowMetrics> windows, ToDoubleFunction<WindowMetrics> average, long steps) {
         if (steps == 0) {
             return Double.NaN;
         }
@@ -128,8 +142,7 @@ final class WindowTable {
         for (String label : labels(cluster, policyOrder)) {
             List<double[]> points = new ArrayList<>();
             for (WindowMetrics w : windows(cluster, label)) {
-                points.add(new double[] {w.getWindowEnd().toEpochMilli(), w.getAvgIdleFraction(),
-                    w.getAvgImbalance()});
+                points.add(new double[] {w.getWindowEnd().toEpochMilli(), w.getAvgIdleFraction(), w.getAvgImbalance()});
             }
             series.put(label, points);
         }

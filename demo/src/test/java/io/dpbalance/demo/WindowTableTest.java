@@ -1,30 +1,45 @@
 package io.dpbalance.demo;
 
-import io.dpbalance.schemas.WindowMetrics;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.dpbalance.schemas.WindowMetrics;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 class WindowTableTest {
 
     private static final long T0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
-    private static WindowMetrics window(String cluster, String label, int index, long steps, double idle,
-                                        double imbalance, long tokens, double joules) {
+    private static WindowMetrics window(
+            String cluster,
+            String label,
+            int index,
+            long steps,
+            double idle,
+            double imbalance,
+            long tokens,
+            double joules) {
         return WindowMetrics.newBuilder()
-                .setClusterId(cluster).setPolicy(label)
+                .setClusterId(cluster)
+                .setPolicy(label)
                 .setWindowStart(Instant.ofEpochMilli(T0 + index * 5_000L))
                 .setWindowEnd(Instant.ofEpochMilli(T0 + (index + 1) * 5_000L))
-                .setSteps(steps).setAvgImbalance(imbalance).setAvgIdleFraction(idle)
-                .setP50IdleFraction(idle).setP95IdleFraction(idle).setP99IdleFraction(idle)
-                .setTokens(tokens).setEnergyJoules(joules).setIdleEnergyJoules(0)
-                .setTokensPerJoule(tokens / joules).setThroughputTokensPerS(tokens / 5.0)
-                .setLateRecords(0).setMissingRankSteps(0)
+                .setSteps(steps)
+                .setAvgImbalance(imbalance)
+                .setAvgIdleFraction(idle)
+                .setP50IdleFraction(idle)
+                .setP95IdleFraction(idle)
+                .setP99IdleFraction(idle)
+                .setTokens(tokens)
+                .setEnergyJoules(joules)
+                .setIdleEnergyJoules(0)
+                .setTokensPerJoule(tokens / joules)
+                .setThroughputTokensPerS(tokens / 5.0)
+                .setLateRecords(0)
+                .setMissingRankSteps(0)
                 .build();
     }
 
@@ -60,7 +75,8 @@ class WindowTableTest {
         table.add(window("c", "observed", 0, 100, 0.4, 40, 1000, 100));
 
         assertThat(table.records()).isEqualTo(2);
-        assertThat(table.rows(List.of(), Map.of())).singleElement()
+        assertThat(table.rows(List.of(), Map.of()))
+                .singleElement()
                 .satisfies(row -> assertThat(row.steps()).isEqualTo(100));
     }
 

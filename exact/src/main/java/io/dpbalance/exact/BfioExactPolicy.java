@@ -13,7 +13,6 @@ import io.dpbalance.engine.policy.LoadProjection;
 import io.dpbalance.engine.policy.Policy;
 import io.dpbalance.engine.policy.RefillContext;
 import io.dpbalance.engine.policy.RefillState;
-
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -64,8 +63,8 @@ public final class BfioExactPolicy implements Policy {
             throw new IllegalArgumentException("bfio-exact: candidates must be >= 1, got " + candidates);
         }
         if (!(timeLimit > 0) || Double.isInfinite(timeLimit)) {
-            throw new IllegalArgumentException("bfio-exact: time-limit must be a finite number of seconds > 0, got "
-                    + timeLimit);
+            throw new IllegalArgumentException(
+                    "bfio-exact: time-limit must be a finite number of seconds > 0, got " + timeLimit);
         }
         if (workers < 1) {
             throw new IllegalArgumentException("bfio-exact: workers must be >= 1, got " + workers);
@@ -75,8 +74,15 @@ public final class BfioExactPolicy implements Policy {
         this.candidates = candidates;
         this.timeLimit = timeLimit;
         this.workers = workers;
-        this.warmStart = new BfioPolicy(horizon, BfioPolicy.DEFAULT_BETA, BfioPolicy.DEFAULT_DECAY, 0,
-                BfioPolicy.DEFAULT_GREEDY, candidates, true, lookahead);
+        this.warmStart = new BfioPolicy(
+                horizon,
+                BfioPolicy.DEFAULT_BETA,
+                BfioPolicy.DEFAULT_DECAY,
+                0,
+                BfioPolicy.DEFAULT_GREEDY,
+                candidates,
+                true,
+                lookahead);
         StringBuilder sb = new StringBuilder("bfio-exact:h=").append(horizon);
         if (candidates != BfioPolicy.DEFAULT_CANDIDATES) {
             sb.append(",candidates=").append(candidates);
@@ -255,8 +261,8 @@ public final class BfioExactPolicy implements Policy {
                 envelope[r] = model.newIntVar(lower, upper, "M_" + r);
                 for (int g = 0; g < ranks; g++) {
                     if (mass[g] != null) {
-                        model.addGreaterOrEqual(LinearExpr.newBuilder().add(envelope[r]).addTerm(mass[g], -1),
-                                rowLoads[r][g]);
+                        model.addGreaterOrEqual(
+                                LinearExpr.newBuilder().add(envelope[r]).addTerm(mass[g], -1), rowLoads[r][g]);
                     }
                 }
                 objective.addTerm(envelope[r], (long) ranks * weight[r]);
@@ -315,8 +321,7 @@ public final class BfioExactPolicy implements Policy {
             Loader.loadNativeLibraries();
         }
 
-        private Natives() {
-        }
+        private Natives() {}
 
         static void load() {
             // Calling this initializes the class, which runs the static loader exactly once.

@@ -10,8 +10,7 @@ import io.dpbalance.engine.policy.RefillState;
  */
 public final class BfioObjective {
 
-    private BfioObjective() {
-    }
+    private BfioObjective() {}
 
     /**
      * @param decided a refill on which a policy has placed requests; it is not modified

@@ -5,7 +5,6 @@ import io.dpbalance.engine.policy.BfioPolicy;
 import io.dpbalance.engine.policy.Policy;
 import io.dpbalance.engine.policy.PolicyProvider;
 import io.dpbalance.engine.policy.PolicySpec;
-
 import java.util.List;
 
 /**
@@ -16,9 +15,11 @@ public final class ExactPolicies implements PolicyProvider {
 
     @Override
     public List<String[]> policies() {
-        return List.<String[]>of(new String[] {"bfio-exact",
-                "BF-IO integer program solved exactly with OR-Tools CP-SAT (small clusters, validation): h=20, "
-                        + "candidates=1024, time-limit=10 (seconds per decision), workers=1, lookahead=<--lookahead>"});
+        return List.<String[]>of(new String[] {
+            "bfio-exact",
+            "BF-IO integer program solved exactly with OR-Tools CP-SAT (small clusters, validation): h=20, "
+                    + "candidates=1024, time-limit=10 (seconds per decision), workers=1, lookahead=<--lookahead>"
+        });
     }
 
     @Override

@@ -1,17 +1,16 @@
 package io.dpbalance.exact;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.dpbalance.engine.lookahead.Lookahead;
 import io.dpbalance.engine.policy.LoadProjection;
 import io.dpbalance.engine.policy.Policy;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
 import io.dpbalance.engine.policy.RefillState;
-import org.junit.jupiter.api.Test;
-
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class BfioExactPolicyTest {
 
@@ -29,7 +28,8 @@ class BfioExactPolicyTest {
     @Test
     void fillsTheGapExactly() {
         // Rank 0 is 500 below rank 1; only 700 on rank 0 with 200 on rank 1 balances them.
-        RefillState input = RefillInstances.of(2, new int[][][] {{{800, 200, U}}, {{1400, 100, U}}}, 400, 700, 200, 1000);
+        RefillState input =
+                RefillInstances.of(2, new int[][][] {{{800, 200, U}}, {{1400, 100, U}}}, 400, 700, 200, 1000);
         RefillState decided = decide(input, 0);
         assertThat(decided.placedOn(1)).isZero();
         assertThat(decided.placedOn(2)).isEqualTo(1);
@@ -41,8 +41,8 @@ class BfioExactPolicyTest {
     @Test
     void horizonSeesARequestEnding() {
         // Rank 0 (3000 tokens) is heavier now, but its 2000-token request ends after one step; rank 1 is full at 2000.
-        RefillState input = RefillInstances.of(3,
-                new int[][][] {{{900, 100, U}, {1900, 100, 1}}, {{700, 0, U}, {700, 0, U}, {600, 0, U}}}, 10, 990);
+        RefillState input = RefillInstances.of(
+                3, new int[][][] {{{900, 100, U}, {1900, 100, 1}}, {{700, 0, U}, {700, 0, U}, {600, 0, U}}}, 10, 990);
         RefillState now = decide(input, 0);
         assertThat(now.placedOn(0)).isZero();
         assertThat(now.placedOn(1)).isEqualTo(-1);
@@ -83,7 +83,9 @@ class BfioExactPolicyTest {
             RefillState input = instances.next(3, 2, 5, i % 5 == 4);
             long optimum = bruteForce(input, horizon);
             RefillState decided = decide(input, horizon);
-            assertThat(RefillInstances.fillsRequiredSlots(input, decided)).as("instance %d fills its slots", i).isTrue();
+            assertThat(RefillInstances.fillsRequiredSlots(input, decided))
+                    .as("instance %d fills its slots", i)
+                    .isTrue();
             assertThat(BfioObjective.of(decided, horizon)).as("instance %d", i).isEqualTo(optimum);
         }
     }
@@ -145,13 +147,17 @@ class BfioExactPolicyTest {
 
     @Test
     void registersWithThePolicyFactory() {
-        PolicyFactory.Instance instance = PolicyFactory.create(PolicySpec.parse("bfio-exact:h=5,time-limit=2.5"), "oracle", 1);
+        PolicyFactory.Instance instance =
+                PolicyFactory.create(PolicySpec.parse("bfio-exact:h=5,time-limit=2.5"), "oracle", 1);
         Policy policy = instance.policy();
         assertThat(policy).isInstanceOf(BfioExactPolicy.class);
         assertThat(policy.name()).isEqualTo("bfio-exact:h=5,time-limit=2.5,lookahead=oracle");
         assertThat(((BfioExactPolicy) policy).horizon()).isEqualTo(5);
-        assertThat(PolicyFactory.create(PolicySpec.parse("bfio-exact:lookahead=none,workers=2,candidates=64"), "oracle", 1)
-                .policy().name()).isEqualTo("bfio-exact:h=20,candidates=64,workers=2,lookahead=none");
+        assertThat(PolicyFactory.create(
+                                PolicySpec.parse("bfio-exact:lookahead=none,workers=2,candidates=64"), "oracle", 1)
+                        .policy()
+                        .name())
+                .isEqualTo("bfio-exact:h=20,candidates=64,workers=2,lookahead=none");
         assertThat(PolicyFactory.descriptions()).containsKey("bfio-exact");
         assertThatThrownBy(() -> PolicyFactory.create(PolicySpec.parse("bfio-exact:beta=4"), "oracle", 1))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -163,7 +169,8 @@ class BfioExactPolicyTest {
         assertThatThrownBy(() -> new BfioExactPolicy(-1, 1024, 10, 1, "oracle")).hasMessageContaining("h must be >= 0");
         assertThatThrownBy(() -> new BfioExactPolicy(0, 0, 10, 1, "oracle")).hasMessageContaining("candidates");
         assertThatThrownBy(() -> new BfioExactPolicy(0, 1024, 0, 1, "oracle")).hasMessageContaining("time-limit");
-        assertThatThrownBy(() -> new BfioExactPolicy(0, 1024, Double.NaN, 1, "oracle")).hasMessageContaining("time-limit");
+        assertThatThrownBy(() -> new BfioExactPolicy(0, 1024, Double.NaN, 1, "oracle"))
+                .hasMessageContaining("time-limit");
         assertThatThrownBy(() -> new BfioExactPolicy(0, 1024, 10, 0, "oracle")).hasMessageContaining("workers");
     }
 }

@@ -1,13 +1,12 @@
 package io.dpbalance.exact;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dpbalance.engine.policy.BfioPolicy;
 import io.dpbalance.engine.policy.RefillState;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.Locale;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The fast BF-IO solver against the exact optimum on 200 seeded synthetic refills of a 4-rank, batch-4 cluster with a
@@ -55,9 +54,14 @@ class FastSolverGapTest {
 
             long fastObjective = BfioObjective.of(fast, h);
             long optimum = BfioObjective.of(exact, h);
-            String where = "instance " + i + " (h=" + h + ", free=" + input.totalFree() + ", pool=" + input.poolSize() + ")";
-            assertThat(RefillInstances.fillsRequiredSlots(input, fast)).as("fast fills the required slots, " + where).isTrue();
-            assertThat(RefillInstances.fillsRequiredSlots(input, exact)).as("exact fills the required slots, " + where).isTrue();
+            String where =
+                    "instance " + i + " (h=" + h + ", free=" + input.totalFree() + ", pool=" + input.poolSize() + ")";
+            assertThat(RefillInstances.fillsRequiredSlots(input, fast))
+                    .as("fast fills the required slots, " + where)
+                    .isTrue();
+            assertThat(RefillInstances.fillsRequiredSlots(input, exact))
+                    .as("exact fills the required slots, " + where)
+                    .isTrue();
             assertThat(optimum).as("exact <= fast, " + where).isLessThanOrEqualTo(fastObjective);
             gaps[i] = (double) (fastObjective - optimum) / Math.max(optimum, 1);
             if (fastObjective == optimum) {
@@ -68,22 +72,38 @@ class FastSolverGapTest {
         Arrays.sort(sorted);
         double mean = Arrays.stream(gaps).average().orElseThrow();
         double median = (sorted[INSTANCES / 2 - 1] + sorted[INSTANCES / 2]) / 2;
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "bfio vs bfio-exact on %d refills (G=%d, B=%d, pool %d, h in %s): mean gap %.2f%%, median %.2f%%, "
                         + "worst %.2f%%; fast optimal on %d/%d; CP-SAT %.1f ms per refill on average, %.1f ms at worst; "
                         + "%d refills not proven optimal%n",
-                INSTANCES, RANKS, BATCH, POOL, Arrays.toString(HORIZONS), 100 * mean, 100 * median,
-                100 * sorted[INSTANCES - 1], fastOptimal, INSTANCES, solveNanos / 1e6 / INSTANCES, slowestNanos / 1e6,
+                INSTANCES,
+                RANKS,
+                BATCH,
+                POOL,
+                Arrays.toString(HORIZONS),
+                100 * mean,
+                100 * median,
+                100 * sorted[INSTANCES - 1],
+                fastOptimal,
+                INSTANCES,
+                solveNanos / 1e6 / INSTANCES,
+                slowestNanos / 1e6,
                 nonOptimal);
         // Where the gap comes from: it grows with the number of slots a decision fills at once.
-        System.out.printf(Locale.ROOT, "mean gap by free slots (full pool): 1-3 %s, 4-7 %s, 8-11 %s, 12-16 %s; short pool %s%n",
-                meanGap(gaps, free, shortPools, false, 1, 3), meanGap(gaps, free, shortPools, false, 4, 7),
-                meanGap(gaps, free, shortPools, false, 8, 11), meanGap(gaps, free, shortPools, false, 12, 16),
+        System.out.printf(
+                Locale.ROOT,
+                "mean gap by free slots (full pool): 1-3 %s, 4-7 %s, 8-11 %s, 12-16 %s; short pool %s%n",
+                meanGap(gaps, free, shortPools, false, 1, 3),
+                meanGap(gaps, free, shortPools, false, 4, 7),
+                meanGap(gaps, free, shortPools, false, 8, 11),
+                meanGap(gaps, free, shortPools, false, 12, 16),
                 meanGap(gaps, free, shortPools, true, 1, 16));
         assertThat(nonOptimal).as("every exact decision proven optimal").isZero();
     }
 
-    private static String meanGap(double[] gaps, int[] free, boolean[] shortPools, boolean shortPool, int from, int to) {
+    private static String meanGap(
+            double[] gaps, int[] free, boolean[] shortPools, boolean shortPool, int from, int to) {
         double sum = 0;
         int count = 0;
         for (int i = 0; i < gaps.length; i++) {

@@ -1,5 +1,7 @@
 package io.dpbalance.exact;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dpbalance.engine.policy.BfioPolicy;
 import io.dpbalance.engine.policy.Policy;
 import io.dpbalance.engine.policy.PolicyFactory;
@@ -14,15 +16,12 @@ import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The fast BF-IO solver against the exact optimum on 200 refill decisions sampled at random from a real run: the
@@ -64,12 +63,18 @@ class RealRefillGapTest {
 
     @Test
     void fastSolverStaysCloseToTheOptimumOnRealRefills() {
-        Workload trace = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
-                ReadOptions.defaults());
+        Workload trace =
+                WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE, ReadOptions.defaults());
         PolicyFactory.Instance driver = PolicyFactory.create(PolicySpec.parse("bfio:h=20"), "oracle", 1);
         Sampling sampling = new Sampling(driver.policy(), 0.02);
-        Simulator.run(trace.requests(), WorkloadMode.POOL, ClusterConfig.reference(4, 4), 16, sampling,
-                driver.lookahead(), null);
+        Simulator.run(
+                trace.requests(),
+                WorkloadMode.POOL,
+                ClusterConfig.reference(4, 4),
+                16,
+                sampling,
+                driver.lookahead(),
+                null);
         List<RefillState> states = sampling.states;
         assertThat(states).hasSizeGreaterThanOrEqualTo(INSTANCES);
         SplittableRandom pick = new SplittableRandom(7);
@@ -96,10 +101,18 @@ class RealRefillGapTest {
         double[] sorted = gaps.clone();
         Arrays.sort(sorted);
         double mean = Arrays.stream(gaps).average().orElseThrow();
-        System.out.printf(Locale.ROOT, "bfio vs bfio-exact on %d real refills (G=4, B=4, pool 16, Azure trace, h in %s): "
+        System.out.printf(
+                Locale.ROOT,
+                "bfio vs bfio-exact on %d real refills (G=4, B=4, pool 16, Azure trace, h in %s): "
                         + "mean gap %.2f%%, median %.2f%%, worst %.2f%%; fast optimal on %d/%d; free slots per refill %s%n",
-                INSTANCES, Arrays.toString(HORIZONS), 100 * mean, 100 * sorted[INSTANCES / 2], 100 * sorted[INSTANCES - 1],
-                optimal, INSTANCES, Arrays.stream(freeSlots).summaryStatistics());
+                INSTANCES,
+                Arrays.toString(HORIZONS),
+                100 * mean,
+                100 * sorted[INSTANCES / 2],
+                100 * sorted[INSTANCES - 1],
+                optimal,
+                INSTANCES,
+                Arrays.stream(freeSlots).summaryStatistics());
         assertThat(mean).as("mean gap of the fast solver to the optimum").isLessThanOrEqualTo(MAX_MEAN_GAP);
     }
 }

@@ -3,7 +3,6 @@ package io.dpbalance.exact;
 import io.dpbalance.engine.lookahead.Lookahead;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.RefillState;
-
 import java.util.Random;
 
 /**

@@ -1,22 +1,21 @@
 package io.dpbalance.localservices;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dpbalance.localservices.flink.FlinkCommand;
 import io.dpbalance.localservices.kafka.KafkaCommand;
 import io.dpbalance.localservices.process.CommandRun;
 import io.dpbalance.localservices.process.ServiceCommand;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import picocli.CommandLine;
 
 /**
  * What {@code kafka start|stop|status} and {@code flink start|stop|status} do alike before and without their service:
@@ -27,7 +26,13 @@ class ServiceCommandsTest {
     enum Service {
         KAFKA("kafka", "Kafka", KafkaCommand::commandLine, "kafka.pid", "kafka.pid", "--port", "--controller-port"),
         // A process that reused a TaskManager's pid, and a JobManager that is gone.
-        FLINK("flink", "Flink", FlinkCommand::commandLine, "taskmanager-1.pid", "jobmanager.pid", "--rest-port",
+        FLINK(
+                "flink",
+                "Flink",
+                FlinkCommand::commandLine,
+                "taskmanager-1.pid",
+                "jobmanager.pid",
+                "--rest-port",
                 "--rpc-port");
 
         final String command;
@@ -38,8 +43,14 @@ class ServiceCommandsTest {
         final String portFlag;
         final String otherPortFlag;
 
-        Service(String command, String name, Supplier<CommandLine> commandLine, String reusedPidFile,
-                String finishedPidFile, String portFlag, String otherPortFlag) {
+        Service(
+                String command,
+                String name,
+                Supplier<CommandLine> commandLine,
+                String reusedPidFile,
+                String finishedPidFile,
+                String portFlag,
+                String otherPortFlag) {
             this.command = command;
             this.name = name;
             this.commandLine = commandLine;
@@ -59,8 +70,8 @@ class ServiceCommandsTest {
     void statusOfAFolderWithoutTheServiceExitsThree(Service service, @TempDir Path dir) {
         CommandRun r = service.run("status", "--dir", dir.toString());
         assertThat(r.exit()).isEqualTo(ServiceCommand.NOT_RUNNING);
-        assertThat(r.out()).contains(service.name + " is not running",
-                "bin/dpbalance " + service.command + " start --dir " + dir);
+        assertThat(r.out())
+                .contains(service.name + " is not running", "bin/dpbalance " + service.command + " start --dir " + dir);
     }
 
     @ParameterizedTest
@@ -75,13 +86,15 @@ class ServiceCommandsTest {
     @EnumSource(Service.class)
     void pidFileOfAProcessThatIsNotOursIsStale(Service service, @TempDir Path dir) throws IOException {
         // This test JVM stands for a process that reused the service's pid: it runs, but not the service's main class.
-        Path pidFile = Files.writeString(dir.resolve(service.reusedPidFile), ProcessHandle.current().pid() + "\n");
+        Path pidFile = Files.writeString(
+                dir.resolve(service.reusedPidFile), ProcessHandle.current().pid() + "\n");
 
         CommandRun r = service.run("stop", "--dir", dir.toString());
 
         assertThat(r.exit()).isZero();
-        assertThat(r.err()).contains("removing stale pid file " + pidFile + " (pid "
-                + ProcessHandle.current().pid() + " now belongs to another program)");
+        assertThat(r.err())
+                .contains("removing stale pid file " + pidFile + " (pid "
+                        + ProcessHandle.current().pid() + " now belongs to another program)");
         assertThat(r.out()).contains(service.name + " is not running");
         assertThat(pidFile).doesNotExist();
         assertThat(ProcessHandle.current().isAlive()).isTrue();
@@ -105,13 +118,18 @@ class ServiceCommandsTest {
     @EnumSource(Service.class)
     void portInUseIsNamedWithTheFlagThatChangesIt(Service service, @TempDir Path dir) throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            CommandRun r = service.run("start", "--dir", dir.toString(), service.portFlag,
-                    Integer.toString(taken.getLocalPort()), service.otherPortFlag,
+            CommandRun r = service.run(
+                    "start",
+                    "--dir",
+                    dir.toString(),
+                    service.portFlag,
+                    Integer.toString(taken.getLocalPort()),
+                    service.otherPortFlag,
                     Integer.toString(CommandRun.freePort()));
 
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.err()).contains("port " + taken.getLocalPort() + " on 127.0.0.1 is in use",
-                    service.portFlag + " PORT");
+            assertThat(r.err())
+                    .contains("port " + taken.getLocalPort() + " on 127.0.0.1 is in use", service.portFlag + " PORT");
             assertThat(dir.resolve(service.finishedPidFile)).doesNotExist();
         }
     }

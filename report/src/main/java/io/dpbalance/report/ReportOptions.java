@@ -14,26 +14,26 @@ import java.util.Optional;
  */
 public record ReportOptions(String title, Optional<String> cluster, Optional<Long> window) {
 
-  public ReportOptions {
-    Objects.requireNonNull(title);
-    Objects.requireNonNull(cluster);
-    Objects.requireNonNull(window);
-  }
+    public ReportOptions {
+        Objects.requireNonNull(title);
+        Objects.requireNonNull(cluster);
+        Objects.requireNonNull(window);
+    }
 
-  /** The defaults: title "dpbalance report", first cluster, the window of the observed cluster's highest mean imbalance. */
-  public static ReportOptions defaults() {
-    return new ReportOptions("dpbalance report", Optional.empty(), Optional.empty());
-  }
+    /** The defaults: title "dpbalance report", first cluster, the window of the observed cluster's highest mean imbalance. */
+    public static ReportOptions defaults() {
+        return new ReportOptions("dpbalance report", Optional.empty(), Optional.empty());
+    }
 
-  public ReportOptions withTitle(String newTitle) {
-    return new ReportOptions(newTitle, cluster, window);
-  }
+    public ReportOptions withTitle(String newTitle) {
+        return new ReportOptions(newTitle, cluster, window);
+    }
 
-  public ReportOptions withCluster(String newCluster) {
-    return new ReportOptions(title, Optional.of(newCluster), window);
-  }
+    public ReportOptions withCluster(String newCluster) {
+        return new ReportOptions(title, Optional.of(newCluster), window);
+    }
 
-  public ReportOptions withWindow(long newWindow) {
-    return new ReportOptions(title, cluster, Optional.of(newWindow));
-  }
+    public ReportOptions withWindow(long newWindow) {
+        return new ReportOptions(title, cluster, Optional.of(newWindow));
+    }
 }

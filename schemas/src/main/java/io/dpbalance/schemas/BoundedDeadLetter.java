@@ -15,49 +15,50 @@ import java.util.Arrays;
  */
 public final class BoundedDeadLetter {
 
-  public static final int MAX_PAYLOAD_BYTES = 16 * 1024;
-  public static final int MAX_CLUSTER_BYTES = 1024;
-  public static final int MAX_REASON_CHARS = 1024;
+    public static final int MAX_PAYLOAD_BYTES = 16 * 1024;
+    public static final int MAX_CLUSTER_BYTES = 1024;
+    public static final int MAX_REASON_CHARS = 1024;
 
-  private BoundedDeadLetter() {}
+    private BoundedDeadLetter() {}
 
-  /**
-   * @param topic     the topic the record was read from, or the file it was read from
-   * @param partition its partition; -1 for file input
-   * @param offset    its offset, or its position in the file
-   * @param reason    the reason code, optionally with ': ' and a detail
-   */
-  public static DeadLetter of(String cluster, String topic, int partition, long offset, String reason,
-      byte[] payload, Instant seenAt) {
-    byte[] clusterBytes = cluster.getBytes(StandardCharsets.UTF_8);
-    DeadLetter.Builder letter = DeadLetter.newBuilder()
-        .setClusterId(cluster)
-        .setSourceTopic(topic)
-        .setPartition(partition)
-        .setOffset(offset)
-        .setReason(reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "...")
-        .setPayload(ByteBuffer.wrap(payload))
-        .setSeenAt(seenAt);
-    if (clusterBytes.length > MAX_CLUSTER_BYTES) {
-      letter.setClusterId(utf8Prefix(clusterBytes, MAX_CLUSTER_BYTES)).setClusterIdSize((long) clusterBytes.length);
+    /**
+     * @param topic     the topic the record was read from, or the file it was read from
+     * @param partition its partition; -1 for file input
+     * @param offset    its offset, or its position in the file
+     * @param reason    the reason code, optionally with ': ' and a detail
+     */
+    public static DeadLetter of(
+            String cluster, String topic, int partition, long offset, String reason, byte[] payload, Instant seenAt) {
+        byte[] clusterBytes = cluster.getBytes(StandardCharsets.UTF_8);
+        DeadLetter.Builder letter = DeadLetter.newBuilder()
+                .setClusterId(cluster)
+                .setSourceTopic(topic)
+                .setPartition(partition)
+                .setOffset(offset)
+                .setReason(reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS) + "...")
+                .setPayload(ByteBuffer.wrap(payload))
+                .setSeenAt(seenAt);
+        if (clusterBytes.length > MAX_CLUSTER_BYTES) {
+            letter.setClusterId(utf8Prefix(clusterBytes, MAX_CLUSTER_BYTES))
+                    .setClusterIdSize((long) clusterBytes.length);
+        }
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            letter.setPayload(ByteBuffer.wrap(Arrays.copyOf(payload, MAX_PAYLOAD_BYTES)))
+                    .setPayloadSize((long) payload.length);
+        }
+        return letter.build();
     }
-    if (payload.length > MAX_PAYLOAD_BYTES) {
-      letter.setPayload(ByteBuffer.wrap(Arrays.copyOf(payload, MAX_PAYLOAD_BYTES)))
-          .setPayloadSize((long) payload.length);
-    }
-    return letter.build();
-  }
 
-  /** The longest start of {@code utf8} of at most {@code max} bytes that does not split a character. */
-  public static String utf8Prefix(byte[] utf8, int max) {
-    if (utf8.length <= max) {
-      return new String(utf8, StandardCharsets.UTF_8);
+    /** The longest start of {@code utf8} of at most {@code max} bytes that does not split a character. */
+    public static String utf8Prefix(byte[] utf8, int max) {
+        if (utf8.length <= max) {
+            return new String(utf8, StandardCharsets.UTF_8);
+        }
+        int end = max;
+        // A continuation byte (10xxxxxx) at the cut means the cut splits a character: back up to its first byte.
+        while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(utf8, 0, end, StandardCharsets.UTF_8);
     }
-    int end = max;
-    // A continuation byte (10xxxxxx) at the cut means the cut splits a character: back up to its first byte.
-    while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
-      end--;
-    }
-    return new String(utf8, 0, end, StandardCharsets.UTF_8);
-  }
 }

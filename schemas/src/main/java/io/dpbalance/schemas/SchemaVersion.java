@@ -13,8 +13,8 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public record SchemaVersion(Class<? extends SpecificRecord> type, int version, Schema schema, long fingerprint) {
 
-  /** A short name for messages, e.g. {@code RankStep v1}. */
-  public String label() {
-    return type.getSimpleName() + " v" + version;
-  }
+    /** A short name for messages, e.g. {@code RankStep v1}. */
+    public String label() {
+        return type.getSimpleName() + " v" + version;
+    }
 }

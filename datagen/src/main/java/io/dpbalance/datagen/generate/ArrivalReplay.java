@@ -5,7 +5,6 @@ import io.dpbalance.datagen.sink.RecordTopic;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.schemas.RequestArrival;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -31,8 +30,14 @@ public final class ArrivalReplay implements Generator {
         this.byArrival = workload.sortedByArrival();
         this.clusters = List.copyOf(clusters);
         this.timeline = new Timeline(start);
-        this.description = String.format("%s: %d requests (%s) to %d cluster(s) %s, time 0 = %s", workload.source(),
-                byArrival.size(), workload.format().cliName(), clusters.size(), Clusters.describe(clusters), start);
+        this.description = String.format(
+                "%s: %d requests (%s) to %d cluster(s) %s, time 0 = %s",
+                workload.source(),
+                byArrival.size(),
+                workload.format().cliName(),
+                clusters.size(),
+                Clusters.describe(clusters),
+                start);
     }
 
     @Override
@@ -57,7 +62,8 @@ public final class ArrivalReplay implements Generator {
 
     @Override
     public void run(RecordSink sink, RunControl control) {
-        byte[][] keys = clusters.stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        byte[][] keys =
+                clusters.stream().map(c -> c.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
         RequestArrival record = new RequestArrival();
         for (Request request : byArrival) {
             if (!control.proceedAt(request.arrival())) {

@@ -4,7 +4,6 @@ import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.sim.ArrivalRun;
 import io.dpbalance.engine.sim.ClusterSimulation;
-
 import java.util.List;
 
 /**

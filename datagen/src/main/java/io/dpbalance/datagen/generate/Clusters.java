@@ -6,8 +6,7 @@ import java.util.stream.IntStream;
 /** The ids of the clusters a generation writes for. */
 public final class Clusters {
 
-    private Clusters() {
-    }
+    private Clusters() {}
 
     /** {@code prefix + 0} .. {@code prefix + (count - 1)}. */
     public static List<String> ids(String prefix, int count) {

@@ -5,7 +5,6 @@ import io.dpbalance.datagen.sink.RecordTopic;
 import io.dpbalance.engine.metrics.CostModel;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.trace.Workload;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,16 +35,28 @@ public final class DecodeLog implements Generator {
         this.clusters = List.copyOf(clusters);
         this.settings = settings;
         this.timeline = new Timeline(start);
-        this.tokensPerCluster = workload.requests().stream().mapToLong(Request::outputTokens).sum();
+        this.tokensPerCluster =
+                workload.requests().stream().mapToLong(Request::outputTokens).sum();
         CostModel cost = settings.cluster().costModel();
-        this.description = String.format(Locale.ROOT,
+        this.description = String.format(
+                Locale.ROOT,
                 "%s: %d requests (%s), arrival mode, policy %s (lookahead %s), G=%d, B=%d, step time %.4g s + %.4g s"
                         + " per token of the busiest rank, %s records%s, %d cluster(s) %s, seed %d, time 0 = %s",
-                workload.source(), workload.requests().size(), workload.format().cliName(), settings.policy().text(),
-                settings.lookahead(), settings.cluster().ranks(), settings.cluster().batch(), cost.fixedSeconds(),
-                cost.secondsPerToken(), settings.granularity().name().toLowerCase(Locale.ROOT),
+                workload.source(),
+                workload.requests().size(),
+                workload.format().cliName(),
+                settings.policy().text(),
+                settings.lookahead(),
+                settings.cluster().ranks(),
+                settings.cluster().batch(),
+                cost.fixedSeconds(),
+                cost.secondsPerToken(),
+                settings.granularity().name().toLowerCase(Locale.ROOT),
                 settings.jitter() > 0 ? String.format(Locale.ROOT, ", compute jitter ±%.3g", settings.jitter()) : "",
-                clusters.size(), Clusters.describe(clusters), settings.seed(), start);
+                clusters.size(),
+                Clusters.describe(clusters),
+                settings.seed(),
+                start);
     }
 
     @Override

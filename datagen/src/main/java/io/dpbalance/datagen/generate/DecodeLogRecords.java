@@ -9,7 +9,6 @@ import io.dpbalance.engine.sim.SimulationListener;
 import io.dpbalance.schemas.RankStep;
 import io.dpbalance.schemas.RequestArrival;
 import io.dpbalance.schemas.TokenEvent;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.SplittableRandom;
@@ -93,8 +92,8 @@ final class DecodeLogRecords implements DecodeObserver, SimulationListener {
     }
 
     @Override
-    public void onToken(Request request, int rank, long step, double start, double seconds, int contextTokens,
-                        boolean last) {
+    public void onToken(
+            Request request, int rank, long step, double start, double seconds, int contextTokens, boolean last) {
         // The request's load entering the step: everything resident before this token.
         enteringLoad[rank] += contextTokens - 1;
         tokensDecoded++;

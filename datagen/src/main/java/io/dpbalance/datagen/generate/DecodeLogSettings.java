@@ -2,7 +2,6 @@ package io.dpbalance.datagen.generate;
 
 import io.dpbalance.engine.policy.PolicySpec;
 import io.dpbalance.engine.sim.ClusterConfig;
-
 import java.util.Objects;
 
 /**
@@ -15,8 +14,8 @@ import java.util.Objects;
  * @param jitter      F: each rank's compute time is the cost model's times {@code 1 + U[-F, F]}, seeded; 0 for none
  * @param seed        cluster i seeds its jitter and noisy lookahead with {@code seed + i}
  */
-public record DecodeLogSettings(ClusterConfig cluster, PolicySpec policy, String lookahead, Granularity granularity,
-                                double jitter, long seed) {
+public record DecodeLogSettings(
+        ClusterConfig cluster, PolicySpec policy, String lookahead, Granularity granularity, double jitter, long seed) {
 
     public DecodeLogSettings {
         Objects.requireNonNull(cluster, "cluster");

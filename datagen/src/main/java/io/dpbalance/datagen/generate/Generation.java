@@ -1,12 +1,11 @@
 package io.dpbalance.datagen.generate;
 
 import io.dpbalance.datagen.sink.RecordSink;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run of a generator into a sink: progress on a terminal, a clean stop on SIGINT or SIGTERM, the summary at the
@@ -77,8 +76,12 @@ public final class Generation {
             progress.done();
         }
         sink.close();
-        GenerationResult result = new GenerationResult(generator.description(), sink.destination(), sink.counts(),
-                (System.nanoTime() - start) / 1e9, stop.isRequested());
+        GenerationResult result = new GenerationResult(
+                generator.description(),
+                sink.destination(),
+                sink.counts(),
+                (System.nanoTime() - start) / 1e9,
+                stop.isRequested());
         LOG.debug("generation finished: {}", result);
         result.print(summaryOut);
         return result;
@@ -100,8 +103,10 @@ public final class Generation {
         stop.request();
         try {
             if (!finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("the generation did not finish within {} s of the stop request; exiting without a final "
-                        + "flush", STOP_WAIT_SECONDS);
+                LOG.warn(
+                        "the generation did not finish within {} s of the stop request; exiting without a final "
+                                + "flush",
+                        STOP_WAIT_SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,7 +1,6 @@
 package io.dpbalance.datagen.generate;
 
 import io.dpbalance.datagen.sink.TopicCount;
-
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +14,8 @@ import java.util.Locale;
  * @param seconds     wall time from the first record to the end of the final flush
  * @param stopped     whether a stop request (SIGINT, SIGTERM) ended the generation early
  */
-public record GenerationResult(String description, String destination, List<TopicCount> topics, double seconds,
-                               boolean stopped) {
+public record GenerationResult(
+        String description, String destination, List<TopicCount> topics, double seconds, boolean stopped) {
 
     public GenerationResult {
         topics = List.copyOf(topics);
@@ -24,7 +23,10 @@ public record GenerationResult(String description, String destination, List<Topi
 
     /** Records stored in the topic of this full name; 0 for a topic the generation did not write. */
     public long records(String topic) {
-        return topics.stream().filter(t -> t.topic().equals(topic)).mapToLong(TopicCount::records).sum();
+        return topics.stream()
+                .filter(t -> t.topic().equals(topic))
+                .mapToLong(TopicCount::records)
+                .sum();
     }
 
     public long totalRecords() {
@@ -35,13 +37,19 @@ public record GenerationResult(String description, String destination, List<Topi
     public void print(PrintWriter out) {
         out.println(description);
         out.printf("%s to %s in %.2f s%n", stopped ? "stopped early (signal); wrote" : "wrote", destination, seconds);
-        int width = Math.max(5, topics.stream().mapToInt(t -> t.topic().length()).max().orElse(0));
+        int width = Math.max(
+                5, topics.stream().mapToInt(t -> t.topic().length()).max().orElse(0));
         String row = "%-" + width + "s  %12s  %14s  %8s  %12s%n";
         out.printf(row, "topic", "records", "bytes", "seconds", "records/s");
         for (TopicCount t : topics) {
             out.printf(row, t.topic(), t.records(), t.bytes(), format(seconds), format(rate(t.records())));
         }
-        out.printf(row, "total", totalRecords(), topics.stream().mapToLong(TopicCount::bytes).sum(), format(seconds),
+        out.printf(
+                row,
+                "total",
+                totalRecords(),
+                topics.stream().mapToLong(TopicCount::bytes).sum(),
+                format(seconds),
                 format(rate(totalRecords())));
         out.flush();
     }

@@ -2,7 +2,6 @@ package io.dpbalance.datagen.generate;
 
 import io.dpbalance.datagen.sink.RecordSink;
 import io.dpbalance.datagen.sink.RecordTopic;
-
 import java.util.List;
 
 /** Makes the records of one datagen subcommand and hands them to a sink, in order per cluster. */

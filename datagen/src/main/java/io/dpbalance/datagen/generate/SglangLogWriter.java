@@ -5,8 +5,6 @@ import io.dpbalance.datagen.sink.RecordTopic;
 import io.dpbalance.datagen.sink.TopicCount;
 import io.dpbalance.schemas.RankStep;
 import io.dpbalance.schemas.RequestArrival;
-import org.apache.avro.specific.SpecificRecord;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * A {@link RecordSink} that writes what {@link DecodeLog} generates as an SGLang scheduler log with DP attention
@@ -85,14 +84,24 @@ public final class SglangLogWriter implements RecordSink {
         if (record instanceof RequestArrival request) {
             if (request.getRank() == null) {
                 arrived++;
-                line(request.getArrivalTime(), "DP0 TP0", String.format(Locale.ROOT,
-                        "Prefill batch, #new-seq: 1, #new-token: %d, #cached-token: 0, token usage: %.2f, "
-                                + "#running-req: %d, #queue-req: %d",
-                        request.getPromptTokens(), (double) kv[0] / kvCapacity, running[0], waiting()));
+                line(
+                        request.getArrivalTime(),
+                        "DP0 TP0",
+                        String.format(
+                                Locale.ROOT,
+                                "Prefill batch, #new-seq: 1, #new-token: %d, #cached-token: 0, token usage: %.2f, "
+                                        + "#running-req: %d, #queue-req: %d",
+                                request.getPromptTokens(),
+                                (double) kv[0] / kvCapacity,
+                                running[0],
+                                waiting()));
             } else {
                 finished++;
-                line(null, null, "INFO:     127.0.0.1:" + (40000 + request.getRank())
-                        + " - \"POST /v1/chat/completions HTTP/1.1\" 200 OK");
+                line(
+                        null,
+                        null,
+                        "INFO:     127.0.0.1:" + (40000 + request.getRank())
+                                + " - \"POST /v1/chat/completions HTTP/1.1\" 200 OK");
             }
         } else if (record instanceof RankStep step) {
             int r = step.getRank();
@@ -105,11 +114,18 @@ public final class SglangLogWriter implements RecordSink {
                 long queue = waiting();
                 for (int g = 0; g < ranks; g++) {
                     double seconds = microsSinceLine[g] / 1e6;
-                    line(lastStart, "DP" + g + " TP" + g, String.format(Locale.ROOT,
-                            "Decode batch, #running-req: %d, #token: %d, token usage: %.2f, cuda graph: True, "
-                                    + "gen throughput (token/s): %.2f, #queue-req: %d",
-                            running[g], kv[g], (double) kv[g] / kvCapacity,
-                            seconds > 0 ? tokensSinceLine[g] / seconds : 0.0, queue));
+                    line(
+                            lastStart,
+                            "DP" + g + " TP" + g,
+                            String.format(
+                                    Locale.ROOT,
+                                    "Decode batch, #running-req: %d, #token: %d, token usage: %.2f, cuda graph: True, "
+                                            + "gen throughput (token/s): %.2f, #queue-req: %d",
+                                    running[g],
+                                    kv[g],
+                                    (double) kv[g] / kvCapacity,
+                                    seconds > 0 ? tokensSinceLine[g] / seconds : 0.0,
+                                    queue));
                     tokensSinceLine[g] = 0;
                     microsSinceLine[g] = 0;
                 }

@@ -5,7 +5,6 @@ import io.dpbalance.datagen.sink.RecordTopic;
 import io.dpbalance.schemas.BoundedDeadLetter;
 import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.RankStep;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -64,8 +63,14 @@ public final class Ingestor {
             case SKIPPED -> skipped.merge(result.reason(), 1L, Long::sum);
             case REJECTED -> {
                 rejected.merge(result.reason(), 1L, Long::sum);
-                DeadLetter dead = BoundedDeadLetter.of(cluster, source, -1, lineNumber, result.reasonText(),
-                        line.getBytes(StandardCharsets.UTF_8), clock.instant());
+                DeadLetter dead = BoundedDeadLetter.of(
+                        cluster,
+                        source,
+                        -1,
+                        lineNumber,
+                        result.reasonText(),
+                        line.getBytes(StandardCharsets.UTF_8),
+                        clock.instant());
                 sink.write(RecordTopic.DEAD_LETTER, clusterKey, dead);
             }
             case OBSERVATION -> {
@@ -78,8 +83,8 @@ public final class Ingestor {
                 rankStep.setRunning(o.running());
                 rankStep.setKvTokens(o.kvTokens());
                 rankStep.setStepMicros(o.stepMicros());
-                sink.write(RecordTopic.RANK_STEPS, (cluster + "/" + o.rank()).getBytes(StandardCharsets.UTF_8),
-                        rankStep);
+                sink.write(
+                        RecordTopic.RANK_STEPS, (cluster + "/" + o.rank()).getBytes(StandardCharsets.UTF_8), rankStep);
                 written++;
             }
         }

@@ -9,7 +9,11 @@ import java.time.Instant;
  */
 public record LineResult(Kind kind, Observation observation, String reason, String detail) {
 
-    public enum Kind { OBSERVATION, SKIPPED, REJECTED }
+    public enum Kind {
+        OBSERVATION,
+        SKIPPED,
+        REJECTED
+    }
 
     /** The reason of every skipped line that is simply not a decode observation. */
     public static final String NOT_DECODE = "NOT_DECODE_LINE";
@@ -42,6 +46,5 @@ public record LineResult(Kind kind, Observation observation, String reason, Stri
      * @param kvTokens   resident KV tokens on the rank
      * @param stepMicros the iteration's duration when the format gives it, else null
      */
-    public record Observation(int rank, Long iteration, Instant time, int running, long kvTokens, Long stepMicros) {
-    }
+    public record Observation(int rank, Long iteration, Instant time, int running, long kvTokens, Long stepMicros) {}
 }

@@ -50,10 +50,14 @@ public final class SglangLogParser implements LineParser {
         LocalDate date;
         LocalTime time;
         try {
-            time = LocalTime.of(Integer.parseInt(prefix.group(4)), Integer.parseInt(prefix.group(5)),
+            time = LocalTime.of(
+                    Integer.parseInt(prefix.group(4)),
+                    Integer.parseInt(prefix.group(5)),
                     Integer.parseInt(prefix.group(6)));
             if (prefix.group(1) != null) {
-                date = LocalDate.of(Integer.parseInt(prefix.group(1)), Integer.parseInt(prefix.group(2)),
+                date = LocalDate.of(
+                        Integer.parseInt(prefix.group(1)),
+                        Integer.parseInt(prefix.group(2)),
                         Integer.parseInt(prefix.group(3)));
             } else if (settings.date() != null) {
                 date = settings.date();
@@ -85,11 +89,16 @@ public final class SglangLogParser implements LineParser {
             return LineResult.rejected("OUT_OF_RANGE", "#running-req " + running);
         }
         if (settings.kvCapacity() != null && kv > settings.kvCapacity()) {
-            return LineResult.rejected("OUT_OF_RANGE", "#token " + kv + " exceeds --kv-capacity "
-                    + settings.kvCapacity());
+            return LineResult.rejected(
+                    "OUT_OF_RANGE", "#token " + kv + " exceeds --kv-capacity " + settings.kvCapacity());
         }
-        return LineResult.of(new LineResult.Observation(rank, null,
-                LocalDateTime.of(date, time).atZone(settings.zone()).toInstant(), (int) (long) running, kv, null));
+        return LineResult.of(new LineResult.Observation(
+                rank,
+                null,
+                LocalDateTime.of(date, time).atZone(settings.zone()).toInstant(),
+                (int) (long) running,
+                kv,
+                null));
     }
 
     /** The field's value as a non-negative long; null when absent or not such a number. */

@@ -24,8 +24,7 @@ public final class StepNumbering {
      * @param step         the RankStep's step
      * @param sampledSteps the steps it stands for (at least 1, at most {@code step}), null for one step
      */
-    public record Numbered(long step, Long sampledSteps) {
-    }
+    public record Numbered(long step, Long sampledSteps) {}
 
     private final LogFormat format;
     private final long interval;
@@ -56,8 +55,8 @@ public final class StepNumbering {
                 long gap = previous == null ? 0 : o.iteration() - previous;
                 yield new Numbered(o.iteration() + 1, gap > 1 ? gap : null);
             }
-            case SGLANG_LOG -> new Numbered(linesPerRank.merge(o.rank(), 1L, Long::sum) * interval,
-                    interval > 1 ? interval : null);
+            case SGLANG_LOG ->
+                new Numbered(linesPerRank.merge(o.rank(), 1L, Long::sum) * interval, interval > 1 ? interval : null);
             case VLLM_LOG -> new Numbered(Math.floorDiv(o.time().toEpochMilli(), bucketMillis), null);
         };
     }

@@ -3,7 +3,6 @@ package io.dpbalance.datagen.ingest;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -52,8 +51,11 @@ public final class TrtllmStatsParser implements LineParser {
             }
             stats = object;
         } catch (IOException e) {
-            return LineResult.rejected("BAD_JSON", e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                    ? j.getOriginalMessage() : e.getMessage());
+            return LineResult.rejected(
+                    "BAD_JSON",
+                    e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                            ? j.getOriginalMessage()
+                            : e.getMessage());
         }
         Object batching = stats.get("inflightBatchingStats");
         if (!(batching instanceof Map<?, ?> ifb)) {
@@ -91,8 +93,8 @@ public final class TrtllmStatsParser implements LineParser {
             kv = blocks * perBlock;
         }
         if (settings.kvCapacity() != null && kv > settings.kvCapacity()) {
-            return LineResult.rejected("OUT_OF_RANGE", "KV tokens " + kv + " exceed --kv-capacity "
-                    + settings.kvCapacity());
+            return LineResult.rejected(
+                    "OUT_OF_RANGE", "KV tokens " + kv + " exceed --kv-capacity " + settings.kvCapacity());
         }
         Object stamp = stats.get("timestamp");
         if (!(stamp instanceof String stampText)) {
@@ -102,7 +104,9 @@ public final class TrtllmStatsParser implements LineParser {
         try {
             time = stampText.endsWith("Z") || stampText.contains("+")
                     ? Instant.parse(stampText)
-                    : LocalDateTime.parse(stampText, STAMP).atZone(settings.zone()).toInstant();
+                    : LocalDateTime.parse(stampText, STAMP)
+                            .atZone(settings.zone())
+                            .toInstant();
         } catch (DateTimeException e) {
             return LineResult.rejected("BAD_TIME", "timestamp '" + stampText + "'");
         }
@@ -115,8 +119,8 @@ public final class TrtllmStatsParser implements LineParser {
             }
             micros = Math.round(value * 1000);
         }
-        return LineResult.of(new LineResult.Observation((int) (long) rank, iter, time, (int) (long) running, kv,
-                micros));
+        return LineResult.of(
+                new LineResult.Observation((int) (long) rank, iter, time, (int) (long) running, kv, micros));
     }
 
     /** A missing field, or one that is not a non-negative integer. */
@@ -166,7 +170,8 @@ public final class TrtllmStatsParser implements LineParser {
                 return list;
             }
             case VALUE_NUMBER_INT -> {
-                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? (Object) p.getDoubleValue()
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? (Object) p.getDoubleValue()
                         : (Object) p.getLongValue();
             }
             case VALUE_NUMBER_FLOAT -> {

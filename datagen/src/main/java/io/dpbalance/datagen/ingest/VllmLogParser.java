@@ -46,9 +46,13 @@ public final class VllmLogParser implements LineParser {
         }
         LocalDateTime time;
         try {
-            time = LocalDateTime.of(settings.date().getYear(), Integer.parseInt(stamp.group(1)),
-                    Integer.parseInt(stamp.group(2)), Integer.parseInt(stamp.group(3)),
-                    Integer.parseInt(stamp.group(4)), Integer.parseInt(stamp.group(5)));
+            time = LocalDateTime.of(
+                    settings.date().getYear(),
+                    Integer.parseInt(stamp.group(1)),
+                    Integer.parseInt(stamp.group(2)),
+                    Integer.parseInt(stamp.group(3)),
+                    Integer.parseInt(stamp.group(4)),
+                    Integer.parseInt(stamp.group(5)));
         } catch (DateTimeException e) {
             return LineResult.rejected("BAD_TIME", e.getMessage());
         }
@@ -88,7 +92,7 @@ public final class VllmLogParser implements LineParser {
             return LineResult.rejected("OUT_OF_RANGE", "GPU KV cache usage " + usage.group(1) + "%");
         }
         long kv = Math.round(percent / 100.0 * settings.kvCapacity());
-        return LineResult.of(new LineResult.Observation(rank, null, time.atZone(settings.zone()).toInstant(),
-                runningReqs, kv, null));
+        return LineResult.of(new LineResult.Observation(
+                rank, null, time.atZone(settings.zone()).toInstant(), runningReqs, kv, null));
     }
 }

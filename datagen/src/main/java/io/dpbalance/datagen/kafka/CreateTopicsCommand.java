@@ -1,5 +1,12 @@
 package io.dpbalance.datagen.kafka;
 
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -10,43 +17,52 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-
 /**
  * {@code bin/dpbalance topics create}: makes whichever spec topics are missing. Topics that exist are reported and left
  * alone, so the command can run before every job start; a partition count other than the one asked is only warned
  * about, since changing it would move keys to other partitions.
  */
-@Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Create the spec's topics that do not exist yet; report those that do.",
+@Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Create the spec's topics that do not exist yet; report those that do.",
             "Exit code 0 when every topic exists afterwards (a partition count other than the one asked is only "
-                    + "a warning), 1 when one could not be created, 2 on a bad option."},
+                    + "a warning), 1 when one could not be created, 2 on a bad option."
+        },
         footerHeading = "%nTopics (docs/design.md §6):%n")
 final class CreateTopicsCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "4",
             description = "Partitions of each topic without a --partitions-for. Default ${DEFAULT-VALUE}.")
     int partitions;
 
-    @Option(names = "--partitions-for", paramLabel = "TOPIC=N", split = ",",
+    @Option(
+            names = "--partitions-for",
+            paramLabel = "TOPIC=N",
+            split = ",",
             description = "Partitions of one topic, by its spec name (without --prefix), e.g. "
                     + "--partitions-for dp.token-events=8. Repeat it, or separate with commas.")
     Map<String, Integer> partitionsFor = new LinkedHashMap<>();
 
-    @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--replication-factor",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Replicas of each partition (at most the number of brokers). Default ${DEFAULT-VALUE}.")
     short replicationFactor;
 
-    @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "",
+    @Option(
+            names = "--prefix",
+            paramLabel = "PREFIX",
+            defaultValue = "",
             description = "Put in front of every topic name, e.g. 'test1.' makes test1.dp.requests.")
     String prefix;
 
@@ -66,7 +82,8 @@ final class CreateTopicsCommand implements Callable<Integer> {
                     missing.add(new NewTopic(topic, n, replicationFactor));
                 }
             });
-            Map<String, KafkaFuture<Void>> creations = missing.isEmpty() ? Map.of() : admin.createTopics(missing).values();
+            Map<String, KafkaFuture<Void>> creations =
+                    missing.isEmpty() ? Map.of() : admin.createTopics(missing).values();
             List<String> created = new ArrayList<>();
             List<String> createdElsewhere = new ArrayList<>();
             Map<String, Throwable> failed = new LinkedHashMap<>();
@@ -86,16 +103,24 @@ final class CreateTopicsCommand implements Callable<Integer> {
             for (Map.Entry<String, Integer> topic : wanted.entrySet()) {
                 String name = topic.getKey();
                 if (created.contains(name)) {
-                    out.printf("created  %-28s %d partitions, replication factor %d%n", name, topic.getValue(),
-                            replicationFactor);
+                    out.printf(
+                            "created  %-28s %d partitions, replication factor %d%n",
+                            name, topic.getValue(), replicationFactor);
                 } else if (failed.containsKey(name)) {
-                    err.printf("failed   %-28s %s%n", name, kafka.failure(failed.get(name), "creating " + name).getMessage());
+                    err.printf(
+                            "failed   %-28s %s%n",
+                            name,
+                            kafka.failure(failed.get(name), "creating " + name).getMessage());
                 } else {
                     reportExisting(existing.get(name), topic.getValue(), out, err);
                 }
             }
-            out.printf("%d topics on %s: %d created, %d already existed%s%n", wanted.size(), kafka.bootstrap(),
-                    created.size(), wanted.size() - created.size() - failed.size(),
+            out.printf(
+                    "%d topics on %s: %d created, %d already existed%s%n",
+                    wanted.size(),
+                    kafka.bootstrap(),
+                    created.size(),
+                    wanted.size() - created.size() - failed.size(),
                     failed.isEmpty() ? "" : ", " + failed.size() + " failed");
             return failed.isEmpty() ? 0 : 1;
         }
@@ -127,11 +152,14 @@ final class CreateTopicsCommand implements Callable<Integer> {
         int replicas = description.partitions().get(0).replicas().size();
         out.printf("exists   %-28s %d partitions, replication factor %d%n", description.name(), actual, replicas);
         if (actual != asked) {
-            err.printf("warning: %s has %d partitions, not the %d asked; left as it is (adding partitions would "
-                    + "send keys to other partitions; delete the topic to recreate it)%n", description.name(), actual, asked);
+            err.printf(
+                    "warning: %s has %d partitions, not the %d asked; left as it is (adding partitions would "
+                            + "send keys to other partitions; delete the topic to recreate it)%n",
+                    description.name(), actual, asked);
         }
         if (replicas != replicationFactor) {
-            err.printf("warning: %s has replication factor %d, not the %d asked; left as it is%n",
+            err.printf(
+                    "warning: %s has replication factor %d, not the %d asked; left as it is%n",
                     description.name(), replicas, replicationFactor);
         }
     }

@@ -1,5 +1,11 @@
 package io.dpbalance.datagen.kafka;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
@@ -7,29 +13,29 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-
 /** Where the Kafka cluster is and how to talk to it: the options every command that talks to Kafka shares. */
 public final class KafkaOptions {
 
     static final String LOCAL_BOOTSTRAP = "127.0.0.1:9092";
     private static final int DEFAULT_TIMEOUT_SECONDS = 15;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT[,...]",
             description = "Kafka bootstrap servers. Default: bootstrap.servers of --command-config, else "
                     + LOCAL_BOOTSTRAP + " (the broker of `bin/dpbalance kafka start`).")
     String bootstrap;
 
-    @Option(names = "--command-config", paramLabel = "FILE",
+    @Option(
+            names = "--command-config",
+            paramLabel = "FILE",
             description = "Kafka client properties (security.protocol, sasl.*, ssl.*, ...) for a secured cluster.")
     Path commandConfig;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + DEFAULT_TIMEOUT_SECONDS,
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "" + DEFAULT_TIMEOUT_SECONDS,
             description = "How long to wait for the cluster to answer a request. Default ${DEFAULT-VALUE}.")
     int timeoutSeconds;
 
@@ -51,8 +57,8 @@ public final class KafkaOptions {
         try {
             return Admin.create(props);
         } catch (KafkaException e) {
-            throw new IllegalArgumentException("cannot make a Kafka client for " + resolvedBootstrap + ": "
-                    + rootMessage(e), e);
+            throw new IllegalArgumentException(
+                    "cannot make a Kafka client for " + resolvedBootstrap + ": " + rootMessage(e), e);
         }
     }
 
@@ -71,7 +77,8 @@ public final class KafkaOptions {
             try (Reader in = Files.newBufferedReader(commandConfig)) {
                 props.load(in);
             } catch (IOException e) {
-                throw new IllegalArgumentException("--command-config: cannot read " + commandConfig + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "--command-config: cannot read " + commandConfig + ": " + e.getMessage(), e);
             }
         }
         if (bootstrap != null) {
@@ -106,12 +113,15 @@ public final class KafkaOptions {
 
     IllegalStateException failure(Throwable cause, String what) {
         if (cause instanceof TimeoutException) {
-            return new IllegalStateException("no answer from Kafka at " + resolvedBootstrap + " within "
-                    + timeoutSeconds + " s while " + what + ". Is a broker running there? Start the local one with "
-                    + "`bin/dpbalance kafka start`, or pass --bootstrap.", cause);
+            return new IllegalStateException(
+                    "no answer from Kafka at " + resolvedBootstrap + " within "
+                            + timeoutSeconds + " s while " + what
+                            + ". Is a broker running there? Start the local one with "
+                            + "`bin/dpbalance kafka start`, or pass --bootstrap.",
+                    cause);
         }
-        return new IllegalStateException("Kafka at " + resolvedBootstrap + " refused " + what + ": "
-                + rootMessage(cause), cause);
+        return new IllegalStateException(
+                "Kafka at " + resolvedBootstrap + " refused " + what + ": " + rootMessage(cause), cause);
     }
 
     /** The exception's message, and its root cause's when that is another exception. */

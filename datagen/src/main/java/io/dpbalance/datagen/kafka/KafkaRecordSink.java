@@ -3,6 +3,15 @@ package io.dpbalance.datagen.kafka;
 import io.dpbalance.datagen.sink.RecordSink;
 import io.dpbalance.datagen.sink.RecordTopic;
 import io.dpbalance.datagen.sink.TopicCount;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.Callback;
@@ -12,16 +21,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.avro.specific.SpecificRecord;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Produces generated records to Kafka: values single-object encoded with the schemas codec, keys the UTF-8 bytes of
@@ -62,12 +61,13 @@ public final class KafkaRecordSink implements RecordSink {
     private final Acks[] acks;
     /** The first record the broker refused, as "topic: reason". */
     private final AtomicReference<String> refusal = new AtomicReference<>();
+
     private final AtomicLong written = new AtomicLong();
     private final SenderThread sender;
     private boolean closed;
 
-    private KafkaRecordSink(KafkaOptions kafka, Producer<byte[], byte[]> producer, String prefix,
-                            List<RecordTopic<?>> topics) {
+    private KafkaRecordSink(
+            KafkaOptions kafka, Producer<byte[], byte[]> producer, String prefix, List<RecordTopic<?>> topics) {
         this.kafka = kafka;
         this.producer = producer;
         this.topics = List.copyOf(topics);
@@ -88,8 +88,8 @@ public final class KafkaRecordSink implements RecordSink {
      * @throws IllegalStateException    if the cluster does not answer or a topic is missing (saying how to create it)
      * @throws IllegalArgumentException if the producer properties are invalid
      */
-    public static KafkaRecordSink open(KafkaOptions kafka, String prefix, List<RecordTopic<?>> topics,
-                                       Map<String, String> overrides) {
+    public static KafkaRecordSink open(
+            KafkaOptions kafka, String prefix, List<RecordTopic<?>> topics, Map<String, String> overrides) {
         requireTopics(kafka, prefix, topics);
         Properties props = new Properties();
         props.putAll(THROUGHPUT_DEFAULTS);
@@ -100,8 +100,10 @@ public final class KafkaRecordSink implements RecordSink {
             producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         } catch (KafkaException e) {
             // The properties are not shown: --command-config may hold credentials.
-            throw new IllegalArgumentException("cannot make a Kafka producer from --producer-property and "
-                    + "--command-config: " + KafkaOptions.rootMessage(e), e);
+            throw new IllegalArgumentException(
+                    "cannot make a Kafka producer from --producer-property and " + "--command-config: "
+                            + KafkaOptions.rootMessage(e),
+                    e);
         }
         return new KafkaRecordSink(kafka, producer, prefix, topics);
     }
@@ -110,7 +112,8 @@ public final class KafkaRecordSink implements RecordSink {
         List<String> wanted = topics.stream().map(t -> prefix + t.specName()).toList();
         try (Admin admin = kafka.admin()) {
             Map<String, TopicDescription> existing = Topics.describeExisting(admin, kafka, wanted);
-            List<String> missing = wanted.stream().filter(t -> !existing.containsKey(t)).toList();
+            List<String> missing =
+                    wanted.stream().filter(t -> !existing.containsKey(t)).toList();
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("topics " + missing + " do not exist on " + kafka.bootstrap()
                         + "; create them with: bin/dpbalance topics create"
@@ -141,8 +144,9 @@ public final class KafkaRecordSink implements RecordSink {
     private void checkHealthy() {
         RuntimeException notSent = sender.failure();
         if (notSent != null) {
-            throw new IllegalStateException("Kafka at " + kafka.bootstrap() + " did not take a record: "
-                    + KafkaOptions.rootMessage(notSent), notSent);
+            throw new IllegalStateException(
+                    "Kafka at " + kafka.bootstrap() + " did not take a record: " + KafkaOptions.rootMessage(notSent),
+                    notSent);
         }
         String refused = refusal.get();
         if (refused != null) {

@@ -1,16 +1,17 @@
 package io.dpbalance.datagen.kafka;
 
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.Callable;
-
 /** {@code bin/dpbalance topics list}: every topic of the cluster, one name a line, for scripts. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
         description = "Print the name of every topic on the cluster (Kafka's internal topics left out), one a line.")
 final class ListTopicsCommand implements Callable<Integer> {
 

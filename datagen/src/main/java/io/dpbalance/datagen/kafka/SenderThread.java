@@ -1,13 +1,12 @@
 package io.dpbalance.datagen.kafka;
 
-import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Calls {@link Producer#send} on a thread of its own, for records handed over in batches, in the order they were
@@ -116,7 +115,8 @@ final class SenderThread {
                 }
                 for (int i = 0; i < batch.size; i++) {
                     int topic = batch.topics[i];
-                    producer.send(new ProducerRecord<>(topics[topic], batch.keys[i], batch.values[i]), callbacks[topic]);
+                    producer.send(
+                            new ProducerRecord<>(topics[topic], batch.keys[i], batch.values[i]), callbacks[topic]);
                 }
                 batch.clear();
                 recycled.offer(batch);

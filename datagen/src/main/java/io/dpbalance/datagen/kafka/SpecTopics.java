@@ -17,8 +17,7 @@ public final class SpecTopics {
     public static final List<String> ALL =
             List.of(REQUESTS, TOKEN_EVENTS, RANK_STEPS, STEP_METRICS, WINDOW_METRICS, ASSIGNMENTS, DEAD_LETTER);
 
-    private SpecTopics() {
-    }
+    private SpecTopics() {}
 
     static void requireSpecTopic(String name, String flag) {
         if (!ALL.contains(name)) {

@@ -4,19 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.dpbalance.schemas.Codecs;
 import io.dpbalance.schemas.DecodeResult;
 import io.dpbalance.schemas.RecordJson;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -30,34 +17,57 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bin/dpbalance datagen tail}: the latest (or first) records of a topic, decoded with the schemas codec and
  * printed as JSON lines. It reads without a consumer group, so it commits nothing and disturbs no job.
  */
-@Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print the last --max records of a topic (or the first, with --from-beginning), oldest first, "
-                + "decoded from Avro single-object encoding to one JSON object per line (field names as in the .avsc, "
-                + "timestamps as epoch milliseconds). Undecodable payloads are reported on standard error with their "
-                + "partition, offset and reason.",
-            "Exit code 0, or 1 when a payload did not decode or the cluster did not answer."})
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Print the last --max records of a topic (or the first, with --from-beginning), oldest first, "
+                    + "decoded from Avro single-object encoding to one JSON object per line (field names as in the .avsc, "
+                    + "timestamps as epoch milliseconds). Undecodable payloads are reported on standard error with their "
+                    + "partition, offset and reason.",
+            "Exit code 0, or 1 when a payload did not decode or the cluster did not answer."
+        })
 public final class TailCommand implements Callable<Integer> {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
-    @Option(names = "--topic", paramLabel = "TOPIC", required = true,
+    @Option(
+            names = "--topic",
+            paramLabel = "TOPIC",
+            required = true,
             description = "The topic's full name, prefix included, e.g. dp.token-events.")
     String topic;
 
-    @Option(names = "--max", paramLabel = "N", defaultValue = "10",
+    @Option(
+            names = "--max",
+            paramLabel = "N",
+            defaultValue = "10",
             description = "How many records to print. Default ${DEFAULT-VALUE}.")
     int max;
 
-    @Option(names = "--from-beginning",
-            description = "The first records of the topic instead of the last ones.")
+    @Option(names = "--from-beginning", description = "The first records of the topic instead of the last ones.")
     boolean fromBeginning;
 
-    @Option(names = "--follow",
+    @Option(
+            names = "--follow",
             description = "After the last records, keep printing new ones as they arrive, until interrupted.")
     boolean follow;
 
@@ -75,8 +85,8 @@ public final class TailCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max must be at least 1, not " + max);
         }
         if (follow && fromBeginning) {
-            throw new IllegalArgumentException("--follow continues from the end of the topic; it does not go with "
-                    + "--from-beginning");
+            throw new IllegalArgumentException(
+                    "--follow continues from the end of the topic; it does not go with " + "--from-beginning");
         }
         Properties props = kafka.clientProperties();
         props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -84,8 +94,8 @@ public final class TailCommand implements Callable<Integer> {
         props.setProperty(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(kafka.timeoutSeconds * 1000));
         PrintWriter out = spec.commandLine().getOut();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             JsonGenerator json = RecordJson.FACTORY.createGenerator(out)) {
+                        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                JsonGenerator json = RecordJson.FACTORY.createGenerator(out)) {
             List<TopicPartition> partitions = partitions(consumer);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
@@ -112,15 +122,17 @@ public final class TailCommand implements Callable<Integer> {
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " does not exist on " + kafka.bootstrap());
         }
-        return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        return infos.stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
     }
 
     /**
      * The records before {@code end}, oldest first by record time (then partition and offset): the first or last
      * {@link #max} of them.
      */
-    private List<ConsumerRecord<byte[], byte[]>> upTo(KafkaConsumer<byte[], byte[]> consumer,
-                                                     Map<TopicPartition, Long> end) {
+    private List<ConsumerRecord<byte[], byte[]>> upTo(
+            KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         Map<TopicPartition, Deque<ConsumerRecord<byte[], byte[]>>> kept = new HashMap<>();
         long deadline = System.nanoTime() + kafka.timeoutSeconds * 1_000_000_000L;
         while (!reached(consumer, end)) {
@@ -148,8 +160,10 @@ public final class TailCommand implements Callable<Integer> {
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
         kept.values().forEach(all::addAll);
         all.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingLong(ConsumerRecord::timestamp)
-                .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
-        return fromBeginning ? all.subList(0, Math.min(max, all.size()))
+                .thenComparingInt(ConsumerRecord::partition)
+                .thenComparingLong(ConsumerRecord::offset));
+        return fromBeginning
+                ? all.subList(0, Math.min(max, all.size()))
                 : all.subList(Math.max(0, all.size() - max), all.size());
     }
 
@@ -171,8 +185,11 @@ public final class TailCommand implements Callable<Integer> {
                 json.flush();
             } else if (decoded instanceof DecodeResult.Failed<SpecificRecord> failed) {
                 undecodable++;
-                spec.commandLine().getErr().printf("%s-%d@%d: %s: %s%n", record.topic(), record.partition(),
-                        record.offset(), failed.reason(), failed.detail());
+                spec.commandLine()
+                        .getErr()
+                        .printf(
+                                "%s-%d@%d: %s: %s%n",
+                                record.topic(), record.partition(), record.offset(), failed.reason(), failed.detail());
                 spec.commandLine().getErr().flush();
             }
         } catch (IOException e) {

@@ -1,26 +1,25 @@
 package io.dpbalance.datagen.kafka;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Admin look-ups shared by the topics commands. */
 final class Topics {
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** Descriptions of those of {@code names} that exist; a missing topic is simply absent from the map. */
     static Map<String, TopicDescription> describeExisting(Admin admin, KafkaOptions kafka, Collection<String> names) {
         Map<String, TopicDescription> existing = new LinkedHashMap<>();
-        Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(names).topicNameValues();
+        Map<String, KafkaFuture<TopicDescription>> futures =
+                admin.describeTopics(names).topicNameValues();
         for (String name : names) {
             try {
                 existing.put(name, futures.get(name).get());
@@ -49,7 +48,8 @@ final class Topics {
                 return visible;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("created " + names.stream().filter(n -> !visible.containsKey(n)).toList()
+                throw new IllegalStateException("created "
+                        + names.stream().filter(n -> !visible.containsKey(n)).toList()
                         + " but the broker at " + kafka.bootstrap() + " still does not show them after "
                         + kafka.timeoutSeconds + " s");
             }

@@ -4,7 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code bin/dpbalance topics create|list|describe}. */
-@Command(name = "topics", mixinStandardHelpOptions = true,
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
         description = "Create, list and describe the spec's seven dp.* Kafka topics.",
         subcommands = {CreateTopicsCommand.class, ListTopicsCommand.class, DescribeTopicsCommand.class})
 public final class TopicsCommand implements Runnable {

@@ -2,10 +2,6 @@ package io.dpbalance.datagen.sink;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.dpbalance.schemas.RecordJson;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.avro.specific.SpecificRecord;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,6 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Writes each topic to two files in one directory: {@code <topic>.avro}, an Avro object container file of the
@@ -40,6 +39,7 @@ public final class FileRecordSink implements RecordSink {
     private final long[] records;
     /** Written by the generating thread only; a release store keeps it readable elsewhere without a fence per record. */
     private final AtomicLong written = new AtomicLong();
+
     private boolean closed;
 
     /**
@@ -71,7 +71,8 @@ public final class FileRecordSink implements RecordSink {
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly();
-            throw new IllegalArgumentException("--out " + dir + ": cannot write the output files: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "--out " + dir + ": cannot write the output files: " + e.getMessage(), e);
         }
     }
 
@@ -117,7 +118,8 @@ public final class FileRecordSink implements RecordSink {
             RecordJson.write(json[i], record);
             json[i].writeRaw('\n');
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + names[i] + " records to " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write " + names[i] + " records to " + dir + ": " + e.getMessage(), e);
         }
         records[i]++;
         written.lazySet(written.get() + 1);
@@ -136,8 +138,8 @@ public final class FileRecordSink implements RecordSink {
         closed = true;
         IOException failure = closeQuietly();
         if (failure != null) {
-            throw new UncheckedIOException("cannot finish the output files in " + dir + ": " + failure.getMessage(),
-                    failure);
+            throw new UncheckedIOException(
+                    "cannot finish the output files in " + dir + ": " + failure.getMessage(), failure);
         }
     }
 

@@ -1,8 +1,7 @@
 package io.dpbalance.datagen.sink;
 
-import org.apache.avro.specific.SpecificRecord;
-
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Where generated records go: Kafka topics or files. A sink is opened for a fixed list of topics and written from one
@@ -24,8 +23,7 @@ public interface RecordSink extends AutoCloseable {
      * Called when the generator is about to wait for its next record (paced generation): a sink that buffers records
      * on their way passes them on now, so that they are not held back until the next write.
      */
-    default void beforeIdle() {
-    }
+    default void beforeIdle() {}
 
     /** Records handed to {@link #write} so far, over all topics. */
     long written();

@@ -7,9 +7,8 @@ import io.dpbalance.schemas.DeadLetter;
 import io.dpbalance.schemas.RankStep;
 import io.dpbalance.schemas.RequestArrival;
 import io.dpbalance.schemas.TokenEvent;
-import org.apache.avro.specific.SpecificRecord;
-
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * One of the topics the generators write: its spec name (docs/design.md §6), the record it holds and that record's codec. The

@@ -8,5 +8,4 @@ package io.dpbalance.datagen.sink;
  * @param bytes   Kafka: serialized key and value bytes of the acknowledged records (before compression); files: the
  *                sizes of the topic's Avro container and JSON lines files
  */
-public record TopicCount(String topic, long records, long bytes) {
-}
+public record TopicCount(String topic, long records, long bytes) {}

@@ -1,10 +1,9 @@
 package io.dpbalance.datagen.ingest;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** How each format's observations are numbered as steps (docs/ingest.md, "Step numbers"). */
 class StepNumberingTest {

@@ -1,12 +1,11 @@
 package io.dpbalance.datagen.ingest;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** TensorRT-LLM iteration stats JSON lines: the fields of docs/ingest.md, fallbacks, and bad lines by reason. */
 class TrtllmStatsParserTest {
@@ -23,8 +22,9 @@ class TrtllmStatsParserTest {
     void aFullLineGivesRankIterationLoadsAndStepTime() {
         LineResult r = parser.parse(FULL);
         assertThat(r.kind()).isEqualTo(LineResult.Kind.OBSERVATION);
-        assertThat(r.observation()).isEqualTo(new LineResult.Observation(3, 1200L,
-                Instant.parse("2026-03-17T17:35:07Z"), 12, 768, 21_400L));
+        assertThat(r.observation())
+                .isEqualTo(
+                        new LineResult.Observation(3, 1200L, Instant.parse("2026-03-17T17:35:07Z"), 12, 768, 21_400L));
     }
 
     @Test
@@ -32,8 +32,8 @@ class TrtllmStatsParserTest {
         LineResult r = parser.parse("{\"timestamp\":\"2026-03-17T17:35:07.250Z\",\"iter\":7,"
                 + "\"inflightBatchingStats\":{\"numGenRequests\":2},"
                 + "\"kvCacheStats\":{\"usedNumBlocks\":10,\"tokensPerBlock\":64}}");
-        assertThat(r.observation()).isEqualTo(new LineResult.Observation(0, 7L,
-                Instant.parse("2026-03-17T17:35:07.250Z"), 2, 640, null));
+        assertThat(r.observation())
+                .isEqualTo(new LineResult.Observation(0, 7L, Instant.parse("2026-03-17T17:35:07.250Z"), 2, 640, null));
     }
 
     @Test
@@ -44,14 +44,20 @@ class TrtllmStatsParserTest {
 
     @Test
     void badLinesAreRejectedByReasonAndOthersSkipped() {
-        assertThat(parser.parse(FULL.substring(0, FULL.length() / 2)).reason()).as("truncated").isEqualTo("BAD_JSON");
+        assertThat(parser.parse(FULL.substring(0, FULL.length() / 2)).reason())
+                .as("truncated")
+                .isEqualTo("BAD_JSON");
         assertThat(parser.parse("{\"iter\": 1, \"inflightBatchingStats\": {\"numGenRequests\": 1, "
-                + "\"numGenKvTokens\": 5}}").reasonText()).isEqualTo("MISSING_FIELD: timestamp");
+                                + "\"numGenKvTokens\": 5}}")
+                        .reasonText())
+                .isEqualTo("MISSING_FIELD: timestamp");
         assertThat(parser.parse(FULL.replace("\"iter\": 1200", "\"iter\": -1")).reasonText())
                 .isEqualTo("OUT_OF_RANGE: iter -1");
-        assertThat(parser.parse(FULL.replace("\"numGenRequests\": 12", "\"numGenRequests\": \"x\"")).reasonText())
+        assertThat(parser.parse(FULL.replace("\"numGenRequests\": 12", "\"numGenRequests\": \"x\""))
+                        .reasonText())
                 .isEqualTo("BAD_NUMBER: numGenRequests x");
-        assertThat(parser.parse(FULL.replace("03-17-2026", "13-45-2026")).reason()).isEqualTo("BAD_TIME");
+        assertThat(parser.parse(FULL.replace("03-17-2026", "13-45-2026")).reason())
+                .isEqualTo("BAD_TIME");
         assertThat(parser.parse(FULL.replace("21.4", "-3")).reason()).isEqualTo("OUT_OF_RANGE");
         assertThat(parser.parse(FULL + " trailing").reason()).isEqualTo("BAD_JSON");
         assertThat(parser.parse("{not json").reason()).isEqualTo("BAD_JSON");

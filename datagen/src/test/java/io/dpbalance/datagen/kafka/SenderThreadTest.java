@@ -1,5 +1,9 @@
 package io.dpbalance.datagen.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -7,15 +11,10 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class SenderThreadTest {
 
     private static final String[] TOPICS = {"t.requests", "t.tokens"};
-    private static final Callback[] CALLBACKS = {(metadata, e) -> { }, (metadata, e) -> { }};
+    private static final Callback[] CALLBACKS = {(metadata, e) -> {}, (metadata, e) -> {}};
 
     private static MockProducer<byte[], byte[]> producer() {
         return new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());

@@ -1,6 +1,11 @@
 package io.dpbalance.datagen.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dpbalance.datagen.CommandRun;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -14,12 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The topics commands against a real single-node KRaft cluster started inside the test JVM. Each test works under a
  * topic prefix of its own, so the tests share the cluster without seeing each other's topics.
@@ -32,10 +31,10 @@ class TopicsCommandITCase {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .build())
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .build())
                 // As the local broker runs it: a misspelt topic must not spring into existence.
                 .setConfigProp("auto.create.topics.enable", "false")
                 .build();
@@ -66,32 +65,44 @@ class TopicsCommandITCase {
 
     private static Map<String, Integer> partitionCounts(String prefix) throws Exception {
         List<String> names = SpecTopics.ALL.stream().map(t -> prefix + t).toList();
-        Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
+        Map<String, TopicDescription> descriptions =
+                admin.describeTopics(names).allTopicNames().get();
         return descriptions.values().stream()
-                .collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
+                .collect(Collectors.toMap(
+                        TopicDescription::name, d -> d.partitions().size()));
     }
 
     @Test
     void createsEverySpecTopicWithTheAskedPartitions() throws Exception {
-        CommandRun r = topics("create", "--prefix", "create.", "--partitions", "3",
-                "--partitions-for", "dp.token-events=8", "--partitions-for", "dp.dead-letter=1");
+        CommandRun r = topics(
+                "create",
+                "--prefix",
+                "create.",
+                "--partitions",
+                "3",
+                "--partitions-for",
+                "dp.token-events=8",
+                "--partitions-for",
+                "dp.dead-letter=1");
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out().lines().filter(l -> l.startsWith("created"))).hasSize(7);
         assertThat(r.out()).contains("7 created, 0 already existed");
-        assertThat(partitionCounts("create.")).containsOnly(
-                Map.entry("create.dp.requests", 3),
-                Map.entry("create.dp.token-events", 8),
-                Map.entry("create.dp.rank-steps", 3),
-                Map.entry("create.dp.step-metrics", 3),
-                Map.entry("create.dp.window-metrics", 3),
-                Map.entry("create.dp.assignments", 3),
-                Map.entry("create.dp.dead-letter", 1));
+        assertThat(partitionCounts("create."))
+                .containsOnly(
+                        Map.entry("create.dp.requests", 3),
+                        Map.entry("create.dp.token-events", 8),
+                        Map.entry("create.dp.rank-steps", 3),
+                        Map.entry("create.dp.step-metrics", 3),
+                        Map.entry("create.dp.window-metrics", 3),
+                        Map.entry("create.dp.assignments", 3),
+                        Map.entry("create.dp.dead-letter", 1));
     }
 
     @Test
     void secondRunReportsTheTopicsAsExistingAndWarnsAboutOtherPartitionCounts() throws Exception {
-        assertThat(topics("create", "--prefix", "again.", "--partitions", "2").exit()).isZero();
+        assertThat(topics("create", "--prefix", "again.", "--partitions", "2").exit())
+                .isZero();
 
         CommandRun same = topics("create", "--prefix", "again.", "--partitions", "2");
         assertThat(same.exit()).as(same.err()).isZero();
@@ -99,8 +110,8 @@ class TopicsCommandITCase {
         assertThat(same.out()).contains("0 created, 7 already existed");
         assertThat(same.err()).isEmpty();
 
-        CommandRun other = topics("create", "--prefix", "again.", "--partitions-for", "dp.requests=5",
-                "--partitions", "2");
+        CommandRun other =
+                topics("create", "--prefix", "again.", "--partitions-for", "dp.requests=5", "--partitions", "2");
         assertThat(other.exit()).isZero();
         assertThat(other.err()).contains("warning: again.dp.requests has 2 partitions, not the 5 asked");
         assertThat(partitionCounts("again.")).containsEntry("again.dp.requests", 2);
@@ -114,26 +125,31 @@ class TopicsCommandITCase {
         assertThat(admin.listTopics().names().get()).noneMatch(n -> n.startsWith("tenant-b."));
         CommandRun missing = topics("describe", "--prefix", "tenant-b.");
         assertThat(missing.exit()).isEqualTo(1);
-        assertThat(missing.err()).contains("7 of 7 topics do not exist",
-                "bin/dpbalance topics create --prefix tenant-b.");
+        assertThat(missing.err())
+                .contains("7 of 7 topics do not exist", "bin/dpbalance topics create --prefix tenant-b.");
     }
 
     @Test
     void describeShowsPartitionsAndEndOffsetsAndListShowsTheNames() throws Exception {
-        assertThat(topics("create", "--prefix", "seen.", "--partitions", "2").exit()).isZero();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
-                new StringSerializer(), new StringSerializer())) {
+        assertThat(topics("create", "--prefix", "seen.", "--partitions", "2").exit())
+                .isZero();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer())) {
             for (int i = 0; i < 3; i++) {
-                producer.send(new ProducerRecord<>("seen.dp.requests", 1, "cluster-a", "r" + i)).get();
+                producer.send(new ProducerRecord<>("seen.dp.requests", 1, "cluster-a", "r" + i))
+                        .get();
             }
         }
 
         CommandRun describe = topics("describe", "--prefix", "seen.");
         assertThat(describe.exit()).as(describe.err()).isZero();
         assertThat(describe.out().lines())
-                .anySatisfy(l -> assertThat(l.split("\\s+")).containsExactly("seen.dp.requests", "2", "1", "3", "0", "3"))
-                .anySatisfy(l -> assertThat(l.split("\\s+")).containsExactly("seen.dp.dead-letter", "2", "1", "0", "0", "0"));
+                .anySatisfy(
+                        l -> assertThat(l.split("\\s+")).containsExactly("seen.dp.requests", "2", "1", "3", "0", "3"))
+                .anySatisfy(l ->
+                        assertThat(l.split("\\s+")).containsExactly("seen.dp.dead-letter", "2", "1", "0", "0", "0"));
 
         assertThat(topics("list").out().lines()).contains("seen.dp.requests", "seen.dp.dead-letter");
     }

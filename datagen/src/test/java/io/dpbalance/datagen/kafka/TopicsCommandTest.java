@@ -1,12 +1,11 @@
 package io.dpbalance.datagen.kafka;
 
-import io.dpbalance.datagen.CommandRun;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpbalance.datagen.CommandRun;
 import java.io.IOException;
 import java.net.ServerSocket;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The topics commands' flag checks and error messages; none of these needs a broker. */
 class TopicsCommandTest {
@@ -16,8 +15,15 @@ class TopicsCommandTest {
         assertThat(CommandRun.of("topics", "--help").out()).contains("create", "list", "describe");
         CommandRun create = CommandRun.of("topics", "create", "--help");
         assertThat(create.exit()).isZero();
-        assertThat(create.out()).contains("--bootstrap", "--command-config", "--timeout", "--partitions",
-                "--partitions-for", "--replication-factor", "--prefix");
+        assertThat(create.out())
+                .contains(
+                        "--bootstrap",
+                        "--command-config",
+                        "--timeout",
+                        "--partitions",
+                        "--partitions-for",
+                        "--replication-factor",
+                        "--prefix");
     }
 
     @Test
@@ -31,7 +37,8 @@ class TopicsCommandTest {
     void rejectsNonPositivePartitionCounts() {
         assertThat(CommandRun.of("topics", "create", "--partitions", "0").err())
                 .contains("--partitions must be at least 1, not 0");
-        assertThat(CommandRun.of("topics", "create", "--partitions-for", "dp.requests=-1").err())
+        assertThat(CommandRun.of("topics", "create", "--partitions-for", "dp.requests=-1")
+                        .err())
                 .contains("--partitions-for dp.requests must be at least 1, not -1");
     }
 
@@ -50,7 +57,8 @@ class TopicsCommandTest {
         }
         CommandRun r = CommandRun.of("topics", "list", "--bootstrap", "127.0.0.1:" + closedPort, "--timeout", "1");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("no answer from Kafka at 127.0.0.1:" + closedPort + " within 1 s",
-                "bin/dpbalance kafka start");
+        assertThat(r.err())
+                .contains(
+                        "no answer from Kafka at 127.0.0.1:" + closedPort + " within 1 s", "bin/dpbalance kafka start");
     }
 }

@@ -23,6 +23,7 @@ public final class HazardLookahead implements Lookahead {
     private int longest;
     /** {@code alive[x] = #(O > x)} for {@code x <= longest}, rebuilt before a decision when new finishes came in. */
     private long[] alive = new long[1];
+
     private long aliveBuiltAt = -1;
 
     @Override

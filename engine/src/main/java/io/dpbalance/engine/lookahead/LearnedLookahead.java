@@ -32,11 +32,13 @@ public final class LearnedLookahead implements Lookahead {
     public static final double DEFAULT_MIN_SKILL = 0.03;
     /** Finished requests scored before the skill is trusted. */
     public static final int DEFAULT_WARMUP = 200;
+
     public static final int MAX_TRACKED_LENGTH = 1 << 17;
     /** Horizons whose skill is tracked; {@link #horizon(int)} picks among them. */
     static final int[] SKILL_HORIZONS = {1, 2, 3, 5, 8, 12, 16, 20, 30, 40, 60, 80, 120};
     /** Ages scored per finished request. */
     private static final int SCORED_AGES = 16;
+
     private static final int MAX_BUCKETS = 64;
 
     private final double prior;
@@ -47,10 +49,12 @@ public final class LearnedLookahead implements Lookahead {
     private final String name;
     /** The last prompt bucketed and its bucket: a decision asks for one request's survival H times in a row. */
     private int lastPrompt = -1;
+
     private int lastBucket = -1;
 
     /** {@code alive[b][x] = #(finished in bucket b with O > x)}; bucket {@code MAX_BUCKETS} is the pool. */
     private final int[][] alive = new int[MAX_BUCKETS + 1][];
+
     private final int[] longest = new int[MAX_BUCKETS + 1];
     private long finished;
 
@@ -125,12 +129,13 @@ public final class LearnedLookahead implements Lookahead {
                     case "ratio" -> ratio = Double.parseDouble(value);
                     case "min-skill" -> minSkill = Double.parseDouble(value);
                     case "warmup" -> warmup = Integer.parseInt(value);
-                    default -> throw new IllegalArgumentException("lookahead '" + text + "': learned has no parameter '"
-                            + key + "'; known: prior, ratio, min-skill, warmup (e.g. learned:prior=16:min-skill=0.03)");
+                    default ->
+                        throw new IllegalArgumentException("lookahead '" + text + "': learned has no parameter '" + key
+                                + "'; known: prior, ratio, min-skill, warmup (e.g. learned:prior=16:min-skill=0.03)");
                 }
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("lookahead '" + text + "': learned " + key
-                        + " needs a number, got '" + value + "'");
+                throw new IllegalArgumentException(
+                        "lookahead '" + text + "': learned " + key + " needs a number, got '" + value + "'");
             }
         }
         try {

@@ -52,8 +52,7 @@ public interface Lookahead {
     }
 
     /** Called once per finished request, with its true output length (what production learns when it ends). */
-    default void onFinished(int outputTokens) {
-    }
+    default void onFinished(int outputTokens) {}
 
     /** {@link #onFinished(int)} with the request's prompt length too (what the cluster calls). */
     default void onFinished(int promptTokens, int outputTokens) {
@@ -61,8 +60,7 @@ public interface Lookahead {
     }
 
     /** Called before each policy decision; learned lookaheads refresh their estimates here. */
-    default void beforeDecision() {
-    }
+    default void beforeDecision() {}
 
     /** What the lookahead has learned, for checkpoints; stateless lookaheads keep nothing. */
     default long[] saveState() {
@@ -70,8 +68,7 @@ public interface Lookahead {
     }
 
     /** Restores what {@link #saveState} returned. */
-    default void restoreState(long[] state) {
-    }
+    default void restoreState(long[] state) {}
 
     /** Parses {@code oracle | noisy:D | none | hazard | learned[:key=value...]}. */
     static Lookahead parse(String text, long seed) {
@@ -94,10 +91,12 @@ public interface Lookahead {
             try {
                 delta = Double.parseDouble(d);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("lookahead '" + text + "': noisy:D needs a number D in [0, 1), got '" + d + "'");
+                throw new IllegalArgumentException(
+                        "lookahead '" + text + "': noisy:D needs a number D in [0, 1), got '" + d + "'");
             }
             return new NoisyLookahead(delta, seed);
         }
-        throw new IllegalArgumentException("unknown lookahead '" + text + "'; expected oracle, noisy:D, none, hazard or learned");
+        throw new IllegalArgumentException(
+                "unknown lookahead '" + text + "'; expected oracle, noisy:D, none, hazard or learned");
     }
 }

@@ -14,8 +14,11 @@ public record CostModel(double fixedSeconds, double secondsPerToken) implements 
 
     public CostModel {
         if (!(fixedSeconds >= 0) || !(secondsPerToken >= 0)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "cost model needs fixed >= 0 and per-token >= 0 seconds, got %s and %s", fixedSeconds, secondsPerToken));
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "cost model needs fixed >= 0 and per-token >= 0 seconds, got %s and %s",
+                    fixedSeconds,
+                    secondsPerToken));
         }
     }
 
@@ -36,14 +39,16 @@ public record CostModel(double fixedSeconds, double secondsPerToken) implements 
             for (String part : t.substring("affine:".length()).split(",")) {
                 String[] kv = part.split("=", 2);
                 if (kv.length != 2) {
-                    throw new IllegalArgumentException("cost model '" + text + "': expected key=value, got '" + part + "'");
+                    throw new IllegalArgumentException(
+                            "cost model '" + text + "': expected key=value, got '" + part + "'");
                 }
                 try {
                     switch (kv[0].trim()) {
                         case "c" -> c = Double.parseDouble(kv[1].trim());
                         case "t" -> perToken = Double.parseDouble(kv[1].trim());
-                        default -> throw new IllegalArgumentException(
-                                "cost model '" + text + "': unknown key '" + kv[0] + "' (expected c, t)");
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "cost model '" + text + "': unknown key '" + kv[0] + "' (expected c, t)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("cost model '" + text + "': '" + kv[1] + "' is not a number");
@@ -51,7 +56,8 @@ public record CostModel(double fixedSeconds, double secondsPerToken) implements 
             }
             return new CostModel(c, perToken);
         }
-        throw new IllegalArgumentException("unknown cost model '" + text + "'; expected 'reference' or 'affine:c=S,t=S'");
+        throw new IllegalArgumentException(
+                "unknown cost model '" + text + "'; expected 'reference' or 'affine:c=S,t=S'");
     }
 
     public double stepSeconds(long maxLoad) {

@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** Percentiles by linear interpolation between closest ranks (numpy's default), over a copy of the data. */
 public final class Percentiles {
 
-    private Percentiles() {
-    }
+    private Percentiles() {}
 
     /** {@code q} in [0, 100]; NaN for no data. */
     public static double of(double[] values, int count, double q) {

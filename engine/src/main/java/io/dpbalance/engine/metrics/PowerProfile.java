@@ -15,7 +15,8 @@ import java.util.Map;
  * A100, 90 W for H100, 100 W for H200); they keep the paper's sub-linear exponent. They are presets for
  * comparison, not measurements of any particular fleet: teams with measured curves pass their own values.
  */
-public record PowerProfile(String name, double idleWatts, double maxWatts, double gamma) implements java.io.Serializable {
+public record PowerProfile(String name, double idleWatts, double maxWatts, double gamma)
+        implements java.io.Serializable {
 
     public static final PowerProfile REFERENCE = new PowerProfile("reference", 100.0, 400.0, 0.7);
     public static final PowerProfile A100 = new PowerProfile("a100", 60.0, 400.0, 0.7);
@@ -32,9 +33,13 @@ public record PowerProfile(String name, double idleWatts, double maxWatts, doubl
 
     public PowerProfile {
         if (!(idleWatts >= 0) || !(maxWatts >= idleWatts) || !(gamma > 0)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
+            throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
                     "power profile %s: need 0 <= idle (%s) <= max (%s) and gamma (%s) > 0",
-                    name, idleWatts, maxWatts, gamma));
+                    name,
+                    idleWatts,
+                    maxWatts,
+                    gamma));
         }
     }
 
@@ -64,7 +69,8 @@ public record PowerProfile(String name, double idleWatts, double maxWatts, doubl
             for (String part : key.split(",")) {
                 String[] kv = part.split("=", 2);
                 if (kv.length != 2) {
-                    throw new IllegalArgumentException("power profile '" + text + "': expected key=value, got '" + part + "'");
+                    throw new IllegalArgumentException(
+                            "power profile '" + text + "': expected key=value, got '" + part + "'");
                 }
                 double v;
                 try {
@@ -76,8 +82,9 @@ public record PowerProfile(String name, double idleWatts, double maxWatts, doubl
                     case "idle" -> idle = v;
                     case "max" -> max = v;
                     case "gamma" -> gamma = v;
-                    default -> throw new IllegalArgumentException(
-                            "power profile '" + text + "': unknown key '" + kv[0] + "' (expected idle, max, gamma)");
+                    default ->
+                        throw new IllegalArgumentException("power profile '" + text + "': unknown key '" + kv[0]
+                                + "' (expected idle, max, gamma)");
                 }
             }
             return new PowerProfile("custom", idle, max, gamma);

@@ -23,6 +23,7 @@ public final class StepAggregate {
     public long extraSteps;
     /** Weighted sums: a sample standing for k steps adds k times its value. */
     public double imbalanceSum;
+
     public double idleFractionSum;
     /** Each sample's idle fraction; the first {@link #steps} entries are used. */
     public double[] idleFractions = new double[16];
@@ -31,13 +32,13 @@ public final class StepAggregate {
      * stood for one step.
      */
     public long[] weights;
+
     public long tokens;
     public double seconds;
     public double energyJoules;
     public double idleEnergyJoules;
 
-    public StepAggregate() {
-    }
+    public StepAggregate() {}
 
     public void add(StepStats m) {
         add(m, 1);
@@ -45,12 +46,23 @@ public final class StepAggregate {
 
     /** Adds a sample of the step {@code m} standing for {@code sampledSteps} steps. */
     public void add(StepStats m, long sampledSteps) {
-        add(m.imbalance(), m.idleFraction(), m.tokens(), m.stepSeconds(), m.energyJoules(), m.idleEnergyJoules(),
+        add(
+                m.imbalance(),
+                m.idleFraction(),
+                m.tokens(),
+                m.stepSeconds(),
+                m.energyJoules(),
+                m.idleEnergyJoules(),
                 sampledSteps);
     }
 
-    public void add(double imbalance, double idleFraction, long stepTokens, double stepSeconds, double energy,
-                    double idleEnergy) {
+    public void add(
+            double imbalance,
+            double idleFraction,
+            long stepTokens,
+            double stepSeconds,
+            double energy,
+            double idleEnergy) {
         add(imbalance, idleFraction, stepTokens, stepSeconds, energy, idleEnergy, 1);
     }
 
@@ -60,8 +72,14 @@ public final class StepAggregate {
      *
      * @throws IllegalArgumentException if {@code sampledSteps < 1}
      */
-    public void add(double imbalance, double idleFraction, long stepTokens, double stepSeconds, double energy,
-                    double idleEnergy, long sampledSteps) {
+    public void add(
+            double imbalance,
+            double idleFraction,
+            long stepTokens,
+            double stepSeconds,
+            double energy,
+            double idleEnergy,
+            long sampledSteps) {
         if (sampledSteps < 1) {
             throw new IllegalArgumentException("a sample stands for at least 1 step, not " + sampledSteps);
         }

@@ -28,5 +28,4 @@ public record StepStats(
         double timeIdleFraction,
         double stepSeconds,
         double energyJoules,
-        double idleEnergyJoules) {
-}
+        double idleEnergyJoules) {}

@@ -6,8 +6,7 @@ package io.dpbalance.engine.metrics;
  */
 public final class StepStatsCalculator {
 
-    private StepStatsCalculator() {
-    }
+    private StepStatsCalculator() {}
 
     public static long maxLoad(long[] loads, int ranks) {
         long max = 0;
@@ -61,8 +60,15 @@ public final class StepStatsCalculator {
      * @param loads            per-rank resident tokens after decode and departures (first {@code ranks} entries)
      * @param computeSeconds   measured per-rank compute seconds, or null when the source has none
      */
-    public static StepStats compute(long step, double stepStart, long[] loads, int ranks, long tokens,
-                                      double stepSeconds, double[] computeSeconds, PowerProfile power) {
+    public static StepStats compute(
+            long step,
+            double stepStart,
+            long[] loads,
+            int ranks,
+            long tokens,
+            double stepSeconds,
+            double[] computeSeconds,
+            PowerProfile power) {
         long max = maxLoad(loads, ranks);
         long total = totalLoad(loads, ranks);
         double idleSum = 0.0;
@@ -75,9 +81,19 @@ public final class StepStatsCalculator {
             idleEnergy += power.idleWatts() * stepSeconds * (1.0 - u);
         }
         double idleFraction = max == 0 ? 0.0 : idleSum / ranks;
-        double timeIdle = computeSeconds == null ? Double.NaN
-                : timeIdleFraction(stepSeconds, computeSeconds, ranks);
-        return new StepStats(step, stepStart, ranks, tokens, max, total, ranks * max - total, idleFraction,
-                timeIdle, stepSeconds, energy, idleEnergy);
+        double timeIdle = computeSeconds == null ? Double.NaN : timeIdleFraction(stepSeconds, computeSeconds, ranks);
+        return new StepStats(
+                step,
+                stepStart,
+                ranks,
+                tokens,
+                max,
+                total,
+                ranks * max - total,
+                idleFraction,
+                timeIdle,
+                stepSeconds,
+                energy,
+                idleEnergy);
     }
 }

@@ -19,7 +19,8 @@ public record Request(String id, long sequence, double arrival, int promptTokens
             throw new IllegalArgumentException("request " + id + ": output tokens must be > 0, got " + outputTokens);
         }
         if (!(arrival >= 0) || Double.isInfinite(arrival)) {
-            throw new IllegalArgumentException("request " + id + ": arrival must be a finite time >= 0, got " + arrival);
+            throw new IllegalArgumentException(
+                    "request " + id + ": arrival must be a finite time >= 0, got " + arrival);
         }
     }
 }

@@ -50,6 +50,7 @@ public final class BfioPolicy implements Policy {
     private int[] planRank = new int[0];
     /** Planned because overdue (max-wait): polishing may move it to another rank but not put it back. */
     private boolean[] planPinned = new boolean[0];
+
     private int planned;
     private long[] sortedPrompt = new long[0];
     private boolean[] used = new boolean[0];
@@ -74,8 +75,15 @@ public final class BfioPolicy implements Policy {
      * @param polish     finish each decision with a local search on the discounted objective
      * @param lookahead  the lookahead's name, for {@link #name()}
      */
-    public BfioPolicy(int horizon, double beta, double decay, long maxWait, int greedy, int candidates,
-                      boolean polish, String lookahead) {
+    public BfioPolicy(
+            int horizon,
+            double beta,
+            double decay,
+            long maxWait,
+            int greedy,
+            int candidates,
+            boolean polish,
+            String lookahead) {
         if (horizon < 0) {
             throw new IllegalArgumentException("bfio: h must be >= 0, got " + horizon);
         }
@@ -141,8 +149,8 @@ public final class BfioPolicy implements Policy {
     @Override
     public void refill(RefillContext ctx) {
         // the configured horizon, or a shorter one when the lookahead is not confident enough (learned)
-        LoadProjection projection = LoadProjection.of(ctx,
-                Math.max(0, Math.min(horizon, ctx.lookaheadHorizon(horizon))));
+        LoadProjection projection =
+                LoadProjection.of(ctx, Math.max(0, Math.min(horizon, ctx.lookaheadHorizon(horizon))));
         prepare(ctx);
         if (maxWait > 0) {
             admitOverdue(ctx, projection);
@@ -583,7 +591,9 @@ public final class BfioPolicy implements Policy {
         /** Keeps the three largest loads per step current after {@code rank}'s load changed. */
         private void updateTop(LoadProjection projection, int rank) {
             for (int h = 0; h <= last; h++) {
-                if (topRank[0][h] == rank || topRank[1][h] == rank || topRank[2][h] == rank
+                if (topRank[0][h] == rank
+                        || topRank[1][h] == rank
+                        || topRank[2][h] == rank
                         || projection.load(h, rank) > top[2][h]) {
                     rescan(projection, h);
                 }

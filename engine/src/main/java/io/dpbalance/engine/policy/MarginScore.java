@@ -87,5 +87,4 @@ final class MarginScore {
     long peak() {
         return peak;
     }
-
 }

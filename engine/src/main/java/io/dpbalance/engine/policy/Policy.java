@@ -29,6 +29,5 @@ public interface Policy {
     }
 
     /** Restores what {@link #saveState} returned. */
-    default void restoreState(long[] state) {
-    }
+    default void restoreState(long[] state) {}
 }

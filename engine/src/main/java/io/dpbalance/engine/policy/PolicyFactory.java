@@ -1,7 +1,6 @@
 package io.dpbalance.engine.policy;
 
 import io.dpbalance.engine.lookahead.Lookahead;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,11 +11,9 @@ import java.util.ServiceLoader;
 public final class PolicyFactory {
 
     /** A policy instance and its lookahead (the cluster feeds finished requests to it). */
-    public record Instance(Policy policy, Lookahead lookahead) {
-    }
+    public record Instance(Policy policy, Lookahead lookahead) {}
 
-    private PolicyFactory() {
-    }
+    private PolicyFactory() {}
 
     /**
      * @param defaultLookahead the lookahead of policies whose spec names none (the CLI's {@code --lookahead})

@@ -1,7 +1,6 @@
 package io.dpbalance.engine.policy;
 
 import io.dpbalance.engine.lookahead.Lookahead;
-
 import java.util.List;
 
 /**

@@ -42,7 +42,9 @@ public record PolicySpec(String name, Map<String, String> params) {
         if (eq <= 0 || eq == p.length() - 1) {
             throw new IllegalArgumentException("policy '" + text + "': expected key=value, got '" + p + "'");
         }
-        params.put(p.substring(0, eq).trim().toLowerCase(Locale.ROOT), p.substring(eq + 1).trim());
+        params.put(
+                p.substring(0, eq).trim().toLowerCase(Locale.ROOT),
+                p.substring(eq + 1).trim());
     }
 
     /**
@@ -64,8 +66,8 @@ public record PolicySpec(String name, Map<String, String> params) {
                 boolean continues = eq > 0 && (colon < 0 || eq < colon);
                 if (continues) {
                     if (current == null) {
-                        throw new IllegalArgumentException("policy list '" + text + "': parameter '" + p
-                                + "' comes before any policy name");
+                        throw new IllegalArgumentException(
+                                "policy list '" + text + "': parameter '" + p + "' comes before any policy name");
                     }
                     current.append(current.indexOf(":") < 0 ? ":" : ",").append(p);
                 } else {
@@ -107,7 +109,8 @@ public record PolicySpec(String name, Map<String, String> params) {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("policy '" + text() + "': " + key + " must be an integer, got '" + v + "'");
+            throw new IllegalArgumentException(
+                    "policy '" + text() + "': " + key + " must be an integer, got '" + v + "'");
         }
     }
 
@@ -119,7 +122,8 @@ public record PolicySpec(String name, Map<String, String> params) {
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("policy '" + text() + "': " + key + " must be a number, got '" + v + "'");
+            throw new IllegalArgumentException(
+                    "policy '" + text() + "': " + key + " must be a number, got '" + v + "'");
         }
     }
 
@@ -131,7 +135,8 @@ public record PolicySpec(String name, Map<String, String> params) {
         if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(v);
         }
-        throw new IllegalArgumentException("policy '" + text() + "': " + key + " must be true or false, got '" + v + "'");
+        throw new IllegalArgumentException(
+                "policy '" + text() + "': " + key + " must be true or false, got '" + v + "'");
     }
 
     /** Fails on parameters the policy does not know. */

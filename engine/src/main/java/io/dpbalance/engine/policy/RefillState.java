@@ -1,7 +1,6 @@
 package io.dpbalance.engine.policy;
 
 import io.dpbalance.engine.model.Request;
-
 import java.util.Arrays;
 
 /**
@@ -36,8 +35,17 @@ public final class RefillState implements RefillContext {
      * @param pool          pool requests in arrival order
      * @param poolWait      steps each pool request has waited
      */
-    public RefillState(int ranks, int batch, int[] running, int[] slotPrompt, int[] slotGenerated,
-                       int[] slotRemaining, Request[] pool, long[] poolWait, long step, double clock) {
+    public RefillState(
+            int ranks,
+            int batch,
+            int[] running,
+            int[] slotPrompt,
+            int[] slotGenerated,
+            int[] slotRemaining,
+            Request[] pool,
+            long[] poolWait,
+            long step,
+            double clock) {
         this.ranks = ranks;
         this.batch = batch;
         this.running = Arrays.copyOf(running, ranks);
@@ -56,7 +64,8 @@ public final class RefillState implements RefillContext {
         this.clock = clock;
         for (int g = 0; g < ranks; g++) {
             if (this.running[g] < 0 || this.running[g] > batch) {
-                throw new IllegalArgumentException("rank " + g + " runs " + this.running[g] + " requests, batch is " + batch);
+                throw new IllegalArgumentException(
+                        "rank " + g + " runs " + this.running[g] + " requests, batch is " + batch);
             }
             for (int i = 0; i < this.running[g]; i++) {
                 int s = g * batch + i;
@@ -89,13 +98,14 @@ public final class RefillState implements RefillContext {
             pool[i] = ctx.poolRequest(i);
             wait[i] = ctx.poolWaitSteps(i);
         }
-        return new RefillState(ranks, batch, running, prompt, generated, remaining, pool, wait, ctx.step(), ctx.clock());
+        return new RefillState(
+                ranks, batch, running, prompt, generated, remaining, pool, wait, ctx.step(), ctx.clock());
     }
 
     /** A fresh copy with nothing placed, for deciding again on the same input. */
     public RefillState fresh() {
-        return new RefillState(ranks, batch, initialRunning(), slotPrompt, slotGenerated, slotRemaining, pool,
-                poolWait, step, clock);
+        return new RefillState(
+                ranks, batch, initialRunning(), slotPrompt, slotGenerated, slotRemaining, pool, poolWait, step, clock);
     }
 
     private int[] initialRunning() {

@@ -30,7 +30,10 @@ public final class TrtLlmPolicy implements Policy {
         for (int i = 0; i < admitted; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> Integer.compare(ctx.poolRequest(b).promptTokens(), ctx.poolRequest(a).promptTokens()));
+        Arrays.sort(
+                order,
+                (a, b) -> Integer.compare(
+                        ctx.poolRequest(b).promptTokens(), ctx.poolRequest(a).promptTokens()));
         for (int i : order) {
             int best = -1;
             long bestLoad = Long.MAX_VALUE;

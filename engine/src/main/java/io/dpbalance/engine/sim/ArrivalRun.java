@@ -1,7 +1,6 @@
 package io.dpbalance.engine.sim;
 
 import io.dpbalance.engine.model.Request;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;

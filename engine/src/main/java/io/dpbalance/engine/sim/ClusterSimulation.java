@@ -6,7 +6,6 @@ import io.dpbalance.engine.metrics.StepStatsCalculator;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.Policy;
 import io.dpbalance.engine.policy.RefillContext;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -160,8 +159,8 @@ public final class ClusterSimulation {
                 decodeObserver.onRankStep(g, step, stepStart, stepSeconds, runningAtStart[g], load[g]);
             }
         }
-        StepStats metrics = StepStatsCalculator.compute(step, stepStart, load, ranks, tokens, stepSeconds,
-                null, config.power());
+        StepStats metrics =
+                StepStatsCalculator.compute(step, stepStart, load, ranks, tokens, stepSeconds, null, config.power());
         listener.onStep(metrics);
         return metrics;
     }
@@ -173,8 +172,14 @@ public final class ClusterSimulation {
             int base = g * batch;
             for (int i = 0; i < n; i++) {
                 int s = base + i;
-                decodeObserver.onToken(slotRequest[s], g, step, stepStart, stepSeconds,
-                        slotPrompt[s] + slotGenerated[s], slotGenerated[s] >= slotOutput[s]);
+                decodeObserver.onToken(
+                        slotRequest[s],
+                        g,
+                        step,
+                        stepStart,
+                        stepSeconds,
+                        slotPrompt[s] + slotGenerated[s],
+                        slotGenerated[s] >= slotOutput[s]);
             }
         }
     }
@@ -254,8 +259,8 @@ public final class ClusterSimulation {
      * A simulation that continues from {@code state}, with fresh policy and lookahead instances of the same kind
      * as the ones that were snapshotted (their own state is restored into them).
      */
-    public static ClusterSimulation restore(ClusterState state, ClusterConfig config, Policy policy,
-                                            Lookahead lookahead, SimulationListener listener) {
+    public static ClusterSimulation restore(
+            ClusterState state, ClusterConfig config, Policy policy, Lookahead lookahead, SimulationListener listener) {
         if (state.ranks != config.ranks() || state.batch != config.batch()) {
             throw new IllegalArgumentException("state of a " + state.ranks + " x " + state.batch
                     + " cluster cannot be restored into " + config.ranks() + " x " + config.batch());
@@ -272,15 +277,21 @@ public final class ClusterSimulation {
             sim.slotGenerated[s] = state.runGenerated[k];
             sim.slotOutput[s] = state.runOutput[k];
             sim.slotPlacedAt[s] = state.runPlacedAt[k];
-            sim.slotRequest[s] = new Request(state.runId[k], state.runSequence[k], state.runArrival[k],
-                    state.runPrompt[k], state.runOutput[k]);
+            sim.slotRequest[s] = new Request(
+                    state.runId[k], state.runSequence[k], state.runArrival[k], state.runPrompt[k], state.runOutput[k]);
             sim.running[g]++;
             sim.totalRunning++;
             sim.load[g] += (long) state.runPrompt[k] + state.runGenerated[k];
         }
         for (int i = 0; i < state.poolId.length; i++) {
-            PoolEntry e = new PoolEntry(new Request(state.poolId[i], state.poolSequence[i], state.poolArrival[i],
-                    state.poolPrompt[i], state.poolOutput[i]), state.poolEnqueuedAt[i]);
+            PoolEntry e = new PoolEntry(
+                    new Request(
+                            state.poolId[i],
+                            state.poolSequence[i],
+                            state.poolArrival[i],
+                            state.poolPrompt[i],
+                            state.poolOutput[i]),
+                    state.poolEnqueuedAt[i]);
             e.boundRank = state.poolBoundRank[i];
             if (e.boundRank >= 0) {
                 sim.waitingBound[e.boundRank]++;
@@ -400,8 +411,8 @@ public final class ClusterSimulation {
 
         @Override
         public double slotSurvival(int slot, int steps) {
-            return lookahead.survival(slotRequest[slot].sequence(), slotPrompt[slot], slotGenerated[slot], slotOutput[slot],
-                    steps);
+            return lookahead.survival(
+                    slotRequest[slot].sequence(), slotPrompt[slot], slotGenerated[slot], slotOutput[slot], steps);
         }
 
         @Override
@@ -466,12 +477,12 @@ public final class ClusterSimulation {
                 throw new IllegalStateException(policy.name() + " placed request " + entry.request.id() + " twice");
             }
             if (rank < 0 || rank >= ranks) {
-                throw new IllegalStateException(policy.name() + " placed request " + entry.request.id()
-                        + " on rank " + rank + " of a " + ranks + "-rank cluster");
+                throw new IllegalStateException(policy.name() + " placed request " + entry.request.id() + " on rank "
+                        + rank + " of a " + ranks + "-rank cluster");
             }
             if (running[rank] >= batch) {
-                throw new IllegalStateException(policy.name() + " placed request " + entry.request.id()
-                        + " on full rank " + rank);
+                throw new IllegalStateException(
+                        policy.name() + " placed request " + entry.request.id() + " on full rank " + rank);
             }
             int s = rank * batch + running[rank];
             Request r = entry.request;

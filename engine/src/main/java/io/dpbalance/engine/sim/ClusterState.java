@@ -10,6 +10,7 @@ public final class ClusterState {
 
     /** State layout version, for readers of older snapshots. */
     public int version = 1;
+
     public int ranks;
     public int batch;
     public double clock;
@@ -19,6 +20,7 @@ public final class ClusterState {
 
     /** Running requests: rank, prompt, generated so far, output, placement clock, and the request's identity. */
     public int[] runRank = new int[0];
+
     public int[] runPrompt = new int[0];
     public int[] runGenerated = new int[0];
     public int[] runOutput = new int[0];
@@ -29,6 +31,7 @@ public final class ClusterState {
 
     /** The pool in order: the request, the step it joined the pool at, and its bound rank (-1: none). */
     public String[] poolId = new String[0];
+
     public long[] poolSequence = new long[0];
     public double[] poolArrival = new double[0];
     public int[] poolPrompt = new int[0];
@@ -38,10 +41,10 @@ public final class ClusterState {
 
     /** The policy's and the lookahead's own state (see {@code Policy#saveState}, {@code Lookahead#saveState}). */
     public long[] policyState = new long[0];
+
     public long[] lookaheadState = new long[0];
 
-    public ClusterState() {
-    }
+    public ClusterState() {}
 
     /** Requests in flight: running plus pooled. */
     public int inFlight() {

@@ -14,8 +14,14 @@ public interface DecodeObserver {
      * @param contextTokens prompt plus tokens generated so far, this one included
      * @param last          the request's last token: it leaves its rank at the end of this step
      */
-    void onToken(Request request, int rank, long step, double stepStart, double stepSeconds, int contextTokens,
-                 boolean last);
+    void onToken(
+            Request request,
+            int rank,
+            long step,
+            double stepStart,
+            double stepSeconds,
+            int contextTokens,
+            boolean last);
 
     /**
      * One rank's share of one step, after departures.

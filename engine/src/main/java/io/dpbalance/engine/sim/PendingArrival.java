@@ -13,12 +13,12 @@ public final class PendingArrival {
     public String requestId;
     /** Arrival time, epoch milliseconds. */
     public long arrivalMillis;
+
     public int promptTokens;
     /** Tokens the request generates, or {@link #UNKNOWN_OUTPUT}. */
     public int outputTokens;
 
-    public PendingArrival() {
-    }
+    public PendingArrival() {}
 
     public PendingArrival(String requestId, long arrivalMillis, int promptTokens, int outputTokens) {
         this.requestId = requestId;

@@ -4,7 +4,6 @@ import io.dpbalance.engine.metrics.Percentiles;
 import io.dpbalance.engine.metrics.StepAggregate;
 import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
-
 import java.util.Arrays;
 
 /** Collects a run's steps, finishes and decisions, and sums them into a {@link SimulationResult}. */
@@ -80,9 +79,7 @@ final class RunRecorder implements SimulationListener {
     }
 
     SimulationResult result(String policy, ClusterSimulation sim, double wallMs) {
-        int averaged = mode == WorkloadMode.POOL
-                ? (int) Math.max(0, Math.min(sim.lastPlacementStep(), steps))
-                : steps;
+        int averaged = mode == WorkloadMode.POOL ? (int) Math.max(0, Math.min(sim.lastPlacementStep(), steps)) : steps;
         StepAggregate window = new StepAggregate();
         for (int k = 0; k < averaged; k++) {
             window.add(imbalance[k], idle[k], tokens[k], seconds[k], energy[k], idleEnergy[k]);

@@ -3,7 +3,6 @@ package io.dpbalance.engine.sim;
 import io.dpbalance.engine.lookahead.Lookahead;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.Policy;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -52,21 +51,17 @@ public final class ShadowRun {
     public interface Listener extends SimulationListener {
 
         /** A pending entry was created, or replaced by one with the output length: what a keeper must store. */
-        default void onPending(PendingArrival request) {
-        }
+        default void onPending(PendingArrival request) {}
 
         /** The request left the pending set: let in (it will join the pool on the shadow clock) or abandoned. */
-        default void onReleased(PendingArrival request) {
-        }
+        default void onReleased(PendingArrival request) {}
 
         /** The request's output length did not come within max-hold of its arrival: it is left out of the shadow. */
-        default void onAbandoned(PendingArrival request, long completeUntilMillis) {
-        }
+        default void onAbandoned(PendingArrival request, long completeUntilMillis) {}
     }
 
-    private static final Comparator<PendingArrival> ORDER = Comparator
-            .comparingLong((PendingArrival p) -> p.arrivalMillis)
-            .thenComparing(p -> p.requestId);
+    private static final Comparator<PendingArrival> ORDER =
+            Comparator.comparingLong((PendingArrival p) -> p.arrivalMillis).thenComparing(p -> p.requestId);
 
     private final ArrivalRun run;
     private final ClusterSimulation sim;
@@ -94,19 +89,26 @@ public final class ShadowRun {
         this(null, config, policy, lookahead, maxHoldMillis, listener);
     }
 
-    private ShadowRun(ClusterState restored, ClusterConfig config, Policy policy, Lookahead lookahead,
-                      long maxHoldMillis, Listener listener) {
+    private ShadowRun(
+            ClusterState restored,
+            ClusterConfig config,
+            Policy policy,
+            Lookahead lookahead,
+            long maxHoldMillis,
+            Listener listener) {
         if (maxHoldMillis < 0) {
             throw new IllegalArgumentException("max hold must be >= 0 ms, got " + maxHoldMillis);
         }
         this.listener = listener;
         this.maxHoldMillis = maxHoldMillis;
-        SimulationListener tracking = SimulationListener.all(new SimulationListener() {
-            @Override
-            public void onFinish(Request request, int rank, double placedAt, double finishedAt) {
-                inFlight.remove(request.id());
-            }
-        }, listener);
+        SimulationListener tracking = SimulationListener.all(
+                new SimulationListener() {
+                    @Override
+                    public void onFinish(Request request, int rank, double placedAt, double finishedAt) {
+                        inFlight.remove(request.id());
+                    }
+                },
+                listener);
         this.sim = restored == null
                 ? new ClusterSimulation(config, policy, lookahead, tracking)
                 : ClusterSimulation.restore(restored, config, policy, lookahead, tracking);
@@ -118,8 +120,14 @@ public final class ShadowRun {
      *
      * @param pending the pending requests at the time of the snapshot, any order
      */
-    public static ShadowRun restore(ShadowState state, Collection<PendingArrival> pending, ClusterConfig config,
-                                    Policy policy, Lookahead lookahead, long maxHoldMillis, Listener listener) {
+    public static ShadowRun restore(
+            ShadowState state,
+            Collection<PendingArrival> pending,
+            ClusterConfig config,
+            Policy policy,
+            Lookahead lookahead,
+            long maxHoldMillis,
+            Listener listener) {
         ShadowRun shadow = new ShadowRun(state.cluster, config, policy, lookahead, maxHoldMillis, listener);
         shadow.originMillis = state.originMillis;
         shadow.nextSequence = state.nextSequence;
@@ -128,8 +136,12 @@ public final class ShadowRun {
         shadow.abandoned = state.abandoned;
         shadow.late = state.late;
         for (int i = 0; i < state.queuedId.length; i++) {
-            shadow.run.offer(new Request(state.queuedId[i], state.queuedSequence[i], state.queuedArrival[i],
-                    state.queuedPrompt[i], state.queuedOutput[i]));
+            shadow.run.offer(new Request(
+                    state.queuedId[i],
+                    state.queuedSequence[i],
+                    state.queuedArrival[i],
+                    state.queuedPrompt[i],
+                    state.queuedOutput[i]));
             shadow.inFlight.add(state.queuedId[i]);
         }
         shadow.inFlight.addAll(List.of(state.cluster.runId));
@@ -156,8 +168,8 @@ public final class ShadowRun {
         PendingArrival known = pendingById.get(requestId);
         if (known != null) {
             if (!known.outputKnown() && outputTokens != PendingArrival.UNKNOWN_OUTPUT) {
-                PendingArrival completed = new PendingArrival(requestId, known.arrivalMillis, known.promptTokens,
-                        outputTokens);
+                PendingArrival completed =
+                        new PendingArrival(requestId, known.arrivalMillis, known.promptTokens, outputTokens);
                 pending.remove(known);
                 pending.add(completed);
                 pendingById.put(requestId, completed);
@@ -214,8 +226,10 @@ public final class ShadowRun {
         }
         double waitingArrival = waitingFor == null ? Double.POSITIVE_INFINITY : seconds(waitingFor.arrivalMillis);
         int iterations = 0;
-        while (run.advance(r -> { }, clock -> clock < waitingArrival
-                && originMillis + (long) Math.ceil(clock * 1000.0) <= completeUntilMillis)) {
+        while (run.advance(
+                r -> {},
+                clock -> clock < waitingArrival
+                        && originMillis + (long) Math.ceil(clock * 1000.0) <= completeUntilMillis)) {
             iterations++;
         }
         return iterations;

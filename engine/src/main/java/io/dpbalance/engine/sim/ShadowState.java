@@ -9,23 +9,26 @@ public final class ShadowState {
 
     /** State layout version, for readers of older snapshots. */
     public int version = 1;
+
     public ClusterState cluster = new ClusterState();
     /** Epoch milliseconds of clock 0: the first request let in; {@link ShadowRun#NO_ORIGIN} before that. */
     public long originMillis = ShadowRun.NO_ORIGIN;
+
     public long nextSequence;
     /** The last request let in, in (arrival, id) order; records ordered before it can no longer be used. */
     public long lastReleasedMillis = Long.MIN_VALUE;
+
     public String lastReleasedId = "";
     public long abandoned;
     public long late;
 
     /** Requests let in, not yet arrived on the shadow clock, in order. */
     public String[] queuedId = new String[0];
+
     public long[] queuedSequence = new long[0];
     public double[] queuedArrival = new double[0];
     public int[] queuedPrompt = new int[0];
     public int[] queuedOutput = new int[0];
 
-    public ShadowState() {
-    }
+    public ShadowState() {}
 }

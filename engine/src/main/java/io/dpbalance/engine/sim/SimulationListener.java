@@ -6,22 +6,17 @@ import io.dpbalance.engine.model.Request;
 /** Observes a {@link ClusterSimulation}: what it placed, each closed step, each finished request, each decision. */
 public interface SimulationListener {
 
-    SimulationListener NONE = new SimulationListener() {
-    };
+    SimulationListener NONE = new SimulationListener() {};
 
     /** {@code request} was bound to {@code rank} at the refill after step {@code afterStep} (0 = initial fill). */
-    default void onPlacement(Request request, int rank, long afterStep, double clock, long waitedSteps) {
-    }
+    default void onPlacement(Request request, int rank, long afterStep, double clock, long waitedSteps) {}
 
-    default void onStep(StepStats metrics) {
-    }
+    default void onStep(StepStats metrics) {}
 
-    default void onFinish(Request request, int rank, double placedAt, double finishedAt) {
-    }
+    default void onFinish(Request request, int rank, double placedAt, double finishedAt) {}
 
     /** One policy call: its duration and how many requests it placed. */
-    default void onDecision(long nanos, int placed) {
-    }
+    default void onDecision(long nanos, int placed) {}
 
     /** Fans out to several listeners, in order. */
     static SimulationListener all(SimulationListener... listeners) {

@@ -32,5 +32,4 @@ public record SimulationResult(
         double decisionP50Us,
         double decisionP99Us,
         long maxWaitSteps,
-        double wallMs) {
-}
+        double wallMs) {}

@@ -3,22 +3,26 @@ package io.dpbalance.engine.sim;
 import io.dpbalance.engine.lookahead.Lookahead;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.Policy;
-
 import java.util.List;
 
 /** Runs a whole workload through one {@link ClusterSimulation}, in pool or arrival mode (docs/design.md §3). */
 public final class Simulator {
 
-    private Simulator() {
-    }
+    private Simulator() {}
 
     /**
      * @param requests  pool mode: in input order; arrival mode: any order (sorted by arrival, ties in input order)
      * @param poolSize  pool mode's R (0 or negative: the default 4 G); ignored in arrival mode
      * @param observer  extra listener (progress, step records), or null
      */
-    public static SimulationResult run(List<Request> requests, WorkloadMode mode, ClusterConfig config, int poolSize,
-                                       Policy policy, Lookahead lookahead, SimulationListener observer) {
+    public static SimulationResult run(
+            List<Request> requests,
+            WorkloadMode mode,
+            ClusterConfig config,
+            int poolSize,
+            Policy policy,
+            Lookahead lookahead,
+            SimulationListener observer) {
         long startNanos = System.nanoTime();
         RunRecorder recorder = new RunRecorder(mode);
         SimulationListener listener = observer == null ? recorder : SimulationListener.all(recorder, observer);
@@ -52,7 +56,7 @@ public final class Simulator {
     private static void runArrival(ClusterSimulation sim, List<Request> requests) {
         ArrivalRun run = new ArrivalRun(sim, requests);
         while (!run.isFinished()) {
-            run.advance(request -> { });
+            run.advance(request -> {});
         }
     }
 

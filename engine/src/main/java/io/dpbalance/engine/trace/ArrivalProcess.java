@@ -109,8 +109,8 @@ public sealed interface ArrivalProcess {
                 }
             }
             if (!(pieces.get(pieces.size() - 1).rate() > 0)) {
-                throw new IllegalArgumentException("the last rate of a schedule must be > 0, or requests never all"
-                        + " arrive; got " + pieces);
+                throw new IllegalArgumentException(
+                        "the last rate of a schedule must be > 0, or requests never all" + " arrive; got " + pieces);
             }
         }
 
@@ -122,9 +122,8 @@ public sealed interface ArrivalProcess {
             for (int i = 0; i < count; i++) {
                 while (true) {
                     double rate = pieces.get(piece).rate();
-                    double end = piece + 1 < pieces.size()
-                            ? pieces.get(piece + 1).startSeconds()
-                            : Double.POSITIVE_INFINITY;
+                    double end =
+                            piece + 1 < pieces.size() ? pieces.get(piece + 1).startSeconds() : Double.POSITIVE_INFINITY;
                     double gap = rate > 0 ? random.nextExponential() / rate : Double.POSITIVE_INFINITY;
                     if (time + gap < end) {
                         time += gap;
@@ -146,9 +145,11 @@ public sealed interface ArrivalProcess {
 
         @Override
         public String spec() {
-            return "schedule:" + pieces.stream()
-                    .map(piece -> SpecNumbers.format(piece.startSeconds()) + ":" + SpecNumbers.format(piece.rate()))
-                    .collect(Collectors.joining(","));
+            return "schedule:"
+                    + pieces.stream()
+                            .map(piece ->
+                                    SpecNumbers.format(piece.startSeconds()) + ":" + SpecNumbers.format(piece.rate()))
+                            .collect(Collectors.joining(","));
         }
     }
 

@@ -1,9 +1,5 @@
 package io.dpbalance.engine.trace;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
-
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -13,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * The records of a UTF-8 CSV file (RFC 4180, read by Commons CSV): fields split on commas, a field may be quoted with
@@ -22,10 +21,12 @@ import java.util.List;
 final class CsvRecords implements Closeable {
 
     /** Blank lines come through as records, so that every record's first line is known; {@link #next} skips them. */
-    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180
+            .builder()
             .setIgnoreEmptyLines(false)
             .setTrailingData(true)
             .get();
+
     private static final char BYTE_ORDER_MARK = '\uFEFF';
 
     private final String source;
@@ -47,7 +48,9 @@ final class CsvRecords implements Closeable {
             if (reader.read() != BYTE_ORDER_MARK) {
                 reader.reset();
             }
-            return new CsvRecords(source, CSVParser.builder().setReader(reader).setFormat(FORMAT).get());
+            return new CsvRecords(
+                    source,
+                    CSVParser.builder().setReader(reader).setFormat(FORMAT).get());
         } catch (IOException | RuntimeException e) {
             reader.close();
             throw e;
@@ -66,7 +69,8 @@ final class CsvRecords implements Closeable {
                 }
                 record = records.next();
             } catch (UncheckedIOException e) {
-                if (e.getCause().getMessage() != null && e.getCause().getMessage().contains("EOF reached")) {
+                if (e.getCause().getMessage() != null
+                        && e.getCause().getMessage().contains("EOF reached")) {
                     throw new WorkloadException(source + ":" + recordLine
                             + ": unterminated quoted field: expected a closing '\"' before the end of the file");
                 }

@@ -10,10 +10,22 @@ final class CsvTraceReader {
 
     /** Where a CSV trace keeps a request's fields and how it writes them. */
     enum Layout {
-        AZURE(WorkloadFormat.AZURE, "TIMESTAMP", "ContextTokens", "GeneratedTokens",
-                "a date-time like 2023-11-16 18:15:46.6805900", Timestamps::dateTimeNanos, false),
-        BURSTGPT(WorkloadFormat.BURSTGPT, "Timestamp", "Request tokens", "Response tokens",
-                "a number of seconds >= 0", text -> Timestamps.decimalNanos(text, Timestamps.SECONDS), true);
+        AZURE(
+                WorkloadFormat.AZURE,
+                "TIMESTAMP",
+                "ContextTokens",
+                "GeneratedTokens",
+                "a date-time like 2023-11-16 18:15:46.6805900",
+                Timestamps::dateTimeNanos,
+                false),
+        BURSTGPT(
+                WorkloadFormat.BURSTGPT,
+                "Timestamp",
+                "Request tokens",
+                "Response tokens",
+                "a number of seconds >= 0",
+                text -> Timestamps.decimalNanos(text, Timestamps.SECONDS),
+                true);
 
         static final String FAILED_REQUEST = "failed request (0 response tokens)";
 
@@ -25,8 +37,14 @@ final class CsvTraceReader {
         private final ToLongFunction<String> timestampNanos;
         private final boolean zeroOutputIsFailure;
 
-        Layout(WorkloadFormat format, String timestampColumn, String promptColumn, String outputColumn,
-               String timestampExpectation, ToLongFunction<String> timestampNanos, boolean zeroOutputIsFailure) {
+        Layout(
+                WorkloadFormat format,
+                String timestampColumn,
+                String promptColumn,
+                String outputColumn,
+                String timestampExpectation,
+                ToLongFunction<String> timestampNanos,
+                boolean zeroOutputIsFailure) {
             this.format = format;
             this.timestampColumn = timestampColumn;
             this.promptColumn = promptColumn;
@@ -51,8 +69,7 @@ final class CsvTraceReader {
         }
     }
 
-    private CsvTraceReader() {
-    }
+    private CsvTraceReader() {}
 
     static Workload read(Path file, String source, Layout layout, ReadOptions options) throws IOException {
         try (CsvRecords csv = CsvRecords.open(file, source)) {
@@ -79,8 +96,11 @@ final class CsvTraceReader {
                     if (output == 0 && layout.zeroOutputIsFailure) {
                         workload.skip(Layout.FAILED_REQUEST);
                     } else {
-                        workload.add(idPrefix + csv.recordLine(), timestamp,
-                                positive(layout.promptColumn, prompt), positive(layout.outputColumn, output));
+                        workload.add(
+                                idPrefix + csv.recordLine(),
+                                timestamp,
+                                positive(layout.promptColumn, prompt),
+                                positive(layout.outputColumn, output));
                     }
                 } catch (InvalidRowException e) {
                     workload.invalid(csv.recordLine(), e);
@@ -102,8 +122,8 @@ final class CsvTraceReader {
     private static int requireColumn(String source, CsvRecords csv, List<String> header, String column) {
         int index = indexOf(header, column);
         if (index < 0) {
-            throw new WorkloadException(source + ":" + csv.recordLine() + ": missing column '" + column
-                    + "'; the header has " + header);
+            throw new WorkloadException(
+                    source + ":" + csv.recordLine() + ": missing column '" + column + "'; the header has " + header);
         }
         return index;
     }

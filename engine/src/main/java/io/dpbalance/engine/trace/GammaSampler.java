@@ -5,8 +5,7 @@ import java.util.random.RandomGenerator;
 /** Gamma variates with scale 1 by Marsaglia and Tsang's method (ACM TOMS 26(3), 2000). */
 final class GammaSampler {
 
-    private GammaSampler() {
-    }
+    private GammaSampler() {}
 
     static double sample(double shape, RandomGenerator random) {
         if (shape < 1) {

@@ -27,9 +27,8 @@ final class InvalidRowException extends Exception {
     }
 
     static InvalidRowException got(String reason, String foundText) {
-        String shown = foundText.length() <= MAX_QUOTED_CHARS
-                ? foundText
-                : foundText.substring(0, MAX_QUOTED_CHARS) + "...";
+        String shown =
+                foundText.length() <= MAX_QUOTED_CHARS ? foundText : foundText.substring(0, MAX_QUOTED_CHARS) + "...";
         return new InvalidRowException(reason, reason + ", got '" + shown + "'");
     }
 

@@ -3,7 +3,6 @@ package io.dpbalance.engine.trace;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.IOException;
 
 /**
@@ -32,8 +31,8 @@ record JsonRequestObject(long timestampNanos, int promptTokens, int outputTokens
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             String found = parser.getText();
             parser.skipChildren();
-            throw InvalidRowException.got("expected a JSON object with " + INPUT_LENGTH + " and " + OUTPUT_LENGTH,
-                    found);
+            throw InvalidRowException.got(
+                    "expected a JSON object with " + INPUT_LENGTH + " and " + OUTPUT_LENGTH, found);
         }
         Long timestampNanos = null;
         Integer prompt = null;

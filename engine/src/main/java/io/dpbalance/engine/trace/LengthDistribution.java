@@ -1,7 +1,6 @@
 package io.dpbalance.engine.trace;
 
 import io.dpbalance.engine.model.Request;
-
 import java.util.Arrays;
 import java.util.function.ToIntFunction;
 import java.util.random.RandomGenerator;
@@ -103,8 +102,8 @@ public sealed interface LengthDistribution {
 
         public Uniform {
             if (low < 1 || high < low) {
-                throw new IllegalArgumentException("uniform lengths need 1 <= low <= high, got low " + low
-                        + " and high " + high);
+                throw new IllegalArgumentException(
+                        "uniform lengths need 1 <= low <= high, got low " + low + " and high " + high);
             }
         }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +18,7 @@ final class LengthsJsonReader {
     static final String DATA = "data";
     private static final String EXPECTED_ROOT = "expected {\"" + DATA + "\": [...]} or a JSON array";
 
-    private LengthsJsonReader() {
-    }
+    private LengthsJsonReader() {}
 
     static Workload read(Path file, String source, ReadOptions options) throws IOException {
         WorkloadBuilder workload = new WorkloadBuilder(source, WorkloadFormat.LENGTHS, false, options);
@@ -42,8 +40,8 @@ final class LengthsJsonReader {
                         + ": expected the end of the file after the JSON value");
             }
         } catch (JsonProcessingException e) {
-            throw new WorkloadException(source + ":" + line(e.getLocation()) + ": invalid JSON: "
-                    + e.getOriginalMessage(), e);
+            throw new WorkloadException(
+                    source + ":" + line(e.getLocation()) + ": invalid JSON: " + e.getOriginalMessage(), e);
         }
         return workload.build();
     }

@@ -2,7 +2,6 @@ package io.dpbalance.engine.trace;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -13,8 +12,7 @@ import java.nio.file.Path;
  */
 final class MooncakeJsonlReader {
 
-    private MooncakeJsonlReader() {
-    }
+    private MooncakeJsonlReader() {}
 
     static Workload read(Path file, String source, ReadOptions options) throws IOException {
         WorkloadBuilder workload = new WorkloadBuilder(source, WorkloadFormat.MOONCAKE, true, options);
@@ -23,7 +21,10 @@ final class MooncakeJsonlReader {
             while (!workload.isFull() && (line = lines.nextNonBlank()) != null) {
                 try {
                     JsonRequestObject request = parseLine(line);
-                    workload.add("mooncake-" + lines.number(), request.timestampNanos(), request.promptTokens(),
+                    workload.add(
+                            "mooncake-" + lines.number(),
+                            request.timestampNanos(),
+                            request.promptTokens(),
                             request.outputTokens());
                 } catch (InvalidRowException e) {
                     workload.invalid(lines.number(), e);

@@ -16,8 +16,7 @@ public final class ShippedTrace {
     /** The trace's path relative to the project root. */
     public static final String RELATIVE_PATH = "data/azure-llm-2023/AzureLLMInferenceTrace_conv.csv";
 
-    private ShippedTrace() {
-    }
+    private ShippedTrace() {}
 
     /** The shipped trace seen from the working directory or one of its parents, if there is one. */
     public static Optional<Path> find() {

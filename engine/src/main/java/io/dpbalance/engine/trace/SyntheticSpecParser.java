@@ -26,8 +26,7 @@ final class SyntheticSpecParser {
     /** Traces read for empirical distributions, so that prompt and output lengths of one trace read it once. */
     private final Map<String, Workload> traces = new HashMap<>();
 
-    private SyntheticSpecParser() {
-    }
+    private SyntheticSpecParser() {}
 
     static SyntheticWorkload parse(String spec) {
         return new SyntheticSpecParser().parseSpec(spec);
@@ -54,8 +53,8 @@ final class SyntheticSpecParser {
         entries.forEach((key, value) -> {
             Matcher commaKey = COMMA_BEFORE_KEY.matcher(value);
             if (commaKey.find()) {
-                throw error(key + ": the value '" + value + "' holds '" + commaKey.group().trim()
-                        + "'; separate top-level keys with ';'");
+                throw error(key + ": the value '" + value + "' holds '"
+                        + commaKey.group().trim() + "'; separate top-level keys with ';'");
             }
         });
         for (String key : List.of(COUNT, PROMPT, OUTPUT)) {
@@ -67,14 +66,11 @@ final class SyntheticSpecParser {
         if (count < 1) {
             throw error(COUNT + ": expected an integer >= 1, got '" + entries.get(COUNT) + "'");
         }
-        ArrivalProcess arrivals = entries.containsKey(ARRIVAL)
-                ? arrival(entries.get(ARRIVAL))
-                : new ArrivalProcess.None();
+        ArrivalProcess arrivals =
+                entries.containsKey(ARRIVAL) ? arrival(entries.get(ARRIVAL)) : new ArrivalProcess.None();
         LengthDistribution prompt = length(PROMPT, entries.get(PROMPT));
         LengthDistribution output = length(OUTPUT, entries.get(OUTPUT));
-        long seed = entries.containsKey(SEED)
-                ? parseNumber(SEED, entries.get(SEED), "an integer", Long::parseLong)
-                : 0;
+        long seed = entries.containsKey(SEED) ? parseNumber(SEED, entries.get(SEED), "an integer", Long::parseLong) : 0;
         return new SyntheticWorkload(count, arrivals, prompt, output, seed);
     }
 
@@ -95,8 +91,9 @@ final class SyntheticSpecParser {
                     yield new ArrivalProcess.Bursty(params.requiredDouble("rate"), params.requiredDouble("cv"));
                 }
                 case "schedule" -> new ArrivalProcess.Schedule(schedulePieces(kind));
-                default -> throw error(ARRIVAL + ": unknown arrival process '" + kind.name
-                        + "'; expected none, poisson, bursty or schedule");
+                default ->
+                    throw error(ARRIVAL + ": unknown arrival process '" + kind.name
+                            + "'; expected none, poisson, bursty or schedule");
             };
         } catch (IllegalArgumentException e) {
             throw kind.wrap(e);
@@ -122,21 +119,24 @@ final class SyntheticSpecParser {
             return switch (kind.name) {
                 case "lognormal" -> {
                     Params params = kind.params(List.of("mean", "sigma", "max"));
-                    yield new LengthDistribution.LogNormal(params.requiredDouble("mean"),
-                            params.requiredDouble("sigma"), params.max());
+                    yield new LengthDistribution.LogNormal(
+                            params.requiredDouble("mean"), params.requiredDouble("sigma"), params.max());
                 }
                 case "geometric" -> {
                     Params params = kind.params(List.of("mean", "max"));
                     yield new LengthDistribution.Geometric(params.requiredDouble("mean"), params.max());
                 }
-                case "constant" -> new LengthDistribution.Constant(kind.params(List.of("value")).requiredInt("value"));
+                case "constant" ->
+                    new LengthDistribution.Constant(
+                            kind.params(List.of("value")).requiredInt("value"));
                 case "uniform" -> {
                     Params params = kind.params(List.of("low", "high"));
                     yield new LengthDistribution.Uniform(params.requiredInt("low"), params.requiredInt("high"));
                 }
                 case "empirical" -> empirical(key, kind);
-                default -> throw error(key + ": unknown length distribution '" + kind.name
-                        + "'; expected lognormal, geometric, constant, uniform or empirical");
+                default ->
+                    throw error(key + ": unknown length distribution '" + kind.name
+                            + "'; expected lognormal, geometric, constant, uniform or empirical");
             };
         } catch (IllegalArgumentException e) {
             throw kind.wrap(e);
@@ -150,8 +150,8 @@ final class SyntheticSpecParser {
                 ? WorkloadFormat.parse(params.values.get("format"))
                 : WorkloadFormat.AUTO;
         String traceSpec = "trace=" + trace + (format == WorkloadFormat.AUTO ? "" : ",format=" + format.cliName());
-        Workload workload = traces.computeIfAbsent(traceSpec,
-                ignored -> WorkloadReader.read(Path.of(trace), format, ReadOptions.defaults()));
+        Workload workload = traces.computeIfAbsent(
+                traceSpec, ignored -> WorkloadReader.read(Path.of(trace), format, ReadOptions.defaults()));
         return key.equals(PROMPT)
                 ? LengthDistribution.Empirical.ofPrompts(workload, params.max(), traceSpec)
                 : LengthDistribution.Empirical.ofOutputs(workload, params.max(), traceSpec);

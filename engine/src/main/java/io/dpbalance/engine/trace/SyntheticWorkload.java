@@ -1,7 +1,6 @@
 package io.dpbalance.engine.trace;
 
 import io.dpbalance.engine.model.Request;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,8 @@ import java.util.SplittableRandom;
  * @param output   output lengths
  * @param seed     seeds every random draw
  */
-public record SyntheticWorkload(int count, ArrivalProcess arrivals, LengthDistribution prompt,
-                                LengthDistribution output, long seed) {
+public record SyntheticWorkload(
+        int count, ArrivalProcess arrivals, LengthDistribution prompt, LengthDistribution output, long seed) {
 
     public SyntheticWorkload {
         if (count < 1) {
@@ -84,8 +83,8 @@ public record SyntheticWorkload(int count, ArrivalProcess arrivals, LengthDistri
         double[] times = arrivals.arrivals(count, arrivalRandom);
         List<Request> requests = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            requests.add(new Request("synthetic-" + i, i, times[i], prompt.sample(promptRandom),
-                    output.sample(outputRandom)));
+            requests.add(new Request(
+                    "synthetic-" + i, i, times[i], prompt.sample(promptRandom), output.sample(outputRandom)));
         }
         return new Workload(spec(), WorkloadFormat.SYNTHETIC, arrivals.timed(), requests, Map.of());
     }

@@ -23,8 +23,7 @@ final class Timestamps {
     private static final Pattern DATE_TIME = Pattern.compile(
             "(\\d{4})-(\\d{2})-(\\d{2})[ T](\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(Z|[+-]\\d{2}(?::?\\d{2})?)?");
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     /**
      * Nanoseconds since 1970-01-01T00:00Z of a date-time such as {@code 2023-11-16 18:15:46.6805900}: up to 9
@@ -40,8 +39,12 @@ final class Timestamps {
         }
         try {
             LocalDateTime dateTime = LocalDateTime.of(
-                    Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                    Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)));
+                    Integer.parseInt(m.group(1)),
+                    Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(3)),
+                    Integer.parseInt(m.group(4)),
+                    Integer.parseInt(m.group(5)),
+                    Integer.parseInt(m.group(6)));
             ZoneOffset offset = m.group(8) == null ? ZoneOffset.UTC : ZoneOffset.of(m.group(8));
             long seconds = dateTime.toEpochSecond(offset);
             if (seconds < 0) {
@@ -72,7 +75,9 @@ final class Timestamps {
             throw new IllegalArgumentException("not a time >= 0 in range: " + value);
         }
         try {
-            return value.movePointRight(unitDigits).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+            return value.movePointRight(unitDigits)
+                    .setScale(0, RoundingMode.HALF_EVEN)
+                    .longValueExact();
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("not a time in range: " + value, e);
         }

@@ -1,7 +1,6 @@
 package io.dpbalance.engine.trace;
 
 import io.dpbalance.engine.model.Request;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -20,8 +19,8 @@ import java.util.Objects;
  * @param requests    the requests in file order, {@code sequence} counting from 0
  * @param skipReasons how many rows were skipped, by reason, in the order the reasons first occurred
  */
-public record Workload(String source, WorkloadFormat format, boolean timed, List<Request> requests,
-                       Map<String, Integer> skipReasons) {
+public record Workload(
+        String source, WorkloadFormat format, boolean timed, List<Request> requests, Map<String, Integer> skipReasons) {
 
     public Workload {
         Objects.requireNonNull(source, "source");

@@ -1,7 +1,6 @@
 package io.dpbalance.engine.trace;
 
 import io.dpbalance.engine.model.Request;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +13,7 @@ import java.util.Map;
  */
 final class WorkloadBuilder {
 
-    private record Row(String id, long timestampNanos, int promptTokens, int outputTokens) {
-    }
+    private record Row(String id, long timestampNanos, int promptTokens, int outputTokens) {}
 
     private final String source;
     private final WorkloadFormat format;

@@ -3,7 +3,6 @@ package io.dpbalance.engine.trace;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
@@ -33,8 +32,7 @@ public final class WorkloadReader {
             + JsonRequestObject.INPUT_LENGTH + " (mooncake), or a .json file holding {\"" + LengthsJsonReader.DATA
             + "\": [...]} or an array (lengths)";
 
-    private WorkloadReader() {
-    }
+    private WorkloadReader() {}
 
     /** Reads {@code file} in {@code format}, detecting it for {@link WorkloadFormat#AUTO}. */
     public static Workload read(Path file, WorkloadFormat format, ReadOptions options) {
@@ -98,7 +96,8 @@ public final class WorkloadReader {
     private static boolean startsLikeJson(Path file) throws IOException {
         try (NumberedLines lines = NumberedLines.open(file)) {
             String first = lines.nextNonBlank();
-            return first != null && (first.strip().startsWith("{") || first.strip().startsWith("["));
+            return first != null
+                    && (first.strip().startsWith("{") || first.strip().startsWith("["));
         }
     }
 
@@ -109,8 +108,8 @@ public final class WorkloadReader {
                 return WorkloadFormat.LENGTHS;
             }
             if (root != JsonToken.START_OBJECT) {
-                throw undetectable(file,
-                        root == null ? "the file is empty" : "it starts with '" + parser.getText() + "'");
+                throw undetectable(
+                        file, root == null ? "the file is empty" : "it starts with '" + parser.getText() + "'");
             }
             Set<String> fields = new LinkedHashSet<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {

@@ -1,12 +1,11 @@
 package io.dpbalance.engine.lookahead;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.SplittableRandom;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class LearnedLookaheadTest {
 
@@ -30,9 +29,11 @@ class LearnedLookaheadTest {
         LearnedLookahead learned = trained(new LearnedLookahead(), 100_000, 1);
         // geometric: P(O > a + h | O > a) = (1 - p)^h at every age, per prompt class
         for (int age : new int[] {0, 20, 60}) {
-            assertThat(learned.survival(0, 400, age, 0, 20)).as("short prompts, age %d", age)
+            assertThat(learned.survival(0, 400, age, 0, 20))
+                    .as("short prompts, age %d", age)
                     .isCloseTo(Math.pow(1 - 1.0 / 50, 20), within(0.02));
-            assertThat(learned.survival(0, 3000, age, 0, 20)).as("long prompts, age %d", age)
+            assertThat(learned.survival(0, 3000, age, 0, 20))
+                    .as("long prompts, age %d", age)
                     .isCloseTo(Math.pow(1 - 1.0 / 400, 20), within(0.02));
         }
         // without a prompt: the pooled mixture, between the two

@@ -1,12 +1,11 @@
 package io.dpbalance.engine.metrics;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class StepAggregateTest {
 
@@ -17,8 +16,15 @@ class StepAggregateTest {
         for (int g = 0; g < loads.length; g++) {
             loads[g] = random.nextInt(5000);
         }
-        return StepStatsCalculator.compute(k, k * 0.05, loads, loads.length, random.nextInt(64),
-                0.02 + random.nextDouble() * 0.03, null, PowerProfile.REFERENCE);
+        return StepStatsCalculator.compute(
+                k,
+                k * 0.05,
+                loads,
+                loads.length,
+                random.nextInt(64),
+                0.02 + random.nextDouble() * 0.03,
+                null,
+                PowerProfile.REFERENCE);
     }
 
     /** A sample standing for k steps is the same step added k times: every sum, mean, ratio and percentile. */
@@ -68,8 +74,8 @@ class StepAggregateTest {
     @Test
     void weightsTheMeansAndSums() {
         StepAggregate a = new StepAggregate();
-        a.add(20, 0.5, 10, 0.1, 100, 10);        // one step
-        a.add(40, 0.25, 30, 0.3, 300, 30, 3);    // a sample of three
+        a.add(20, 0.5, 10, 0.1, 100, 10); // one step
+        a.add(40, 0.25, 30, 0.3, 300, 30, 3); // a sample of three
         assertThat(a.samples()).isEqualTo(2);
         assertThat(a.totalSteps()).isEqualTo(4);
         assertThat(a.avgImbalance()).isEqualTo((20 + 3 * 40) / 4.0);

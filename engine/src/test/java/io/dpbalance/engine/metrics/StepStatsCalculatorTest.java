@@ -1,9 +1,9 @@
 package io.dpbalance.engine.metrics;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
 
 class StepStatsCalculatorTest {
 
@@ -25,8 +25,8 @@ class StepStatsCalculatorTest {
 
     @Test
     void emptyClusterHasNoImbalanceAndNoIdleFractionButDrawsIdlePower() {
-        StepStats m = StepStatsCalculator.compute(3, 1.0, new long[] {0, 0, 0}, 3, 0, 2.0, null,
-                PowerProfile.REFERENCE);
+        StepStats m =
+                StepStatsCalculator.compute(3, 1.0, new long[] {0, 0, 0}, 3, 0, 2.0, null, PowerProfile.REFERENCE);
         assertThat(m.imbalance()).isZero();
         assertThat(m.idleFraction()).isZero();
         assertThat(m.energyJoules()).isCloseTo(3 * 100.0 * 2.0, within(1e-12));

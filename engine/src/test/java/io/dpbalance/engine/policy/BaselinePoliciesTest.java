@@ -1,11 +1,11 @@
 package io.dpbalance.engine.policy;
 
-import io.dpbalance.engine.model.Request;
-import org.junit.jupiter.api.Test;
-
 import static io.dpbalance.engine.policy.RefillStates.placements;
 import static io.dpbalance.engine.policy.RefillStates.state;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dpbalance.engine.model.Request;
+import org.junit.jupiter.api.Test;
 
 class BaselinePoliciesTest {
 
@@ -59,8 +59,10 @@ class BaselinePoliciesTest {
     @Test
     void vllmLeavesARankUnderfilledWhenItsOwnQueueIsEmpty() {
         io.dpbalance.engine.sim.ClusterSimulation sim = new io.dpbalance.engine.sim.ClusterSimulation(
-                io.dpbalance.engine.sim.ClusterConfig.reference(2, 2), new VllmPolicy(),
-                new io.dpbalance.engine.lookahead.OracleLookahead(), null);
+                io.dpbalance.engine.sim.ClusterConfig.reference(2, 2),
+                new VllmPolicy(),
+                new io.dpbalance.engine.lookahead.OracleLookahead(),
+                null);
         for (int i = 0; i < 5; i++) {
             sim.enqueue(new Request("r" + i, i, 0, 10, 3));
         }

@@ -1,10 +1,10 @@
 package io.dpbalance.engine.policy;
 
-import org.junit.jupiter.api.Test;
-
 import static io.dpbalance.engine.policy.RefillStates.placements;
 import static io.dpbalance.engine.policy.RefillStates.state;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class BfioPolicyTest {
 
@@ -37,8 +37,22 @@ class BfioPolicyTest {
 
     @Test
     void fillsEveryFreeSlotWhileThePoolHasRequests() {
-        RefillState s = state(4, new int[][][] {{{3000, 0, -1}}, {}, {{10, 0, 5}, {10, 0, 5}}},
-                5000, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+        RefillState s = state(
+                4,
+                new int[][][] {{{3000, 0, -1}}, {}, {{10, 0, 5}, {10, 0, 5}}},
+                5000,
+                1,
+                2,
+                3,
+                4,
+                5,
+                6,
+                7,
+                8,
+                9,
+                10,
+                11,
+                12);
         bfio(20).refill(s);
         assertThat(s.totalFree()).isZero();
         int placed = 0;
@@ -59,11 +73,24 @@ class BfioPolicyTest {
     void maxWaitAdmitsAnOverdueRequestEvenWhenItFitsBadly() {
         io.dpbalance.engine.model.Request[] pool = {
             new io.dpbalance.engine.model.Request("old", 0, 0, 5000, 10),
-            new io.dpbalance.engine.model.Request("fit", 1, 0, 300, 10)};
-        RefillState overdue = new RefillState(2, 2, new int[] {2, 1}, new int[] {600, 400, 700, 0},
-                new int[4], new int[] {io.dpbalance.engine.lookahead.Lookahead.UNKNOWN,
-                    io.dpbalance.engine.lookahead.Lookahead.UNKNOWN, io.dpbalance.engine.lookahead.Lookahead.UNKNOWN, 0},
-                pool, new long[] {50, 0}, 60, 1.0);
+            new io.dpbalance.engine.model.Request("fit", 1, 0, 300, 10)
+        };
+        RefillState overdue = new RefillState(
+                2,
+                2,
+                new int[] {2, 1},
+                new int[] {600, 400, 700, 0},
+                new int[4],
+                new int[] {
+                    io.dpbalance.engine.lookahead.Lookahead.UNKNOWN,
+                    io.dpbalance.engine.lookahead.Lookahead.UNKNOWN,
+                    io.dpbalance.engine.lookahead.Lookahead.UNKNOWN,
+                    0
+                },
+                pool,
+                new long[] {50, 0},
+                60,
+                1.0);
         RefillState unbounded = overdue.fresh();
         new BfioPolicy(0, "oracle").refill(unbounded);
         assertThat(placements(unbounded)).containsExactly(-1, 1);

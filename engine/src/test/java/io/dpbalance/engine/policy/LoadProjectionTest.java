@@ -1,16 +1,15 @@
 package io.dpbalance.engine.policy;
 
+import static io.dpbalance.engine.policy.RefillStates.state;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.dpbalance.engine.lookahead.HazardLookahead;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.sim.ClusterConfig;
 import io.dpbalance.engine.sim.ClusterSimulation;
-import org.junit.jupiter.api.Test;
-
 import java.util.concurrent.atomic.AtomicReference;
-
-import static io.dpbalance.engine.policy.RefillStates.state;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 class LoadProjectionTest {
 
@@ -19,7 +18,8 @@ class LoadProjectionTest {
         // rank 0: 100 tokens ending in 2 steps, 50 of unknown end; rank 1: 30 ending in 1 step
         RefillState s = state(2, new int[][][] {{{90, 10, 2}, {50, 0, -1}}, {{30, 0, 1}}});
         LoadProjection p = LoadProjection.of(s, 3);
-        assertThat(new double[] {p.load(0, 0), p.load(1, 0), p.load(2, 0), p.load(3, 0)}).containsExactly(150, 150, 50, 50);
+        assertThat(new double[] {p.load(0, 0), p.load(1, 0), p.load(2, 0), p.load(3, 0)})
+                .containsExactly(150, 150, 50, 50);
         assertThat(new double[] {p.load(0, 1), p.load(1, 1), p.load(2, 1)}).containsExactly(30, 0, 0);
         assertThat(p.envelope(2)).isEqualTo(50);
         // sum_h (G M(h) - sum L(h)) = (300-180) + (300-150) + (100-50) + (100-50)

@@ -1,11 +1,10 @@
 package io.dpbalance.engine.policy;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class PolicySpecTest {
 
@@ -27,7 +26,8 @@ class PolicySpecTest {
     @Test
     void rejectsUnknownPoliciesAndParametersWithTheKnownOnes() {
         assertThatThrownBy(() -> PolicyFactory.create(PolicySpec.parse("lpt"), "oracle", 1))
-                .hasMessageContaining("unknown policy 'lpt'").hasMessageContaining("least-tokens");
+                .hasMessageContaining("unknown policy 'lpt'")
+                .hasMessageContaining("least-tokens");
         assertThatThrownBy(() -> PolicyFactory.create(PolicySpec.parse("bfio:horizon=3"), "oracle", 1))
                 .hasMessageContaining("no parameter 'horizon'");
         assertThatThrownBy(() -> PolicyFactory.create(PolicySpec.parse("bfio:h=x"), "oracle", 1))

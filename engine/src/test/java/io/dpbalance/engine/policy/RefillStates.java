@@ -6,8 +6,7 @@ import io.dpbalance.engine.model.Request;
 /** Builds small {@link RefillState}s for policy tests: running requests per rank and a pool of prompts. */
 final class RefillStates {
 
-    private RefillStates() {
-    }
+    private RefillStates() {}
 
     /**
      * @param batch     B
@@ -34,8 +33,8 @@ final class RefillStates {
         for (int i = 0; i < pool.length; i++) {
             requests[i] = new Request("p" + i, i, 0.0, pool[i], 10);
         }
-        return new RefillState(ranks, batch, count, prompt, generated, remaining, requests, new long[pool.length],
-                1, 0.0);
+        return new RefillState(
+                ranks, batch, count, prompt, generated, remaining, requests, new long[pool.length], 1, 0.0);
     }
 
     static int[] placements(RefillState s) {

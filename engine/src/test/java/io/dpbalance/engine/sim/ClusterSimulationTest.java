@@ -1,18 +1,17 @@
 package io.dpbalance.engine.sim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.dpbalance.engine.lookahead.OracleLookahead;
 import io.dpbalance.engine.metrics.CostModel;
 import io.dpbalance.engine.metrics.PowerProfile;
 import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.FcfsPolicy;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 /** The step semantics of docs/design.md §3 on scenarios small enough to follow by hand. */
 class ClusterSimulationTest {
@@ -35,8 +34,8 @@ class ClusterSimulationTest {
             }
         };
         ClusterConfig config = new ClusterConfig(2, 2, UNIT_COST, PowerProfile.REFERENCE);
-        SimulationResult r = Simulator.run(requests, WorkloadMode.POOL, config, 2, new FcfsPolicy(),
-                new OracleLookahead(), capture);
+        SimulationResult r =
+                Simulator.run(requests, WorkloadMode.POOL, config, 2, new FcfsPolicy(), new OracleLookahead(), capture);
 
         // fill: pool [A, B] -> both on rank 0 (L = 15, 0)
         // step 1: T = 1.015; A 11, B 6 -> B departs -> loads (11, 0); refill: C joins, rank 0 has a slot -> 14
@@ -65,8 +64,8 @@ class ClusterSimulationTest {
     void arrivalModeIdlesUntilTheNextArrivalAndMeasuresQueueWait() {
         List<Request> requests = List.of(req("X", 0, 0.0, 1, 2), req("Y", 1, 0.5, 1, 1), req("Z", 2, 10.0, 1, 1));
         ClusterConfig config = new ClusterConfig(1, 1, new CostModel(1.0, 0.0), PowerProfile.REFERENCE);
-        SimulationResult r = Simulator.run(requests, WorkloadMode.ARRIVAL, config, 0, new FcfsPolicy(),
-                new OracleLookahead(), null);
+        SimulationResult r =
+                Simulator.run(requests, WorkloadMode.ARRIVAL, config, 0, new FcfsPolicy(), new OracleLookahead(), null);
 
         // X runs steps 1-2 (clock 2); Y waits from 0.5 to 2, runs step 3; idle until 10; Z runs step 4
         assertThat(r.steps()).isEqualTo(4);
@@ -81,8 +80,11 @@ class ClusterSimulationTest {
 
     @Test
     void placementsAreStickyAndLoadsGrowByOneTokenPerRunningRequest() {
-        ClusterSimulation sim = new ClusterSimulation(new ClusterConfig(2, 3, UNIT_COST, PowerProfile.REFERENCE),
-                new FcfsPolicy(), new OracleLookahead(), null);
+        ClusterSimulation sim = new ClusterSimulation(
+                new ClusterConfig(2, 3, UNIT_COST, PowerProfile.REFERENCE),
+                new FcfsPolicy(),
+                new OracleLookahead(),
+                null);
         sim.enqueue(req("a", 0, 0, 100, 5));
         sim.enqueue(req("b", 1, 0, 50, 5));
         sim.refill();
@@ -94,15 +96,24 @@ class ClusterSimulationTest {
 
     @Test
     void decodeObserverSeesEveryTokenAndRankStepsWhoseLoadsAreTheMetricsLoads() {
-        ClusterSimulation sim = new ClusterSimulation(new ClusterConfig(2, 2, UNIT_COST, PowerProfile.REFERENCE),
-                new FcfsPolicy(), new OracleLookahead(), null);
+        ClusterSimulation sim = new ClusterSimulation(
+                new ClusterConfig(2, 2, UNIT_COST, PowerProfile.REFERENCE),
+                new FcfsPolicy(),
+                new OracleLookahead(),
+                null);
         java.util.Map<String, Long> foldedTokens = new java.util.TreeMap<>();
         java.util.Map<String, Long> rankSteps = new java.util.TreeMap<>();
         java.util.List<String> tokens = new ArrayList<>();
         sim.observeDecode(new DecodeObserver() {
             @Override
-            public void onToken(Request request, int rank, long step, double stepStart, double stepSeconds,
-                                int contextTokens, boolean last) {
+            public void onToken(
+                    Request request,
+                    int rank,
+                    long step,
+                    double stepStart,
+                    double stepSeconds,
+                    int contextTokens,
+                    boolean last) {
                 tokens.add(request.id() + "@" + step + ":" + contextTokens + (last ? "!" : ""));
                 foldedTokens.merge(rank + "/" + step, last ? 0L : contextTokens, Long::sum);
             }
@@ -122,9 +133,15 @@ class ClusterSimulationTest {
         }
         // A and B on rank 0, C on rank 1: A 11, 12!; B 6!; C 4, 5, 6!
         assertThat(tokens).containsExactly("A@1:11", "B@1:6!", "C@1:4", "A@2:12!", "C@2:5", "C@3:6!");
-        assertThat(rankSteps).containsEntry("0/1", 11L).containsEntry("1/1", 4L).containsEntry("0/2", 0L)
-                .containsEntry("1/2", 5L).containsEntry("0/3", 0L).containsEntry("1/3", 0L);
-        foldedTokens.forEach((key, load) -> assertThat(rankSteps.get(key)).as(key).isEqualTo(load));
+        assertThat(rankSteps)
+                .containsEntry("0/1", 11L)
+                .containsEntry("1/1", 4L)
+                .containsEntry("0/2", 0L)
+                .containsEntry("1/2", 5L)
+                .containsEntry("0/3", 0L)
+                .containsEntry("1/3", 0L);
+        foldedTokens.forEach(
+                (key, load) -> assertThat(rankSteps.get(key)).as(key).isEqualTo(load));
         assertThat(metrics.get(0).maxLoad()).isEqualTo(11);
         assertThat(metrics.get(0).totalLoad()).isEqualTo(15);
     }

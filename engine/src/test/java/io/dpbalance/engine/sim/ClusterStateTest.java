@@ -1,5 +1,7 @@
 package io.dpbalance.engine.sim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.PolicyFactory;
@@ -8,13 +10,10 @@ import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Snapshot, restore into fresh policy and lookahead instances, continue: the same steps as an unbroken run. */
 class ClusterStateTest {
@@ -54,8 +53,11 @@ class ClusterStateTest {
     @ParameterizedTest
     @ValueSource(strings = {"round-robin", "vllm", "bfio:h=20", "bfio:h=20,lookahead=hazard", "trtllm"})
     void restoredSimulationContinuesExactlyLikeAnUnbrokenOne(String policy) {
-        List<Request> requests = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
-                ReadOptions.defaults().withLimit(600).withTimeScale(0.05)).requests();
+        List<Request> requests = WorkloadReader.read(
+                        ProjectData.azureConversationTrace(),
+                        WorkloadFormat.AZURE,
+                        ReadOptions.defaults().withLimit(600).withTimeScale(0.05))
+                .requests();
         List<StepStats> unbroken = run(requests, policy, 0);
         List<StepStats> restored = run(requests, policy, 37);
         assertThat(unbroken).hasSizeGreaterThan(1000);

@@ -1,5 +1,7 @@
 package io.dpbalance.engine.sim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dpbalance.engine.policy.PolicyFactory;
 import io.dpbalance.engine.policy.PolicySpec;
 import io.dpbalance.engine.testing.ProjectData;
@@ -7,13 +9,10 @@ import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.math.MathContext;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Azure trace read as lengths in file order, pool mode, G = 32, B = 72, R = 128, reference cost model and
@@ -31,8 +30,14 @@ class KnownAnswerTest {
 
     private static SimulationResult run(String policy) {
         PolicyFactory.Instance i = PolicyFactory.create(PolicySpec.parse(policy), "oracle", 1);
-        return Simulator.run(trace.requests(), WorkloadMode.POOL, ClusterConfig.reference(32, 72), 0, i.policy(),
-                i.lookahead(), null);
+        return Simulator.run(
+                trace.requests(),
+                WorkloadMode.POOL,
+                ClusterConfig.reference(32, 72),
+                0,
+                i.policy(),
+                i.lookahead(),
+                null);
     }
 
     /** Equal when both round to the same 6 significant digits. */

@@ -1,5 +1,7 @@
 package io.dpbalance.engine.sim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dpbalance.engine.lookahead.HazardLookahead;
 import io.dpbalance.engine.lookahead.LearnedLookahead;
 import io.dpbalance.engine.lookahead.Lookahead;
@@ -11,16 +13,13 @@ import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** BF-IO with the {@code learned} lookahead on the step loop: no peeking at running requests, and a known answer. */
 class LearnedLookaheadRunTest {
@@ -28,8 +27,8 @@ class LearnedLookaheadRunTest {
     private static final ClusterConfig SMALL = ClusterConfig.reference(8, 8);
 
     /** A run's placements ("id@rank") with their clocks, and when its first changed request finished. */
-    private record Run(List<String> placements, List<Double> clocks, List<Integer> horizons,
-                       double firstChangedFinish) {
+    private record Run(
+            List<String> placements, List<Double> clocks, List<Integer> horizons, double firstChangedFinish) {
 
         List<String> before(double until) {
             List<String> out = new ArrayList<>();
@@ -46,34 +45,35 @@ class LearnedLookaheadRunTest {
         List<Integer> horizons = new ArrayList<>();
         double[] first = {Double.POSITIVE_INFINITY};
         Lookahead l = lookahead.get();
-        Simulator.run(requests, WorkloadMode.ARRIVAL, SMALL, 0, new BfioPolicy(20, l.name()), l, new SimulationListener() {
-            @Override
-            public void onPlacement(Request request, int rank, long afterStep, double clock, long waitedSteps) {
-                placements.add(request.id() + "@" + rank);
-                clocks.add(clock);
-                horizons.add(l.horizon(20));
-            }
+        Simulator.run(
+                requests, WorkloadMode.ARRIVAL, SMALL, 0, new BfioPolicy(20, l.name()), l, new SimulationListener() {
+                    @Override
+                    public void onPlacement(Request request, int rank, long afterStep, double clock, long waitedSteps) {
+                        placements.add(request.id() + "@" + rank);
+                        clocks.add(clock);
+                        horizons.add(l.horizon(20));
+                    }
 
-            @Override
-            public void onFinish(Request request, int rank, double placedAt, double finishedAt) {
-                if (changed.contains(request.id())) {
-                    first[0] = Math.min(first[0], finishedAt);
-                }
-            }
-        });
+                    @Override
+                    public void onFinish(Request request, int rank, double placedAt, double finishedAt) {
+                        if (changed.contains(request.id())) {
+                            first[0] = Math.min(first[0], finishedAt);
+                        }
+                    }
+                });
         return new Run(placements, clocks, horizons, first[0]);
     }
 
     /** The placements of both runs up to the first finish of a changed request in either. */
-    private static List<List<String>> untilAChangedRequestFinishes(List<Request> original, List<Request> changed,
-                                                                    Supplier<Lookahead> lookahead,
-                                                                    List<String> changedIds) {
+    private static List<List<String>> untilAChangedRequestFinishes(
+            List<Request> original, List<Request> changed, Supplier<Lookahead> lookahead, List<String> changedIds) {
         Run a = run(original, lookahead, changedIds);
         Run b = run(changed, lookahead, changedIds);
         double until = Math.min(a.firstChangedFinish(), b.firstChangedFinish());
-        long lookingAhead = a.horizons().subList(0, a.before(until).size()).stream().filter(h -> h > 0).count();
-        assertThat(lookingAhead).as("placements with a horizon > 0")
-                .isGreaterThan(20);
+        long lookingAhead = a.horizons().subList(0, a.before(until).size()).stream()
+                .filter(h -> h > 0)
+                .count();
+        assertThat(lookingAhead).as("placements with a horizon > 0").isGreaterThan(20);
         return List.of(a.before(until), b.before(until));
     }
 
@@ -102,11 +102,16 @@ class LearnedLookaheadRunTest {
                 changedIds.add("r" + j);
             }
         }
-        List<List<String>> learned = untilAChangedRequestFinishes(original, changed,
-                () -> Lookahead.parse("learned:warmup=20:min-skill=0", 1), changedIds);
-        assertThat(learned.get(0)).as("placements before a changed request finishes").hasSizeGreaterThan(150);
-        assertThat(learned.get(0).stream().filter(p -> changedIds.contains(p.substring(0, p.indexOf('@')))).count())
-                .as("changed requests placed while still running").isGreaterThan(30);
+        List<List<String>> learned = untilAChangedRequestFinishes(
+                original, changed, () -> Lookahead.parse("learned:warmup=20:min-skill=0", 1), changedIds);
+        assertThat(learned.get(0))
+                .as("placements before a changed request finishes")
+                .hasSizeGreaterThan(150);
+        assertThat(learned.get(0).stream()
+                        .filter(p -> changedIds.contains(p.substring(0, p.indexOf('@'))))
+                        .count())
+                .as("changed requests placed while still running")
+                .isGreaterThan(30);
         assertThat(learned.get(1)).isEqualTo(learned.get(0));
         List<List<String>> hazard = untilAChangedRequestFinishes(original, changed, HazardLookahead::new, changedIds);
         assertThat(hazard.get(1)).isEqualTo(hazard.get(0));
@@ -159,14 +164,19 @@ class LearnedLookaheadRunTest {
      */
     @Test
     void knownAnswerOnTheShippedTraceInArrivalMode() {
-        List<Request> trace = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
-                ReadOptions.defaults().withTimeScale(0.03)).requests();
+        List<Request> trace = WorkloadReader.read(
+                        ProjectData.azureConversationTrace(),
+                        WorkloadFormat.AZURE,
+                        ReadOptions.defaults().withTimeScale(0.03))
+                .requests();
         ClusterConfig config = ClusterConfig.reference(16, 8);
-        PolicyFactory.Instance learned = PolicyFactory.create(PolicySpec.parse("bfio:h=20,lookahead=learned"), "oracle", 1);
-        SimulationResult r = Simulator.run(trace, WorkloadMode.ARRIVAL, config, 0, learned.policy(),
-                learned.lookahead(), null);
+        PolicyFactory.Instance learned =
+                PolicyFactory.create(PolicySpec.parse("bfio:h=20,lookahead=learned"), "oracle", 1);
+        SimulationResult r =
+                Simulator.run(trace, WorkloadMode.ARRIVAL, config, 0, learned.policy(), learned.lookahead(), null);
         PolicyFactory.Instance h0 = PolicyFactory.create(PolicySpec.parse("bfio:h=0"), "oracle", 1);
-        SimulationResult base = Simulator.run(trace, WorkloadMode.ARRIVAL, config, 0, h0.policy(), h0.lookahead(), null);
+        SimulationResult base =
+                Simulator.run(trace, WorkloadMode.ARRIVAL, config, 0, h0.policy(), h0.lookahead(), null);
 
         MathContext six = new MathContext(6);
         assertThat(new BigDecimal(r.avgImbalance()).round(six)).isEqualTo(new BigDecimal("18996.9").round(six));

@@ -1,5 +1,7 @@
 package io.dpbalance.engine.sim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dpbalance.engine.metrics.StepStats;
 import io.dpbalance.engine.model.Request;
 import io.dpbalance.engine.policy.PolicyFactory;
@@ -8,17 +10,14 @@ import io.dpbalance.engine.testing.ProjectData;
 import io.dpbalance.engine.trace.ReadOptions;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shadow's step loop over a stream equals the simulator's arrival-mode run over the same requests, whatever the
@@ -32,29 +31,28 @@ class ShadowRunTest {
     private static final ClusterConfig CONFIG = ClusterConfig.reference(4, 8);
 
     /** The stream's requests: id, arrival epoch ms, prompt, output. */
-    private record Arrival(String id, long millis, int prompt, int output) {
-    }
+    private record Arrival(String id, long millis, int prompt, int output) {}
 
     /** One record of the stream, and when the stream carries it (its position in time). */
-    private record StreamRecord(Arrival arrival, boolean withOutput, long carriedAt) {
-    }
+    private record StreamRecord(Arrival arrival, boolean withOutput, long carriedAt) {}
 
-    private record Placement(String id, int rank, long step) {
-    }
+    private record Placement(String id, int rank, long step) {}
 
-    private record Run(List<StepStats> steps, List<Placement> placements) {
-    }
+    private record Run(List<StepStats> steps, List<Placement> placements) {}
 
     private static List<Arrival> arrivals;
 
     @BeforeAll
     static void readTrace() {
-        List<Request> requests = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
-                ReadOptions.defaults().withLimit(600).withTimeScale(0.05)).requests();
+        List<Request> requests = WorkloadReader.read(
+                        ProjectData.azureConversationTrace(),
+                        WorkloadFormat.AZURE,
+                        ReadOptions.defaults().withLimit(600).withTimeScale(0.05))
+                .requests();
         arrivals = new ArrayList<>();
         for (Request r : requests) {
-            arrivals.add(new Arrival("req-" + r.id(), T0 + (long) Math.floor(r.arrival() * 1000), r.promptTokens(),
-                    r.outputTokens()));
+            arrivals.add(new Arrival(
+                    "req-" + r.id(), T0 + (long) Math.floor(r.arrival() * 1000), r.promptTokens(), r.outputTokens()));
         }
         arrivals.sort(Comparator.comparingLong(Arrival::millis).thenComparing(Arrival::id));
     }
@@ -103,8 +101,13 @@ class ShadowRunTest {
      * Feeds the records in carried order, telling the shadow after each that the stream is complete up to the newest
      * carried time less the bound; snapshots and restores every {@code restoreEvery} records (0: never).
      */
-    private static ShadowRun shadow(List<StreamRecord> stream, String policy, Recorder recorder, int restoreEvery,
-                                    long maxHold, boolean finish) {
+    private static ShadowRun shadow(
+            List<StreamRecord> stream,
+            String policy,
+            Recorder recorder,
+            int restoreEvery,
+            long maxHold,
+            boolean finish) {
         PolicyFactory.Instance p = PolicyFactory.create(PolicySpec.parse(policy), "oracle", 7);
         ShadowRun shadow = new ShadowRun(CONFIG, p.policy(), p.lookahead(), maxHold, recorder);
         long newest = Long.MIN_VALUE;
@@ -119,8 +122,14 @@ class ShadowRunTest {
             }
             if (restoreEvery > 0 && ++fed % restoreEvery == 0) {
                 PolicyFactory.Instance fresh = PolicyFactory.create(PolicySpec.parse(policy), "oracle", 7);
-                shadow = ShadowRun.restore(shadow.snapshot(), shadow.pending(), CONFIG, fresh.policy(),
-                        fresh.lookahead(), maxHold, recorder);
+                shadow = ShadowRun.restore(
+                        shadow.snapshot(),
+                        shadow.pending(),
+                        CONFIG,
+                        fresh.policy(),
+                        fresh.lookahead(),
+                        maxHold,
+                        recorder);
             }
         }
         if (finish) {
@@ -141,8 +150,16 @@ class ShadowRunTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fcfs", "vllm", "least-tokens", "bfio:h=0", "bfio:h=20", "bfio:h=20,lookahead=hazard",
-        "bfio:h=20,lookahead=noisy:0.3"})
+    @ValueSource(
+            strings = {
+                "fcfs",
+                "vllm",
+                "least-tokens",
+                "bfio:h=0",
+                "bfio:h=20",
+                "bfio:h=20,lookahead=hazard",
+                "bfio:h=20,lookahead=noisy:0.3"
+            })
     void outOfOrderStreamWithRestoresEqualsTheSimulator(String policy) {
         Run expected = simulate(arrivals, policy);
         Recorder recorder = new Recorder();
@@ -202,8 +219,12 @@ class ShadowRunTest {
     @Test
     void recordsOrderedBeforeTheLastRequestLetInAreLateAndLeftOut() {
         Recorder recorder = new Recorder();
-        ShadowRun shadow = new ShadowRun(CONFIG, PolicyFactory.create(PolicySpec.parse("fcfs"), "oracle", 1).policy(),
-                PolicyFactory.create(PolicySpec.parse("fcfs"), "oracle", 1).lookahead(), 1_000, recorder);
+        ShadowRun shadow = new ShadowRun(
+                CONFIG,
+                PolicyFactory.create(PolicySpec.parse("fcfs"), "oracle", 1).policy(),
+                PolicyFactory.create(PolicySpec.parse("fcfs"), "oracle", 1).lookahead(),
+                1_000,
+                recorder);
         assertThat(shadow.offer("b", T0 + 100, 10, 3)).isEqualTo(ShadowRun.Offer.NEW);
         assertThat(shadow.offer("c", T0 + 100, 10, 3)).isEqualTo(ShadowRun.Offer.NEW);
         shadow.advance(T0 + 100);

@@ -1,7 +1,6 @@
 package io.dpbalance.engine.testing;
 
 import io.dpbalance.engine.trace.ShippedTrace;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,8 +10,7 @@ import java.nio.file.Path;
  */
 public final class ProjectData {
 
-    private ProjectData() {
-    }
+    private ProjectData() {}
 
     /** The project root: the nearest folder, from the working directory up, with the root pom.xml and the data. */
     public static Path root() {

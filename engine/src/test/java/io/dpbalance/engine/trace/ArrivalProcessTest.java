@@ -1,14 +1,13 @@
 package io.dpbalance.engine.trace;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.withinPercentage;
+import org.junit.jupiter.api.Test;
 
 class ArrivalProcessTest {
 
@@ -26,7 +25,10 @@ class ArrivalProcessTest {
 
     private static double coefficientOfVariation(double[] values) {
         double mean = Arrays.stream(values).average().orElseThrow();
-        double variance = Arrays.stream(values).map(value -> (value - mean) * (value - mean)).sum() / values.length;
+        double variance = Arrays.stream(values)
+                        .map(value -> (value - mean) * (value - mean))
+                        .sum()
+                / values.length;
         return Math.sqrt(variance) / mean;
     }
 
@@ -96,11 +98,11 @@ class ArrivalProcessTest {
     void refusesSchedulesThatDoNotStartAtZeroIncreaseOrEnd() {
         assertThatThrownBy(() -> new ArrivalProcess.Schedule(List.of(new ArrivalProcess.RatePiece(5, 10))))
                 .hasMessageStartingWith("a rate schedule starts with a piece at time 0");
-        assertThatThrownBy(() -> new ArrivalProcess.Schedule(List.of(
-                new ArrivalProcess.RatePiece(0, 10), new ArrivalProcess.RatePiece(0, 5))))
+        assertThatThrownBy(() -> new ArrivalProcess.Schedule(
+                        List.of(new ArrivalProcess.RatePiece(0, 10), new ArrivalProcess.RatePiece(0, 5))))
                 .hasMessageStartingWith("rate schedule times must increase");
-        assertThatThrownBy(() -> new ArrivalProcess.Schedule(List.of(
-                new ArrivalProcess.RatePiece(0, 10), new ArrivalProcess.RatePiece(60, 0))))
+        assertThatThrownBy(() -> new ArrivalProcess.Schedule(
+                        List.of(new ArrivalProcess.RatePiece(0, 10), new ArrivalProcess.RatePiece(60, 0))))
                 .hasMessageStartingWith("the last rate of a schedule must be > 0");
         assertThatThrownBy(() -> new ArrivalProcess.Poisson(0)).hasMessage("rate must be a finite number > 0, got 0.0");
     }

@@ -1,15 +1,14 @@
 package io.dpbalance.engine.trace;
 
-import io.dpbalance.engine.model.Request;
-import io.dpbalance.engine.testing.ProjectData;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.stream.LongStream;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import io.dpbalance.engine.model.Request;
+import io.dpbalance.engine.testing.ProjectData;
+import java.nio.file.Path;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The real Azure 2023 conversation trace shipped in {@code data/azure-llm-2023}; figures from its README and a CSV reader. */
 class AzureConversationTraceTest {
@@ -50,7 +49,8 @@ class AzureConversationTraceTest {
 
     @Test
     void keepsFileOrderWhichIsAlsoArrivalOrder() {
-        assertThat(workload.requests()).extracting(Request::sequence)
+        assertThat(workload.requests())
+                .extracting(Request::sequence)
                 .isEqualTo(LongStream.range(0, ROWS).boxed().toList());
         assertThat(workload.requests().get(ROWS - 1).id()).isEqualTo("azure-" + (ROWS + 1));
         assertThat(workload.sortedByArrival()).isEqualTo(workload.requests());
@@ -58,7 +58,9 @@ class AzureConversationTraceTest {
 
     @Test
     void holdsEveryTokenOfTheTrace() {
-        assertThat(workload.requests().stream().mapToLong(Request::promptTokens).sum()).isEqualTo(22_361_870L);
-        assertThat(workload.requests().stream().mapToLong(Request::outputTokens).sum()).isEqualTo(4_088_665L);
+        assertThat(workload.requests().stream().mapToLong(Request::promptTokens).sum())
+                .isEqualTo(22_361_870L);
+        assertThat(workload.requests().stream().mapToLong(Request::outputTokens).sum())
+                .isEqualTo(4_088_665L);
     }
 }

@@ -1,17 +1,15 @@
 package io.dpbalance.engine.trace;
 
-import io.dpbalance.engine.model.Request;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-
 import static io.dpbalance.engine.trace.TraceFiles.write;
 import static io.dpbalance.engine.trace.TraceFiles.writeRaw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
+
+import io.dpbalance.engine.model.Request;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AzureTraceReaderTest {
 
@@ -26,17 +24,21 @@ class AzureTraceReaderTest {
 
     @Test
     void readsRequestsInFileOrderWithArrivalsFromTheEarliestTimestamp() {
-        Path file = write(dir, "azure.csv", HEADER,
+        Path file = write(
+                dir,
+                "azure.csv",
+                HEADER,
                 "2023-11-16 18:15:47.0000000,100,10",
                 "2023-11-16 18:15:46.5000000,200,20",
                 "2023-11-16 18:15:48.2500000,300,30");
 
         Workload workload = read(file);
 
-        assertThat(workload.requests()).containsExactly(
-                new Request("azure-2", 0, 0.5, 100, 10),
-                new Request("azure-3", 1, 0.0, 200, 20),
-                new Request("azure-4", 2, 1.75, 300, 30));
+        assertThat(workload.requests())
+                .containsExactly(
+                        new Request("azure-2", 0, 0.5, 100, 10),
+                        new Request("azure-3", 1, 0.0, 200, 20),
+                        new Request("azure-4", 2, 1.75, 300, 30));
         assertThat(workload.timed()).isTrue();
         assertThat(workload.format()).isEqualTo(WorkloadFormat.AZURE);
         assertThat(workload.source()).isEqualTo("azure.csv");
@@ -45,7 +47,10 @@ class AzureTraceReaderTest {
 
     @Test
     void keepsEverySubMicrosecondDigitOfTheTimestamps() {
-        Path file = write(dir, "azure.csv", HEADER,
+        Path file = write(
+                dir,
+                "azure.csv",
+                HEADER,
                 "2023-11-16 18:15:46.6805900,1,1",
                 "2023-11-16 18:15:46.6805901,1,1",
                 "2023-11-16 18:15:46.680590001,1,1");
@@ -55,20 +60,26 @@ class AzureTraceReaderTest {
 
     @Test
     void acceptsTheTimestampShapesOfThe2024Trace() {
-        Path file = write(dir, "azure.csv", HEADER,
+        Path file = write(
+                dir,
+                "azure.csv",
+                HEADER,
                 "2024-05-10 00:00:00,1,1",
                 "2024-05-10 00:00:00.5,1,1",
                 "2024-05-10T00:00:01.009930+00:00,1,1",
                 "2024-05-10 02:00:02Z,1,1",
                 "2024-05-10 03:00:03.25+02:00,1,1");
 
-        assertThat(read(file).requests()).extracting(Request::arrival)
+        assertThat(read(file).requests())
+                .extracting(Request::arrival)
                 .containsExactly(0.0, 0.5, 1.00993, 7202.0, 3603.25);
     }
 
     @Test
     void findsColumnsByNameInAnyOrderAmongOthers() {
-        Path file = write(dir, "azure.csv",
+        Path file = write(
+                dir,
+                "azure.csv",
                 "GeneratedTokens,Deployment,ContextTokens,TIMESTAMP",
                 "44,east,374,2023-11-16 18:15:46.6805900");
 
@@ -77,9 +88,10 @@ class AzureTraceReaderTest {
 
     @Test
     void readsCrlfLineEndingsAndAByteOrderMark() {
-        Path file = writeRaw(dir, "azure.csv", "\uFEFF" + HEADER + "\r\n"
-                + "2023-11-16 18:15:46.0,374,44\r\n"
-                + "2023-11-16 18:15:47.0,396,109\r\n");
+        Path file = writeRaw(
+                dir,
+                "azure.csv",
+                "\uFEFF" + HEADER + "\r\n" + "2023-11-16 18:15:46.0,374,44\r\n" + "2023-11-16 18:15:47.0,396,109\r\n");
 
         assertThat(read(file).requests()).extracting(Request::promptTokens).containsExactly(374, 396);
     }
@@ -102,9 +114,7 @@ class AzureTraceReaderTest {
 
     @Test
     void rejectsAnUnparseableTokenCountWithItsLine() {
-        Path file = write(dir, "azure.csv", HEADER,
-                "2023-11-16 18:15:46.0,374,44",
-                "2023-11-16 18:15:47.0,396,abc");
+        Path file = write(dir, "azure.csv", HEADER, "2023-11-16 18:15:46.0,374,44", "2023-11-16 18:15:47.0,396,abc");
 
         assertThatThrownBy(() -> read(file))
                 .isInstanceOf(WorkloadException.class)
@@ -140,7 +150,10 @@ class AzureTraceReaderTest {
 
     @Test
     void skipsInvalidRowsCountingThemByReasonWhenAsked() {
-        Path file = write(dir, "azure.csv", HEADER,
+        Path file = write(
+                dir,
+                "azure.csv",
+                HEADER,
                 "2023-11-16 18:15:46.0,374,44",
                 "2023-11-16 18:15:47.0,396,abc",
                 "2023-11-16 18:15:48.0,396,0",
@@ -148,22 +161,26 @@ class AzureTraceReaderTest {
                 "2023-11-16 18:15:49.0,0,5",
                 "2023-11-16 18:15:50.0,10,5");
 
-        Workload workload = WorkloadReader.read(file, WorkloadFormat.AZURE, ReadOptions.defaults().withSkipInvalid(true));
+        Workload workload = WorkloadReader.read(
+                file, WorkloadFormat.AZURE, ReadOptions.defaults().withSkipInvalid(true));
 
         assertThat(workload.requests()).extracting(Request::id).containsExactly("azure-2", "azure-7");
         assertThat(workload.requests()).extracting(Request::sequence).containsExactly(0L, 1L);
         assertThat(workload.skipped()).isEqualTo(4);
-        assertThat(workload.skipReasons()).containsExactly(
-                Map.entry("GeneratedTokens: expected an integer > 0", 2),
-                Map.entry("TIMESTAMP: expected a date-time like 2023-11-16 18:15:46.6805900", 1),
-                Map.entry("ContextTokens: expected an integer > 0", 1));
+        assertThat(workload.skipReasons())
+                .containsExactly(
+                        Map.entry("GeneratedTokens: expected an integer > 0", 2),
+                        Map.entry("TIMESTAMP: expected a date-time like 2023-11-16 18:15:46.6805900", 1),
+                        Map.entry("ContextTokens: expected an integer > 0", 1));
     }
 
     @Test
     void rejectsAFileWithOnlyAHeader() {
         Path file = write(dir, "azure.csv", HEADER);
 
-        assertThatThrownBy(() -> read(file)).isInstanceOf(WorkloadException.class).hasMessage("azure.csv: no requests");
+        assertThatThrownBy(() -> read(file))
+                .isInstanceOf(WorkloadException.class)
+                .hasMessage("azure.csv: no requests");
     }
 
     @Test
@@ -171,27 +188,34 @@ class AzureTraceReaderTest {
         Path file = writeRaw(dir, "azure.csv", "");
 
         assertThatThrownBy(() -> read(file))
-                .hasMessage("azure.csv: empty file, expected a CSV header with TIMESTAMP, ContextTokens, GeneratedTokens");
+                .hasMessage(
+                        "azure.csv: empty file, expected a CSV header with TIMESTAMP, ContextTokens, GeneratedTokens");
     }
 
     @Test
     void saysHowManyRowsWereSkippedWhenNoneIsLeft() {
         Path file = write(dir, "azure.csv", HEADER, "2023-11-16 18:15:46.0,374,0");
 
-        assertThatThrownBy(() -> WorkloadReader.read(file, WorkloadFormat.AZURE,
-                ReadOptions.defaults().withSkipInvalid(true)))
-                .hasMessage("azure.csv: no requests; skipped rows by reason: {GeneratedTokens: expected an integer > 0=1}");
+        assertThatThrownBy(() -> WorkloadReader.read(
+                        file, WorkloadFormat.AZURE, ReadOptions.defaults().withSkipInvalid(true)))
+                .hasMessage(
+                        "azure.csv: no requests; skipped rows by reason: {GeneratedTokens: expected an integer > 0=1}");
     }
 
     @Test
     void scalesTimeAroundTheEarliestTimestamp() {
-        Path file = write(dir, "azure.csv", HEADER,
+        Path file = write(
+                dir,
+                "azure.csv",
+                HEADER,
                 "2023-11-16 18:15:46.0,1,1",
                 "2023-11-16 18:15:47.0,1,1",
                 "2023-11-16 18:15:50.0,1,1");
 
-        Workload stretched = WorkloadReader.read(file, WorkloadFormat.AZURE, ReadOptions.defaults().withTimeScale(2));
-        Workload compressed = WorkloadReader.read(file, WorkloadFormat.AZURE, ReadOptions.defaults().withTimeScale(0.5));
+        Workload stretched = WorkloadReader.read(
+                file, WorkloadFormat.AZURE, ReadOptions.defaults().withTimeScale(2));
+        Workload compressed = WorkloadReader.read(
+                file, WorkloadFormat.AZURE, ReadOptions.defaults().withTimeScale(0.5));
 
         assertThat(stretched.requests()).extracting(Request::arrival).containsExactly(0.0, 2.0, 8.0);
         assertThat(compressed.requests()).extracting(Request::arrival).containsExactly(0.0, 0.5, 2.0);
@@ -199,13 +223,17 @@ class AzureTraceReaderTest {
 
     @Test
     void stopsAtTheLimitAndMeasuresTimeFromTheRequestsKept() {
-        Path file = write(dir, "azure.csv", HEADER,
+        Path file = write(
+                dir,
+                "azure.csv",
+                HEADER,
                 "2023-11-16 18:15:47.0,1,1",
                 "2023-11-16 18:15:48.0,2,2",
                 "2023-11-16 18:15:46.0,3,3",
                 "this row is never read");
 
-        Workload workload = WorkloadReader.read(file, WorkloadFormat.AZURE, ReadOptions.defaults().withLimit(2));
+        Workload workload = WorkloadReader.read(
+                file, WorkloadFormat.AZURE, ReadOptions.defaults().withLimit(2));
 
         assertThat(workload.requests()).extracting(Request::promptTokens).containsExactly(1, 2);
         assertThat(workload.requests()).extracting(Request::arrival).containsExactly(0.0, 1.0);

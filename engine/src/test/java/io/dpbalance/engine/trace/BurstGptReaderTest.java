@@ -1,15 +1,14 @@
 package io.dpbalance.engine.trace;
 
-import io.dpbalance.engine.model.Request;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-
 import static io.dpbalance.engine.trace.TraceFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dpbalance.engine.model.Request;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BurstGptReaderTest {
 
@@ -25,21 +24,23 @@ class BurstGptReaderTest {
 
     @Test
     void readsSecondsTimestampsAndTokenColumns() {
-        Path file = write(dir, "burst.csv", HEADER,
-                "5,ChatGPT,472,18,490,Conversation log",
-                "7.25,GPT-4,1087,230,1317,API log");
+        Path file = write(
+                dir, "burst.csv", HEADER, "5,ChatGPT,472,18,490,Conversation log", "7.25,GPT-4,1087,230,1317,API log");
 
         Workload workload = read(file, ReadOptions.defaults());
 
-        assertThat(workload.requests()).containsExactly(
-                new Request("burstgpt-2", 0, 0.0, 472, 18),
-                new Request("burstgpt-3", 1, 2.25, 1087, 230));
+        assertThat(workload.requests())
+                .containsExactly(
+                        new Request("burstgpt-2", 0, 0.0, 472, 18), new Request("burstgpt-3", 1, 2.25, 1087, 230));
         assertThat(workload.format()).isEqualTo(WorkloadFormat.BURSTGPT);
     }
 
     @Test
     void alwaysSkipsFailedRequestsAndCountsThem() {
-        Path file = write(dir, "burst.csv", HEADER,
+        Path file = write(
+                dir,
+                "burst.csv",
+                HEADER,
                 "5,ChatGPT,472,18,490,Conversation log",
                 "6,ChatGPT,1087,0,1087,Conversation log",
                 "9,ChatGPT,20,0,20,Conversation log",
@@ -55,7 +56,10 @@ class BurstGptReaderTest {
 
     @Test
     void readsQuotedFieldsHoldingCommasAndQuotes() {
-        Path file = write(dir, "burst.csv", HEADER,
+        Path file = write(
+                dir,
+                "burst.csv",
+                HEADER,
                 "5,\"ChatGPT, \"\"turbo\"\"\",472,18,490,\"Conversation log\"",
                 "6,\"GPT-4\",\"12\",\"3\",15,API log");
 
@@ -67,7 +71,10 @@ class BurstGptReaderTest {
 
     @Test
     void numbersARowAfterAQuotedLineBreakByTheLineItStartsOn() {
-        Path file = write(dir, "burst.csv", HEADER,
+        Path file = write(
+                dir,
+                "burst.csv",
+                HEADER,
                 "5,\"Chat",
                 "GPT\",472,18,490,Conversation log",
                 "6,ChatGPT,x,18,490,Conversation log");
@@ -82,7 +89,8 @@ class BurstGptReaderTest {
 
         assertThatThrownBy(() -> read(file, ReadOptions.defaults()))
                 .isInstanceOf(WorkloadException.class)
-                .hasMessage("burst.csv:2: unterminated quoted field: expected a closing '\"' before the end of the file");
+                .hasMessage(
+                        "burst.csv:2: unterminated quoted field: expected a closing '\"' before the end of the file");
     }
 
     @Test
@@ -106,12 +114,16 @@ class BurstGptReaderTest {
         Path file = write(dir, "burst.csv", "Timestamp,Model,Request tokens", "5,ChatGPT,472");
 
         assertThatThrownBy(() -> read(file, ReadOptions.defaults()))
-                .hasMessage("burst.csv:1: missing column 'Response tokens'; the header has [Timestamp, Model, Request tokens]");
+                .hasMessage(
+                        "burst.csv:1: missing column 'Response tokens'; the header has [Timestamp, Model, Request tokens]");
     }
 
     @Test
     void countsInvalidRowsApartFromFailedRequests() {
-        Path file = write(dir, "burst.csv", HEADER,
+        Path file = write(
+                dir,
+                "burst.csv",
+                HEADER,
                 "5,ChatGPT,472,18,490,Conversation log",
                 "6,ChatGPT,0,18,18,Conversation log",
                 "7,ChatGPT,47,0,47,Conversation log",
@@ -120,15 +132,19 @@ class BurstGptReaderTest {
         Workload workload = read(file, ReadOptions.defaults().withSkipInvalid(true));
 
         assertThat(workload.requests()).hasSize(1);
-        assertThat(workload.skipReasons()).containsExactly(
-                Map.entry("Request tokens: expected an integer > 0", 1),
-                Map.entry(FAILED, 1),
-                Map.entry("Timestamp: expected a number of seconds >= 0", 1));
+        assertThat(workload.skipReasons())
+                .containsExactly(
+                        Map.entry("Request tokens: expected an integer > 0", 1),
+                        Map.entry(FAILED, 1),
+                        Map.entry("Timestamp: expected a number of seconds >= 0", 1));
     }
 
     @Test
     void limitCountsRequestsNotFailures() {
-        Path file = write(dir, "burst.csv", HEADER,
+        Path file = write(
+                dir,
+                "burst.csv",
+                HEADER,
                 "5,ChatGPT,1,0,1,Conversation log",
                 "6,ChatGPT,2,2,4,Conversation log",
                 "7,ChatGPT,3,0,3,Conversation log",

@@ -1,16 +1,15 @@
 package io.dpbalance.engine.trace;
 
-import io.dpbalance.engine.model.Request;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
+import io.dpbalance.engine.model.Request;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.withinPercentage;
+import org.junit.jupiter.api.Test;
 
 class LengthDistributionTest {
 
@@ -42,7 +41,8 @@ class LengthDistributionTest {
 
     @Test
     void geometricWithMeanOneIsAlwaysOne() {
-        assertThat(sample(new LengthDistribution.Geometric(1, LengthDistribution.NO_MAX), 2)).containsOnly(1);
+        assertThat(sample(new LengthDistribution.Geometric(1, LengthDistribution.NO_MAX), 2))
+                .containsOnly(1);
     }
 
     @Test
@@ -82,13 +82,19 @@ class LengthDistributionTest {
 
     @Test
     void empiricalDrawsTheTraceLengthsInTheirProportions() {
-        Workload trace = new Workload("t.csv", WorkloadFormat.AZURE, true, List.of(
-                new Request("a", 0, 0, 10, 1),
-                new Request("b", 1, 0, 10, 2),
-                new Request("c", 2, 0, 10, 3),
-                new Request("d", 3, 0, 40, 4)), Map.of());
+        Workload trace = new Workload(
+                "t.csv",
+                WorkloadFormat.AZURE,
+                true,
+                List.of(
+                        new Request("a", 0, 0, 10, 1),
+                        new Request("b", 1, 0, 10, 2),
+                        new Request("c", 2, 0, 10, 3),
+                        new Request("d", 3, 0, 40, 4)),
+                Map.of());
 
-        int[] prompts = sample(LengthDistribution.Empirical.ofPrompts(trace, LengthDistribution.NO_MAX, "trace=t.csv"), 8);
+        int[] prompts =
+                sample(LengthDistribution.Empirical.ofPrompts(trace, LengthDistribution.NO_MAX, "trace=t.csv"), 8);
         int[] outputs = sample(LengthDistribution.Empirical.ofOutputs(trace, 3, "trace=t.csv"), 9);
 
         assertThat(prompts).containsOnly(10, 40);

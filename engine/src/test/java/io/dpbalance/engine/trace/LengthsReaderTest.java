@@ -1,16 +1,15 @@
 package io.dpbalance.engine.trace;
 
-import io.dpbalance.engine.model.Request;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-
 import static io.dpbalance.engine.trace.TraceFiles.write;
 import static io.dpbalance.engine.trace.TraceFiles.writeRaw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dpbalance.engine.model.Request;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LengthsReaderTest {
 
@@ -23,7 +22,9 @@ class LengthsReaderTest {
 
     @Test
     void readsTheDataArrayWithoutTimes() {
-        Path file = write(dir, "lengths.json",
+        Path file = write(
+                dir,
+                "lengths.json",
                 "{\"name\": \"sample\", \"data\": [",
                 "  {\"input_length\": 10, \"output_length\": 3},",
                 "  {\"output_length\": 5, \"input_length\": 20, \"note\": {\"x\": [1]}}",
@@ -31,16 +32,17 @@ class LengthsReaderTest {
 
         Workload workload = read(file);
 
-        assertThat(workload.requests()).containsExactly(
-                new Request("lengths-0", 0, 0.0, 10, 3),
-                new Request("lengths-1", 1, 0.0, 20, 5));
+        assertThat(workload.requests())
+                .containsExactly(new Request("lengths-0", 0, 0.0, 10, 3), new Request("lengths-1", 1, 0.0, 20, 5));
         assertThat(workload.timed()).isFalse();
         assertThat(workload.format()).isEqualTo(WorkloadFormat.LENGTHS);
     }
 
     @Test
     void readsABareArray() {
-        Path file = writeRaw(dir, "lengths.json",
+        Path file = writeRaw(
+                dir,
+                "lengths.json",
                 "\uFEFF[{\"input_length\": 1, \"output_length\": 2}, {\"input_length\": 3, \"output_length\": 4}]");
 
         assertThat(read(file).requests()).extracting(Request::outputTokens).containsExactly(2, 4);
@@ -55,7 +57,9 @@ class LengthsReaderTest {
 
     @Test
     void rejectsAnElementWithoutALengthNamingItsLine() {
-        Path file = write(dir, "lengths.json",
+        Path file = write(
+                dir,
+                "lengths.json",
                 "{\"data\": [",
                 "  {\"input_length\": 10, \"output_length\": 3},",
                 "  {\"input_length\": 20}",
@@ -76,7 +80,9 @@ class LengthsReaderTest {
 
     @Test
     void rejectsBadJsonWithItsLine() {
-        Path file = write(dir, "lengths.json",
+        Path file = write(
+                dir,
+                "lengths.json",
                 "{\"data\": [",
                 "  {\"input_length\": 10, \"output_length\": 3}",
                 "  {\"input_length\": 20, \"output_length\": 3}",
@@ -92,7 +98,8 @@ class LengthsReaderTest {
         Path file = write(dir, "lengths.json", "{\"requests\": []}");
 
         assertThatThrownBy(() -> read(file))
-                .hasMessage("lengths.json: expected {\"data\": [...]} or a JSON array; the object has no \"data\" field");
+                .hasMessage(
+                        "lengths.json: expected {\"data\": [...]} or a JSON array; the object has no \"data\" field");
     }
 
     @Test
@@ -119,29 +126,35 @@ class LengthsReaderTest {
 
     @Test
     void skipsInvalidElementsAndReadsOnWhenAsked() {
-        Path file = write(dir, "lengths.json",
+        Path file = write(
+                dir,
+                "lengths.json",
                 "[{\"input_length\": 1, \"output_length\": 1},",
                 " {\"input_length\": [1, 2], \"output_length\": {\"deep\": [3]}},",
                 " 7,",
                 " {\"input_length\": 4, \"output_length\": 4}]");
 
-        Workload workload = WorkloadReader.read(file, WorkloadFormat.LENGTHS,
-                ReadOptions.defaults().withSkipInvalid(true));
+        Workload workload = WorkloadReader.read(
+                file, WorkloadFormat.LENGTHS, ReadOptions.defaults().withSkipInvalid(true));
 
         assertThat(workload.requests()).extracting(Request::id).containsExactly("lengths-0", "lengths-3");
-        assertThat(workload.skipReasons()).containsExactly(
-                Map.entry("input_length: expected an integer > 0", 1),
-                Map.entry("expected a JSON object with input_length and output_length", 1));
+        assertThat(workload.skipReasons())
+                .containsExactly(
+                        Map.entry("input_length: expected an integer > 0", 1),
+                        Map.entry("expected a JSON object with input_length and output_length", 1));
     }
 
     @Test
     void stopsReadingAtTheLimit() {
-        Path file = write(dir, "lengths.json",
+        Path file = write(
+                dir,
+                "lengths.json",
                 "[{\"input_length\": 1, \"output_length\": 1},",
                 " {\"input_length\": 2, \"output_length\": 2},",
                 " this part is never read");
 
-        Workload workload = WorkloadReader.read(file, WorkloadFormat.LENGTHS, ReadOptions.defaults().withLimit(2));
+        Workload workload = WorkloadReader.read(
+                file, WorkloadFormat.LENGTHS, ReadOptions.defaults().withLimit(2));
 
         assertThat(workload.requests()).hasSize(2);
     }

@@ -1,14 +1,13 @@
 package io.dpbalance.engine.trace;
 
-import io.dpbalance.engine.testing.ProjectData;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpbalance.engine.testing.ProjectData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Finding the trace shipped in the repository from the project root, a module folder, or nowhere. */
 class ShippedTraceTest {

@@ -1,11 +1,11 @@
 package io.dpbalance.engine.trace;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TimestampsTest {
 
@@ -24,8 +24,18 @@ class TimestampsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "2023-11-16", "2023-11-16 18:15", "2023-02-30 00:00:00", "2023-11-16 24:00:00",
-            "2023-11-16 18:15:46.1234567890", "1969-12-31 23:59:59", "2023-11-16 18:15:46 UTC", "16/11/2023 18:15:46"})
+    @ValueSource(
+            strings = {
+                "",
+                "2023-11-16",
+                "2023-11-16 18:15",
+                "2023-02-30 00:00:00",
+                "2023-11-16 24:00:00",
+                "2023-11-16 18:15:46.1234567890",
+                "1969-12-31 23:59:59",
+                "2023-11-16 18:15:46 UTC",
+                "16/11/2023 18:15:46"
+            })
     void rejectsWhatIsNoDateTimeAtOrAfter1970(String text) {
         assertThatThrownBy(() -> Timestamps.dateTimeNanos(text)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -9,8 +9,7 @@ import java.nio.file.Path;
 /** Fixture files for the reader tests. */
 final class TraceFiles {
 
-    private TraceFiles() {
-    }
+    private TraceFiles() {}
 
     /** Writes the lines, each ended by {@code \n}, as UTF-8. */
     static Path write(Path dir, String name, String... lines) {

@@ -1,14 +1,13 @@
 package io.dpbalance.engine.trace;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
 import static io.dpbalance.engine.trace.TraceFiles.write;
 import static io.dpbalance.engine.trace.TraceFiles.writeRaw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkloadFormatDetectionTest {
 
@@ -19,17 +18,23 @@ class WorkloadFormatDetectionTest {
 
     @Test
     void detectsAzureByItsCsvHeader() {
-        Path file = writeRaw(dir, "trace.csv", "\uFEFFContextTokens,TIMESTAMP,GeneratedTokens\r\n"
-                + "3,2023-11-16 18:15:46.0,4\r\n");
+        Path file = writeRaw(
+                dir,
+                "trace.csv",
+                "\uFEFFContextTokens,TIMESTAMP,GeneratedTokens\r\n" + "3,2023-11-16 18:15:46.0,4\r\n");
 
         assertThat(WorkloadReader.detect(file)).isEqualTo(WorkloadFormat.AZURE);
-        assertThat(WorkloadReader.read(file, WorkloadFormat.AUTO, ReadOptions.defaults()).format())
+        assertThat(WorkloadReader.read(file, WorkloadFormat.AUTO, ReadOptions.defaults())
+                        .format())
                 .isEqualTo(WorkloadFormat.AZURE);
     }
 
     @Test
     void detectsBurstGptByItsCsvHeader() {
-        Path file = write(dir, "BurstGPT_1.csv", "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type",
+        Path file = write(
+                dir,
+                "BurstGPT_1.csv",
+                "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type",
                 "5,ChatGPT,472,18,490,Conversation log");
 
         assertThat(WorkloadReader.detect(file)).isEqualTo(WorkloadFormat.BURSTGPT);
@@ -55,13 +60,18 @@ class WorkloadFormatDetectionTest {
 
     @Test
     void detectsLengthsByADataArrayOrABareArray() {
-        Path wrapped = write(dir, "wrapped.json", "{\"meta\": {\"timestamp\": 1, \"input_length\": 2},",
+        Path wrapped = write(
+                dir,
+                "wrapped.json",
+                "{\"meta\": {\"timestamp\": 1, \"input_length\": 2},",
                 " \"data\": [{\"input_length\": 1, \"output_length\": 1}]}");
         Path bare = write(dir, "bare.json", "[{\"input_length\": 1, \"output_length\": 1}]");
 
         assertThat(WorkloadReader.detect(wrapped)).isEqualTo(WorkloadFormat.LENGTHS);
         assertThat(WorkloadReader.detect(bare)).isEqualTo(WorkloadFormat.LENGTHS);
-        assertThat(WorkloadReader.read(bare, WorkloadFormat.AUTO, ReadOptions.defaults()).timed()).isFalse();
+        assertThat(WorkloadReader.read(bare, WorkloadFormat.AUTO, ReadOptions.defaults())
+                        .timed())
+                .isFalse();
     }
 
     @Test

@@ -1,14 +1,13 @@
 package io.dpbalance.engine.trace;
 
-import io.dpbalance.engine.model.Request;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dpbalance.engine.model.Request;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class WorkloadTest {
 
@@ -18,8 +17,8 @@ class WorkloadTest {
         Request tieFirst = new Request("b", 1, 1.0, 1, 1);
         Request early = new Request("c", 2, 0.0, 1, 1);
         Request tieSecond = new Request("d", 3, 1.0, 1, 1);
-        Workload workload = new Workload("w", WorkloadFormat.AZURE, true,
-                List.of(late, tieFirst, early, tieSecond), Map.of());
+        Workload workload =
+                new Workload("w", WorkloadFormat.AZURE, true, List.of(late, tieFirst, early, tieSecond), Map.of());
 
         assertThat(workload.sortedByArrival()).containsExactly(early, tieFirst, tieSecond, late);
         assertThat(workload.requests()).containsExactly(late, tieFirst, early, tieSecond);
@@ -30,8 +29,8 @@ class WorkloadTest {
         Map<String, Integer> reasons = new LinkedHashMap<>();
         reasons.put("z first", 2);
         reasons.put("a second", 3);
-        Workload workload = new Workload("w", WorkloadFormat.BURSTGPT, true,
-                List.of(new Request("a", 0, 0, 1, 1)), reasons);
+        Workload workload =
+                new Workload("w", WorkloadFormat.BURSTGPT, true, List.of(new Request("a", 0, 0, 1, 1)), reasons);
 
         assertThat(workload.skipped()).isEqualTo(5);
         assertThat(workload.skipReasons().keySet()).containsExactly("z first", "a second");

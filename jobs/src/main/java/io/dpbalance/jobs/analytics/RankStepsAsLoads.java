@@ -20,32 +20,36 @@ import org.apache.flink.util.OutputTag;
  */
 final class RankStepsAsLoads extends ProcessFunction<InputRecord<RankStep>, RankLoad> {
 
-  static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("late-rank-step-dead-letters") {};
-  static final OutputTag<StepOutcome> LATE = new OutputTag<>("late-rank-step-records") {};
+    static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("late-rank-step-dead-letters") {};
+    static final OutputTag<StepOutcome> LATE = new OutputTag<>("late-rank-step-records") {};
 
-  private final long maxStepSpreadMillis;
-  private transient Counter lateRecords;
+    private final long maxStepSpreadMillis;
+    private transient Counter lateRecords;
 
-  RankStepsAsLoads(AnalyticsSettings settings) {
-    this.maxStepSpreadMillis = settings.maxStepSpread().toMillis();
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    lateRecords = getRuntimeContext().getMetricGroup().counter("lateRecords");
-  }
-
-  @Override
-  public void processElement(InputRecord<RankStep> record, Context ctx, Collector<RankLoad> out) {
-    RankLoad load = RankLoad.of(record);
-    long watermark = ctx.timerService().currentWatermark();
-    if (watermark >= load.time + maxStepSpreadMillis) {
-      lateRecords.inc();
-      ctx.output(LATE, StepOutcome.late(load.clusterId, AnalyticsSettings.OBSERVED, load.time, 1));
-      ctx.output(DEAD_LETTERS, DeadLetters.of(record,
-          RequestStepOrderFunction.lateReason(load.time, watermark, maxStepSpreadMillis), System.currentTimeMillis()));
-      return;
+    RankStepsAsLoads(AnalyticsSettings settings) {
+        this.maxStepSpreadMillis = settings.maxStepSpread().toMillis();
     }
-    out.collect(load);
-  }
+
+    @Override
+    public void open(OpenContext openContext) {
+        lateRecords = getRuntimeContext().getMetricGroup().counter("lateRecords");
+    }
+
+    @Override
+    public void processElement(InputRecord<RankStep> record, Context ctx, Collector<RankLoad> out) {
+        RankLoad load = RankLoad.of(record);
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark >= load.time + maxStepSpreadMillis) {
+            lateRecords.inc();
+            ctx.output(LATE, StepOutcome.late(load.clusterId, AnalyticsSettings.OBSERVED, load.time, 1));
+            ctx.output(
+                    DEAD_LETTERS,
+                    DeadLetters.of(
+                            record,
+                            RequestStepOrderFunction.lateReason(load.time, watermark, maxStepSpreadMillis),
+                            System.currentTimeMillis()));
+            return;
+        }
+        out.collect(load);
+    }
 }

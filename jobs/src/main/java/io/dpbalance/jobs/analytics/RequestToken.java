@@ -21,28 +21,47 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * @param payload the record's bytes exactly as read; never changed
  */
 @TypeInfo(RequestTokenSerializer.TypeInfoFactory.class)
-public record RequestToken(String clusterId, String requestId, int rank, long step, long time, long contextTokens,
-    boolean last, String topic, int partition, long offset, byte[] payload) {
+public record RequestToken(
+        String clusterId,
+        String requestId,
+        int rank,
+        long step,
+        long time,
+        long contextTokens,
+        boolean last,
+        String topic,
+        int partition,
+        long offset,
+        byte[] payload) {
 
-  static final TypeInformation<RequestToken> TYPE = TypeInformation.of(RequestToken.class);
+    static final TypeInformation<RequestToken> TYPE = TypeInformation.of(RequestToken.class);
 
-  /** The token of a valid input record. */
-  static RequestToken of(InputRecord<TokenEvent> record) {
-    TokenEvent value = record.value;
-    return new RequestToken(value.getClusterId(), value.getRequestId(), value.getRank(), value.getStep(),
-        value.getEventTime().toEpochMilli(), value.getContextTokens(), value.getFinal$(), record.topic,
-        record.partition, record.offset, record.payload);
-  }
+    /** The token of a valid input record. */
+    static RequestToken of(InputRecord<TokenEvent> record) {
+        TokenEvent value = record.value;
+        return new RequestToken(
+                value.getClusterId(),
+                value.getRequestId(),
+                value.getRank(),
+                value.getStep(),
+                value.getEventTime().toEpochMilli(),
+                value.getContextTokens(),
+                value.getFinal$(),
+                record.topic,
+                record.partition,
+                record.offset,
+                record.payload);
+    }
 
-  /** This token with other strings (as it waits in state, or whole again). */
-  RequestToken withStrings(String clusterId, String requestId, String topic) {
-    return new RequestToken(clusterId, requestId, rank, step, time, contextTokens, last, topic, partition, offset,
-        payload);
-  }
+    /** This token with other strings (as it waits in state, or whole again). */
+    RequestToken withStrings(String clusterId, String requestId, String topic) {
+        return new RequestToken(
+                clusterId, requestId, rank, step, time, contextTokens, last, topic, partition, offset, payload);
+    }
 
-  @Override
-  public String toString() {
-    return clusterId + " request " + requestId + " rank " + rank + " step " + step + " @" + time + ": context "
-        + contextTokens + (last ? " (last)" : "") + " from " + topic + "[" + partition + "]@" + offset;
-  }
+    @Override
+    public String toString() {
+        return clusterId + " request " + requestId + " rank " + rank + " step " + step + " @" + time + ": context "
+                + contextTokens + (last ? " (last)" : "") + " from " + topic + "[" + partition + "]@" + offset;
+    }
 }

@@ -37,158 +37,172 @@ import org.apache.flink.util.Collector;
  */
 final class StepMetricsFunction extends KeyedProcessFunction<String, StepLoads, StepOutcome> {
 
-  private final AnalyticsSettings settings;
+    private final AnalyticsSettings settings;
 
-  private transient CostModel costModel;
-  private transient PowerProfile power;
-  private transient MapState<Long, StepLoads> closedSteps;
-  private transient ValueState<Integer> learnedRanks;
-  private transient Map<String, Double> currentIdleFraction;
-  /**
-   * Per cluster, the watermark up to which every closed step was handled. Not state: after a restore the first timer
-   * handles the due steps again (the buffer holds only unhandled ones), which costs one pass and changes nothing.
-   */
-  private transient Map<String, Long> handledWatermark;
-  /** Per cluster, the earliest event-time timer it has pending (not state: see {@link #processElement}). */
-  private transient Map<String, Long> pendingTimer;
+    private transient CostModel costModel;
+    private transient PowerProfile power;
+    private transient MapState<Long, StepLoads> closedSteps;
+    private transient ValueState<Integer> learnedRanks;
+    private transient Map<String, Double> currentIdleFraction;
+    /**
+     * Per cluster, the watermark up to which every closed step was handled. Not state: after a restore the first timer
+     * handles the due steps again (the buffer holds only unhandled ones), which costs one pass and changes nothing.
+     */
+    private transient Map<String, Long> handledWatermark;
+    /** Per cluster, the earliest event-time timer it has pending (not state: see {@link #processElement}). */
+    private transient Map<String, Long> pendingTimer;
 
-  StepMetricsFunction(AnalyticsSettings settings) {
-    this.settings = settings;
-  }
+    StepMetricsFunction(AnalyticsSettings settings) {
+        this.settings = settings;
+    }
 
-  @Override
-  public void open(OpenContext openContext) {
-    costModel = settings.parsedCostModel();
-    power = settings.parsedPowerProfile();
-    closedSteps = getRuntimeContext().getMapState(
-        new MapStateDescriptor<>("closed-steps", Types.LONG, TypeInformation.of(StepLoads.class)));
-    learnedRanks = getRuntimeContext().getState(new ValueStateDescriptor<>("learned-ranks", Types.INT));
-    currentIdleFraction = new HashMap<>();
-    handledWatermark = new HashMap<>();
-    pendingTimer = new HashMap<>();
-  }
+    @Override
+    public void open(OpenContext openContext) {
+        costModel = settings.parsedCostModel();
+        power = settings.parsedPowerProfile();
+        closedSteps = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("closed-steps", Types.LONG, TypeInformation.of(StepLoads.class)));
+        learnedRanks = getRuntimeContext().getState(new ValueStateDescriptor<>("learned-ranks", Types.INT));
+        currentIdleFraction = new HashMap<>();
+        handledWatermark = new HashMap<>();
+        pendingTimer = new HashMap<>();
+    }
 
-  @Override
-  public void processElement(StepLoads loads, Context ctx, Collector<StepOutcome> out) throws Exception {
-    closedSteps.put(loads.step, loads);
-    // The element carries its step window's close time; every step closed by the same watermark is here when it fires.
-    // One timer at the earliest close of the buffered steps is enough, as its firing handles every step the watermark
-    // closed and sets the next one (a restore forgets the field, and then only registers a timer too many).
-    long close = ctx.timestamp();
-    String cluster = ctx.getCurrentKey();
-    Long pending = pendingTimer.get(cluster);
-    if (pending == null || close < pending) {
-      ctx.timerService().registerEventTimeTimer(close);
-      pendingTimer.put(cluster, close);
+    @Override
+    public void processElement(StepLoads loads, Context ctx, Collector<StepOutcome> out) throws Exception {
+        closedSteps.put(loads.step, loads);
+        // The element carries its step window's close time; every step closed by the same watermark is here when it
+        // fires.
+        // One timer at the earliest close of the buffered steps is enough, as its firing handles every step the
+        // watermark
+        // closed and sets the next one (a restore forgets the field, and then only registers a timer too many).
+        long close = ctx.timestamp();
+        String cluster = ctx.getCurrentKey();
+        Long pending = pendingTimer.get(cluster);
+        if (pending == null || close < pending) {
+            ctx.timerService().registerEventTimeTimer(close);
+            pendingTimer.put(cluster, close);
+        }
     }
-  }
 
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<StepOutcome> out) throws Exception {
-    // Every step whose window close time the watermark has passed is due: the first timer a watermark fires for this
-    // cluster handles them all, in close order; the later timers of the same watermark find their steps handled and do
-    // nothing. One pass over the buffer per watermark, not one per step: a bounded input (batch mode, whose single
-    // watermark closes every step of the cluster at once) would otherwise scan the whole buffer at every step's timer.
-    long watermark = Math.max(ctx.timerService().currentWatermark(), timestamp);
-    String cluster = ctx.getCurrentKey();
-    Long handledUpTo = handledWatermark.get(cluster);
-    if (handledUpTo != null && handledUpTo >= watermark) {
-      return;
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<StepOutcome> out) throws Exception {
+        // Every step whose window close time the watermark has passed is due: the first timer a watermark fires for
+        // this
+        // cluster handles them all, in close order; the later timers of the same watermark find their steps handled and
+        // do
+        // nothing. One pass over the buffer per watermark, not one per step: a bounded input (batch mode, whose single
+        // watermark closes every step of the cluster at once) would otherwise scan the whole buffer at every step's
+        // timer.
+        long watermark = Math.max(ctx.timerService().currentWatermark(), timestamp);
+        String cluster = ctx.getCurrentKey();
+        Long handledUpTo = handledWatermark.get(cluster);
+        if (handledUpTo != null && handledUpTo >= watermark) {
+            return;
+        }
+        handledWatermark.put(cluster, watermark);
+        long spread = settings.maxStepSpread().toMillis();
+        List<StepLoads> due = new ArrayList<>();
+        long nextClose = Long.MAX_VALUE;
+        for (StepLoads loads : closedSteps.values()) {
+            if (loads.stepStart + spread <= watermark) {
+                due.add(loads);
+            } else {
+                nextClose = Math.min(nextClose, loads.stepStart + spread);
+            }
+        }
+        if (nextClose != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(nextClose);
+            pendingTimer.put(cluster, nextClose);
+        } else {
+            pendingTimer.remove(cluster);
+        }
+        due.sort(Comparator.<StepLoads>comparingLong(loads -> loads.stepStart).thenComparingLong(loads -> loads.step));
+        for (StepLoads loads : due) {
+            // Handled steps leave the buffer, which otherwise would keep every step of the cluster.
+            closedSteps.remove(loads.step);
+            out.collect(metricsOf(loads));
+        }
     }
-    handledWatermark.put(cluster, watermark);
-    long spread = settings.maxStepSpread().toMillis();
-    List<StepLoads> due = new ArrayList<>();
-    long nextClose = Long.MAX_VALUE;
-    for (StepLoads loads : closedSteps.values()) {
-      if (loads.stepStart + spread <= watermark) {
-        due.add(loads);
-      } else {
-        nextClose = Math.min(nextClose, loads.stepStart + spread);
-      }
-    }
-    if (nextClose != Long.MAX_VALUE) {
-      ctx.timerService().registerEventTimeTimer(nextClose);
-      pendingTimer.put(cluster, nextClose);
-    } else {
-      pendingTimer.remove(cluster);
-    }
-    due.sort(Comparator.<StepLoads>comparingLong(loads -> loads.stepStart).thenComparingLong(loads -> loads.step));
-    for (StepLoads loads : due) {
-      // Handled steps leave the buffer, which otherwise would keep every step of the cluster.
-      closedSteps.remove(loads.step);
-      out.collect(metricsOf(loads));
-    }
-  }
 
-  private StepOutcome metricsOf(StepLoads step) throws Exception {
-    int ranks = rosterSize(step);
-    long[] loads = new long[ranks];
-    double[] computeSeconds = new double[ranks];
-    boolean computeMeasured = true;
-    long measuredStepMicros = -1;
-    long running = 0;
-    // A sample stands for as many steps as the fewest any of its ranks' records does: ranks logging at different
-    // intervals are aligned only on the steps they all sampled.
-    long sampledSteps = Long.MAX_VALUE;
-    for (RankLoad rank : step.ranks) {
-      sampledSteps = Math.min(sampledSteps, rank.stepsRepresented());
-      loads[rank.rank] = rank.kvTokens;
-      running += rank.running;
-      if (rank.computeMicros == null) {
-        computeMeasured = false;
-      } else {
-        computeSeconds[rank.rank] = rank.computeMicros / 1e6;
-      }
-      if (rank.stepMicros != null) {
-        measuredStepMicros = Math.max(measuredStepMicros, rank.stepMicros);
-      }
+    private StepOutcome metricsOf(StepLoads step) throws Exception {
+        int ranks = rosterSize(step);
+        long[] loads = new long[ranks];
+        double[] computeSeconds = new double[ranks];
+        boolean computeMeasured = true;
+        long measuredStepMicros = -1;
+        long running = 0;
+        // A sample stands for as many steps as the fewest any of its ranks' records does: ranks logging at different
+        // intervals are aligned only on the steps they all sampled.
+        long sampledSteps = Long.MAX_VALUE;
+        for (RankLoad rank : step.ranks) {
+            sampledSteps = Math.min(sampledSteps, rank.stepsRepresented());
+            loads[rank.rank] = rank.kvTokens;
+            running += rank.running;
+            if (rank.computeMicros == null) {
+                computeMeasured = false;
+            } else {
+                computeSeconds[rank.rank] = rank.computeMicros / 1e6;
+            }
+            if (rank.stepMicros != null) {
+                measuredStepMicros = Math.max(measuredStepMicros, rank.stepMicros);
+            }
+        }
+        double stepSeconds = measuredStepMicros >= 0
+                ? measuredStepMicros / 1e6
+                : costModel.stepSeconds(costLoad(step, loads, ranks));
+        StepStats m = StepStatsCalculator.compute(
+                step.step,
+                step.stepStart / 1000.0,
+                loads,
+                ranks,
+                running,
+                stepSeconds,
+                computeMeasured ? computeSeconds : null,
+                power);
+        currentIdleFraction(step.clusterId, m.idleFraction());
+        StepMetrics record = MetricRecords.stepMetrics(
+                step.clusterId, AnalyticsSettings.OBSERVED, m, step.stepStart, running, sampledSteps);
+        return StepOutcome.step(record, ranks - step.ranks.length);
     }
-    double stepSeconds = measuredStepMicros >= 0
-        ? measuredStepMicros / 1e6
-        : costModel.stepSeconds(costLoad(step, loads, ranks));
-    StepStats m = StepStatsCalculator.compute(step.step, step.stepStart / 1000.0,
-        loads, ranks, running, stepSeconds, computeMeasured ? computeSeconds : null, power);
-    currentIdleFraction(step.clusterId, m.idleFraction());
-    StepMetrics record = MetricRecords.stepMetrics(step.clusterId, AnalyticsSettings.OBSERVED, m, step.stepStart,
-        running, sampledSteps);
-    return StepOutcome.step(record, ranks - step.ranks.length);
-  }
 
-  /**
-   * The load the cost model times the step by (docs/design.md §3: the busiest rank's load entering the step): known exactly when
-   * every reporting rank's share was folded from token events; a RankStep carries only the load at the step's end,
-   * which then stands in for it.
-   */
-  private static long costLoad(StepLoads step, long[] loads, int ranks) {
-    long entering = 0;
-    for (RankLoad rank : step.ranks) {
-      if (rank.enteringTokens == null) {
-        return StepStatsCalculator.maxLoad(loads, ranks);
-      }
-      entering = Math.max(entering, rank.enteringTokens);
+    /**
+     * The load the cost model times the step by (docs/design.md §3: the busiest rank's load entering the step): known exactly when
+     * every reporting rank's share was folded from token events; a RankStep carries only the load at the step's end,
+     * which then stands in for it.
+     */
+    private static long costLoad(StepLoads step, long[] loads, int ranks) {
+        long entering = 0;
+        for (RankLoad rank : step.ranks) {
+            if (rank.enteringTokens == null) {
+                return StepStatsCalculator.maxLoad(loads, ranks);
+            }
+            entering = Math.max(entering, rank.enteringTokens);
+        }
+        return entering;
     }
-    return entering;
-  }
 
-  private int rosterSize(StepLoads step) throws Exception {
-    Integer configured = settings.roster().get(step.clusterId);
-    if (configured != null) {
-      return configured;
+    private int rosterSize(StepLoads step) throws Exception {
+        Integer configured = settings.roster().get(step.clusterId);
+        if (configured != null) {
+            return configured;
+        }
+        int highest = step.ranks[step.ranks.length - 1].rank;
+        Integer learned = learnedRanks.value();
+        if (learned == null || highest + 1 > learned) {
+            // Kept for the cluster's lifetime: it is the cluster's roster, one number per cluster.
+            learned = highest + 1;
+            learnedRanks.update(learned);
+        }
+        return learned;
     }
-    int highest = step.ranks[step.ranks.length - 1].rank;
-    Integer learned = learnedRanks.value();
-    if (learned == null || highest + 1 > learned) {
-      // Kept for the cluster's lifetime: it is the cluster's roster, one number per cluster.
-      learned = highest + 1;
-      learnedRanks.update(learned);
-    }
-    return learned;
-  }
 
-  private void currentIdleFraction(String clusterId, double idleFraction) {
-    if (currentIdleFraction.put(clusterId, idleFraction) == null) {
-      getRuntimeContext().getMetricGroup().addGroup("cluster", clusterId)
-          .gauge("currentIdleFraction", () -> currentIdleFraction.get(clusterId));
+    private void currentIdleFraction(String clusterId, double idleFraction) {
+        if (currentIdleFraction.put(clusterId, idleFraction) == null) {
+            getRuntimeContext()
+                    .getMetricGroup()
+                    .addGroup("cluster", clusterId)
+                    .gauge("currentIdleFraction", () -> currentIdleFraction.get(clusterId));
+        }
     }
-  }
 }

@@ -8,42 +8,42 @@ import io.dpbalance.schemas.StepMetrics;
  */
 public final class StepOutcome {
 
-  public String clusterId;
-  public String policy;
-  /** Event time the outcome belongs to, epoch milliseconds: the step's start, or the late records' time. */
-  public long time;
-  /** The step's metrics; null for a count of late records. */
-  public StepMetrics metrics;
-  /** Roster ranks with no record for the step, counted as load 0. */
-  public long missingRankSteps;
-  /** Input records that arrived after their step window had closed. */
-  public long lateRecords;
+    public String clusterId;
+    public String policy;
+    /** Event time the outcome belongs to, epoch milliseconds: the step's start, or the late records' time. */
+    public long time;
+    /** The step's metrics; null for a count of late records. */
+    public StepMetrics metrics;
+    /** Roster ranks with no record for the step, counted as load 0. */
+    public long missingRankSteps;
+    /** Input records that arrived after their step window had closed. */
+    public long lateRecords;
 
-  public StepOutcome() {}
+    public StepOutcome() {}
 
-  static StepOutcome step(StepMetrics metrics, long missingRankSteps) {
-    StepOutcome outcome = new StepOutcome();
-    outcome.clusterId = metrics.getClusterId();
-    outcome.policy = metrics.getPolicy();
-    outcome.time = metrics.getStepStart().toEpochMilli();
-    outcome.metrics = metrics;
-    outcome.missingRankSteps = missingRankSteps;
-    return outcome;
-  }
+    static StepOutcome step(StepMetrics metrics, long missingRankSteps) {
+        StepOutcome outcome = new StepOutcome();
+        outcome.clusterId = metrics.getClusterId();
+        outcome.policy = metrics.getPolicy();
+        outcome.time = metrics.getStepStart().toEpochMilli();
+        outcome.metrics = metrics;
+        outcome.missingRankSteps = missingRankSteps;
+        return outcome;
+    }
 
-  static StepOutcome late(String clusterId, String policy, long time, long records) {
-    StepOutcome outcome = new StepOutcome();
-    outcome.clusterId = clusterId;
-    outcome.policy = policy;
-    outcome.time = time;
-    outcome.lateRecords = records;
-    return outcome;
-  }
+    static StepOutcome late(String clusterId, String policy, long time, long records) {
+        StepOutcome outcome = new StepOutcome();
+        outcome.clusterId = clusterId;
+        outcome.policy = policy;
+        outcome.time = time;
+        outcome.lateRecords = records;
+        return outcome;
+    }
 
-  @Override
-  public String toString() {
-    return metrics != null
-        ? clusterId + "/" + policy + " step " + metrics.getStep() + " (" + missingRankSteps + " missing)"
-        : clusterId + "/" + policy + " " + lateRecords + " late @" + time;
-  }
+    @Override
+    public String toString() {
+        return metrics != null
+                ? clusterId + "/" + policy + " step " + metrics.getStep() + " (" + missingRankSteps + " missing)"
+                : clusterId + "/" + policy + " " + lateRecords + " late @" + time;
+    }
 }

@@ -21,112 +21,112 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * (bounded memory in batch mode, where no watermark comes until the end).
  */
 final class TokenFoldOperator extends AbstractStreamOperator<RankLoad>
-    implements OneInputStreamOperator<RequestToken, RankLoad> {
+        implements OneInputStreamOperator<RequestToken, RankLoad> {
 
-  static final int MAX_SHARES = 10_000;
+    static final int MAX_SHARES = 10_000;
 
-  private transient Map<ShareKey, Share> shares;
-  private transient StreamRecord<RankLoad> reuse;
+    private transient Map<ShareKey, Share> shares;
+    private transient StreamRecord<RankLoad> reuse;
 
-  private record ShareKey(String clusterId, int rank, long step) {}
+    private record ShareKey(String clusterId, int rank, long step) {}
 
-  /** One rank's tokens of one step so far, in primitives until it goes out as a {@link RankLoad}. */
-  private static final class Share {
-    private final ShareKey key;
-    private long time = Long.MAX_VALUE;
-    private int running;
-    private long kvTokens;
-    private long enteringTokens;
-    private String topic;
-    private int[] partitions = new int[4];
-    private long[] offsets = new long[4];
+    /** One rank's tokens of one step so far, in primitives until it goes out as a {@link RankLoad}. */
+    private static final class Share {
+        private final ShareKey key;
+        private long time = Long.MAX_VALUE;
+        private int running;
+        private long kvTokens;
+        private long enteringTokens;
+        private String topic;
+        private int[] partitions = new int[4];
+        private long[] offsets = new long[4];
 
-    Share(ShareKey key) {
-      this.key = key;
+        Share(ShareKey key) {
+            this.key = key;
+        }
+
+        void add(RequestToken token) {
+            time = Math.min(time, token.time());
+            if (running == offsets.length) {
+                partitions = Arrays.copyOf(partitions, running * 2);
+                offsets = Arrays.copyOf(offsets, running * 2);
+            }
+            // Where the token was read, for its dead letter should the share come after its step window closed.
+            topic = token.topic();
+            partitions[running] = token.partition();
+            offsets[running] = token.offset();
+            running++;
+            // Before this token the request held its context less the token just generated.
+            enteringTokens += token.contextTokens() - 1;
+            // A request's last token leaves the rank at the end of the step: its KV cache is not resident afterwards.
+            if (!token.last()) {
+                kvTokens += token.contextTokens();
+            }
+        }
+
+        RankLoad load() {
+            RankLoad load = new RankLoad();
+            load.clusterId = key.clusterId();
+            load.rank = key.rank();
+            load.step = key.step();
+            load.time = time;
+            load.running = running;
+            load.kvTokens = kvTokens;
+            load.records = running;
+            load.enteringTokens = enteringTokens;
+            load.sourceTopic = topic;
+            load.tokenPartitions = Arrays.copyOf(partitions, running);
+            load.tokenOffsets = Arrays.copyOf(offsets, running);
+            return load;
+        }
     }
 
-    void add(RequestToken token) {
-      time = Math.min(time, token.time());
-      if (running == offsets.length) {
-        partitions = Arrays.copyOf(partitions, running * 2);
-        offsets = Arrays.copyOf(offsets, running * 2);
-      }
-      // Where the token was read, for its dead letter should the share come after its step window closed.
-      topic = token.topic();
-      partitions[running] = token.partition();
-      offsets[running] = token.offset();
-      running++;
-      // Before this token the request held its context less the token just generated.
-      enteringTokens += token.contextTokens() - 1;
-      // A request's last token leaves the rank at the end of the step: its KV cache is not resident afterwards.
-      if (!token.last()) {
-        kvTokens += token.contextTokens();
-      }
+    @Override
+    public void open() throws Exception {
+        super.open();
+        shares = new HashMap<>();
+        reuse = new StreamRecord<>(null);
     }
 
-    RankLoad load() {
-      RankLoad load = new RankLoad();
-      load.clusterId = key.clusterId();
-      load.rank = key.rank();
-      load.step = key.step();
-      load.time = time;
-      load.running = running;
-      load.kvTokens = kvTokens;
-      load.records = running;
-      load.enteringTokens = enteringTokens;
-      load.sourceTopic = topic;
-      load.tokenPartitions = Arrays.copyOf(partitions, running);
-      load.tokenOffsets = Arrays.copyOf(offsets, running);
-      return load;
+    @Override
+    public void processElement(StreamRecord<RequestToken> element) {
+        RequestToken token = element.getValue();
+        ShareKey key = new ShareKey(token.clusterId(), token.rank(), token.step());
+        Share share = shares.get(key);
+        if (share == null) {
+            share = new Share(key);
+            shares.put(key, share);
+        }
+        share.add(token);
+        if (shares.size() >= MAX_SHARES) {
+            emitShares();
+        }
     }
-  }
 
-  @Override
-  public void open() throws Exception {
-    super.open();
-    shares = new HashMap<>();
-    reuse = new StreamRecord<>(null);
-  }
-
-  @Override
-  public void processElement(StreamRecord<RequestToken> element) {
-    RequestToken token = element.getValue();
-    ShareKey key = new ShareKey(token.clusterId(), token.rank(), token.step());
-    Share share = shares.get(key);
-    if (share == null) {
-      share = new Share(key);
-      shares.put(key, share);
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        emitShares();
+        super.processWatermark(mark);
     }
-    share.add(token);
-    if (shares.size() >= MAX_SHARES) {
-      emitShares();
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        emitShares();
+        super.prepareSnapshotPreBarrier(checkpointId);
     }
-  }
 
-  @Override
-  public void processWatermark(Watermark mark) throws Exception {
-    emitShares();
-    super.processWatermark(mark);
-  }
-
-  @Override
-  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-    emitShares();
-    super.prepareSnapshotPreBarrier(checkpointId);
-  }
-
-  @Override
-  public void finish() throws Exception {
-    emitShares();
-    super.finish();
-  }
-
-  /** Each share goes out timestamped with its earliest token's time. */
-  private void emitShares() {
-    for (Share share : shares.values()) {
-      RankLoad load = share.load();
-      output.collect(reuse.replace(load, load.time));
+    @Override
+    public void finish() throws Exception {
+        emitShares();
+        super.finish();
     }
-    shares.clear();
-  }
+
+    /** Each share goes out timestamped with its earliest token's time. */
+    private void emitShares() {
+        for (Share share : shares.values()) {
+            RankLoad load = share.load();
+            output.collect(reuse.replace(load, load.time));
+        }
+        shares.clear();
+    }
 }

@@ -20,59 +20,60 @@ import org.apache.flink.util.Collector;
  */
 public final class WindowMetricsFunction extends KeyedProcessFunction<String, StepOutcome, WindowMetrics> {
 
-  private final long sizeMillis;
-  private final long closeDelayMillis;
+    private final long sizeMillis;
+    private final long closeDelayMillis;
 
-  private transient MapState<Long, WindowAggregate> windows;
+    private transient MapState<Long, WindowAggregate> windows;
 
-  /**
-   * @param size the windows' size
-   * @param closeDelay how long after a step's start its outcome can still arrive (the upstream step window's wait)
-   */
-  public WindowMetricsFunction(Duration size, Duration closeDelay) {
-    this.sizeMillis = size.toMillis();
-    this.closeDelayMillis = closeDelay.toMillis();
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    windows = getRuntimeContext().getMapState(
-        new MapStateDescriptor<>("windows", Types.LONG, TypeInformation.of(WindowAggregate.class)));
-  }
-
-  @Override
-  public void processElement(StepOutcome outcome, Context ctx, Collector<WindowMetrics> out) throws Exception {
-    long watermark = ctx.timerService().currentWatermark();
-    long start = windowStart(outcome.time);
-    if (closeTime(start) <= watermark) {
-      start = windowStart(watermark - closeDelayMillis + 1);
+    /**
+     * @param size the windows' size
+     * @param closeDelay how long after a step's start its outcome can still arrive (the upstream step window's wait)
+     */
+    public WindowMetricsFunction(Duration size, Duration closeDelay) {
+        this.sizeMillis = size.toMillis();
+        this.closeDelayMillis = closeDelay.toMillis();
     }
-    WindowAggregate aggregate = windows.get(start);
-    if (aggregate == null) {
-      aggregate = new WindowAggregate(outcome.clusterId, outcome.policy);
-      ctx.timerService().registerEventTimeTimer(closeTime(start));
+
+    @Override
+    public void open(OpenContext openContext) {
+        windows = getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>("windows", Types.LONG, TypeInformation.of(WindowAggregate.class)));
     }
-    if (outcome.metrics != null) {
-      aggregate.add(outcome.metrics, outcome.missingRankSteps);
+
+    @Override
+    public void processElement(StepOutcome outcome, Context ctx, Collector<WindowMetrics> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        long start = windowStart(outcome.time);
+        if (closeTime(start) <= watermark) {
+            start = windowStart(watermark - closeDelayMillis + 1);
+        }
+        WindowAggregate aggregate = windows.get(start);
+        if (aggregate == null) {
+            aggregate = new WindowAggregate(outcome.clusterId, outcome.policy);
+            ctx.timerService().registerEventTimeTimer(closeTime(start));
+        }
+        if (outcome.metrics != null) {
+            aggregate.add(outcome.metrics, outcome.missingRankSteps);
+        }
+        aggregate.addLate(outcome.lateRecords);
+        windows.put(start, aggregate);
     }
-    aggregate.addLate(outcome.lateRecords);
-    windows.put(start, aggregate);
-  }
 
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowMetrics> out) throws Exception {
-    long start = timestamp + 1 - closeDelayMillis - sizeMillis;
-    WindowAggregate aggregate = windows.get(start);
-    out.collect(aggregate.toRecord(start, start + sizeMillis));
-    // The window is emitted and closed for good: its aggregate would otherwise stay in state forever.
-    windows.remove(start);
-  }
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowMetrics> out) throws Exception {
+        long start = timestamp + 1 - closeDelayMillis - sizeMillis;
+        WindowAggregate aggregate = windows.get(start);
+        out.collect(aggregate.toRecord(start, start + sizeMillis));
+        // The window is emitted and closed for good: its aggregate would otherwise stay in state forever.
+        windows.remove(start);
+    }
 
-  private long windowStart(long time) {
-    return Math.floorDiv(time, sizeMillis) * sizeMillis;
-  }
+    private long windowStart(long time) {
+        return Math.floorDiv(time, sizeMillis) * sizeMillis;
+    }
 
-  private long closeTime(long windowStart) {
-    return windowStart + sizeMillis - 1 + closeDelayMillis;
-  }
+    private long closeTime(long windowStart) {
+        return windowStart + sizeMillis - 1 + closeDelayMillis;
+    }
 }

@@ -9,13 +9,16 @@ import picocli.CommandLine.Option;
  */
 public final class CostModelOptions {
 
-  @Option(names = "--batch", paramLabel = "B", defaultValue = "72", descriptionKey = "batch")
-  public int batch;
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "72", descriptionKey = "batch")
+    public int batch;
 
-  @Option(names = "--cost-model", paramLabel = "MODEL", defaultValue = "reference", descriptionKey = "cost-model")
-  public String costModel;
+    @Option(names = "--cost-model", paramLabel = "MODEL", defaultValue = "reference", descriptionKey = "cost-model")
+    public String costModel;
 
-  @Option(names = "--power-profile", paramLabel = "NAME", defaultValue = "reference",
-      description = "reference, a100, h100, h200 or idle=W,max=W,gamma=G. Default ${DEFAULT-VALUE}.")
-  public String powerProfile;
+    @Option(
+            names = "--power-profile",
+            paramLabel = "NAME",
+            defaultValue = "reference",
+            description = "reference, a100, h100, h200 or idle=W,max=W,gamma=G. Default ${DEFAULT-VALUE}.")
+    public String powerProfile;
 }

@@ -12,23 +12,30 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class DeadLetters {
 
-  private DeadLetters() {}
+    private DeadLetters() {}
 
-  /**
-   * @param reason the reason code, optionally with ': ' and a detail
-   * @param seenAt when the job rejected the record, epoch milliseconds
-   */
-  public static DeadLetter of(InputRecord<? extends SpecificRecord> record, String reason, long seenAt) {
-    String cluster = record.value == null
-        ? record.keyCluster
-        : String.valueOf(record.value.get(record.value.getSchema().getField("cluster_id").pos()));
-    return BoundedDeadLetter.of(cluster, record.topic, record.partition, record.offset, reason, record.payload,
-        Instant.ofEpochMilli(seenAt));
-  }
+    /**
+     * @param reason the reason code, optionally with ': ' and a detail
+     * @param seenAt when the job rejected the record, epoch milliseconds
+     */
+    public static DeadLetter of(InputRecord<? extends SpecificRecord> record, String reason, long seenAt) {
+        String cluster = record.value == null
+                ? record.keyCluster
+                : String.valueOf(record.value.get(
+                        record.value.getSchema().getField("cluster_id").pos()));
+        return BoundedDeadLetter.of(
+                cluster,
+                record.topic,
+                record.partition,
+                record.offset,
+                reason,
+                record.payload,
+                Instant.ofEpochMilli(seenAt));
+    }
 
-  /** The reason code of a dead letter, without its detail: what metrics count by. */
-  public static String code(String reason) {
-    int colon = reason.indexOf(':');
-    return colon < 0 ? reason : reason.substring(0, colon);
-  }
+    /** The reason code of a dead letter, without its detail: what metrics count by. */
+    public static String code(String reason) {
+        int colon = reason.indexOf(':');
+        return colon < 0 ? reason : reason.substring(0, colon);
+    }
 }

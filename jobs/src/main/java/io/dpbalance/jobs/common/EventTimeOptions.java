@@ -10,16 +10,28 @@ import picocli.CommandLine.Option;
  */
 public final class EventTimeOptions {
 
-  @Option(names = "--window", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-      descriptionKey = "window")
-  public Duration window;
+    @Option(
+            names = "--window",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            descriptionKey = "window")
+    public Duration window;
 
-  @Option(names = "--out-of-orderness", paramLabel = "DURATION", defaultValue = "2s",
-      converter = DurationConverter.class, descriptionKey = "out-of-orderness")
-  public Duration outOfOrderness;
+    @Option(
+            names = "--out-of-orderness",
+            paramLabel = "DURATION",
+            defaultValue = "2s",
+            converter = DurationConverter.class,
+            descriptionKey = "out-of-orderness")
+    public Duration outOfOrderness;
 
-  @Option(names = "--idleness", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
-      description = "A partition without records for this long stops holding the watermark back. Default "
-          + "${DEFAULT-VALUE}.")
-  public Duration idleness;
+    @Option(
+            names = "--idleness",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "A partition without records for this long stops holding the watermark back. Default "
+                    + "${DEFAULT-VALUE}.")
+    public Duration idleness;
 }

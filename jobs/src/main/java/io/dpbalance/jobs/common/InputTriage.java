@@ -17,22 +17,22 @@ import org.apache.flink.util.OutputTag;
  */
 public final class InputTriage<T extends SpecificRecord> extends ProcessFunction<InputRecord<T>, InputRecord<T>> {
 
-  public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
-  private transient Counter recordsIn;
+    private transient Counter recordsIn;
 
-  @Override
-  public void open(OpenContext openContext) {
-    recordsIn = getRuntimeContext().getMetricGroup().counter("recordsIn");
-  }
-
-  @Override
-  public void processElement(InputRecord<T> record, Context ctx, Collector<InputRecord<T>> out) {
-    recordsIn.inc();
-    if (record.isValid()) {
-      out.collect(record);
-    } else {
-      ctx.output(DEAD_LETTERS, DeadLetters.of(record, record.problem, System.currentTimeMillis()));
+    @Override
+    public void open(OpenContext openContext) {
+        recordsIn = getRuntimeContext().getMetricGroup().counter("recordsIn");
     }
-  }
+
+    @Override
+    public void processElement(InputRecord<T> record, Context ctx, Collector<InputRecord<T>> out) {
+        recordsIn.inc();
+        if (record.isValid()) {
+            out.collect(record);
+        } else {
+            ctx.output(DEAD_LETTERS, DeadLetters.of(record, record.problem, System.currentTimeMillis()));
+        }
+    }
 }

@@ -10,31 +10,31 @@ import picocli.CommandLine.Mixin;
  */
 public final class JobOptions {
 
-  @Mixin
-  public KafkaOptions kafka = new KafkaOptions();
+    @Mixin
+    public KafkaOptions kafka = new KafkaOptions();
 
-  @Mixin
-  public CheckpointOptions checkpoints = new CheckpointOptions();
+    @Mixin
+    public CheckpointOptions checkpoints = new CheckpointOptions();
 
-  @Mixin
-  public DeliveryOptions delivery = new DeliveryOptions();
+    @Mixin
+    public DeliveryOptions delivery = new DeliveryOptions();
 
-  @Mixin
-  public ParallelismOptions parallelism = new ParallelismOptions();
+    @Mixin
+    public ParallelismOptions parallelism = new ParallelismOptions();
 
-  @Mixin
-  public FileOptions files = new FileOptions();
+    @Mixin
+    public FileOptions files = new FileOptions();
 
-  @Mixin
-  public ClusterOptions cluster = new ClusterOptions();
+    @Mixin
+    public ClusterOptions cluster = new ClusterOptions();
 
-  /** Whether the job reads files (batch mode) rather than Kafka; checks the two file flags go together. */
-  public boolean fileMode() {
-    return files.fileMode();
-  }
+    /** Whether the job reads files (batch mode) rather than Kafka; checks the two file flags go together. */
+    public boolean fileMode() {
+        return files.fileMode();
+    }
 
-  /** The restore settings of these flags: see {@link CheckpointOptions#recoveryConfiguration(boolean, boolean)}. */
-  public Configuration recoveryConfiguration() {
-    return checkpoints.recoveryConfiguration(fileMode(), kafka.bounded);
-  }
+    /** The restore settings of these flags: see {@link CheckpointOptions#recoveryConfiguration(boolean, boolean)}. */
+    public Configuration recoveryConfiguration() {
+        return checkpoints.recoveryConfiguration(fileMode(), kafka.bounded);
+    }
 }

@@ -7,42 +7,42 @@ package io.dpbalance.jobs.common;
  */
 public final class Keys {
 
-  private Keys() {}
+    private Keys() {}
 
-  /** One request of one cluster. */
-  public static String request(String clusterId, String requestId) {
-    return clusterId.length() + ":" + clusterId + requestId;
-  }
+    /** One request of one cluster. */
+    public static String request(String clusterId, String requestId) {
+        return clusterId.length() + ":" + clusterId + requestId;
+    }
 
-  /** One step of one cluster: its step window. */
-  public static String step(String clusterId, long step) {
-    return clusterId.length() + ":" + clusterId + "/" + step;
-  }
+    /** One step of one cluster: its step window. */
+    public static String step(String clusterId, long step) {
+        return clusterId.length() + ":" + clusterId + "/" + step;
+    }
 
-  /**
-   * One step of one cluster, step first: the key of a bounded (batch) run's step windows, which Flink sorts the
-   * rank-steps by; two steps' keys differ in their first bytes. The step's digits end at the first '/'.
-   */
-  public static String stepFirst(String clusterId, long step) {
-    return step + "/" + clusterId;
-  }
+    /**
+     * One step of one cluster, step first: the key of a bounded (batch) run's step windows, which Flink sorts the
+     * rank-steps by; two steps' keys differ in their first bytes. The step's digits end at the first '/'.
+     */
+    public static String stepFirst(String clusterId, long step) {
+        return step + "/" + clusterId;
+    }
 
-  /** One cluster under one policy. */
-  public static String clusterPolicy(String clusterId, String policy) {
-    return clusterId.length() + ":" + clusterId + policy;
-  }
+    /** One cluster under one policy. */
+    public static String clusterPolicy(String clusterId, String policy) {
+        return clusterId.length() + ":" + clusterId + policy;
+    }
 
-  /** The cluster part of a {@link #clusterPolicy} key. */
-  public static String clusterOf(String clusterPolicyKey) {
-    int colon = clusterPolicyKey.indexOf(':');
-    int length = Integer.parseInt(clusterPolicyKey.substring(0, colon));
-    return clusterPolicyKey.substring(colon + 1, colon + 1 + length);
-  }
+    /** The cluster part of a {@link #clusterPolicy} key. */
+    public static String clusterOf(String clusterPolicyKey) {
+        int colon = clusterPolicyKey.indexOf(':');
+        int length = Integer.parseInt(clusterPolicyKey.substring(0, colon));
+        return clusterPolicyKey.substring(colon + 1, colon + 1 + length);
+    }
 
-  /** The policy part of a {@link #clusterPolicy} key. */
-  public static String policyOf(String clusterPolicyKey) {
-    int colon = clusterPolicyKey.indexOf(':');
-    int length = Integer.parseInt(clusterPolicyKey.substring(0, colon));
-    return clusterPolicyKey.substring(colon + 1 + length);
-  }
+    /** The policy part of a {@link #clusterPolicy} key. */
+    public static String policyOf(String clusterPolicyKey) {
+        int colon = clusterPolicyKey.indexOf(':');
+        int length = Integer.parseInt(clusterPolicyKey.substring(0, colon));
+        return clusterPolicyKey.substring(colon + 1 + length);
+    }
 }

@@ -14,38 +14,38 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
 @FunctionalInterface
 public interface SinkApplier<T> {
 
-  /** Adds this output's sink to {@code stream}. */
-  DataStreamSink<T> applyTo(DataStream<T> stream);
+    /** Adds this output's sink to {@code stream}. */
+    DataStreamSink<T> applyTo(DataStream<T> stream);
 
-  /** Whether the output is written at all: for a discarded one the workflow adds no operator. */
-  default boolean writes() {
-    return true;
-  }
-
-  /** Writes the stream into {@code sink}. */
-  static <T> SinkApplier<T> of(Sink<T> sink) {
-    return stream -> stream.sinkTo(sink);
-  }
-
-  /** An output the run does not write (--no-step-metrics, --no-assignments). */
-  static <T> SinkApplier<T> discard() {
-    return new SinkApplier<>() {
-      @Override
-      public DataStreamSink<T> applyTo(DataStream<T> stream) {
-        throw new IllegalStateException("a discarded output has no sink");
-      }
-
-      @Override
-      public boolean writes() {
-        return false;
-      }
-    };
-  }
-
-  /** Sinks {@code stream} into {@code output} under the sink's stable uid and name; nothing for a discarded one. */
-  static <T> void write(DataStream<T> stream, SinkApplier<T> output, String uid, String name) {
-    if (output.writes()) {
-      output.applyTo(stream).uid(uid).name(name);
+    /** Whether the output is written at all: for a discarded one the workflow adds no operator. */
+    default boolean writes() {
+        return true;
     }
-  }
+
+    /** Writes the stream into {@code sink}. */
+    static <T> SinkApplier<T> of(Sink<T> sink) {
+        return stream -> stream.sinkTo(sink);
+    }
+
+    /** An output the run does not write (--no-step-metrics, --no-assignments). */
+    static <T> SinkApplier<T> discard() {
+        return new SinkApplier<>() {
+            @Override
+            public DataStreamSink<T> applyTo(DataStream<T> stream) {
+                throw new IllegalStateException("a discarded output has no sink");
+            }
+
+            @Override
+            public boolean writes() {
+                return false;
+            }
+        };
+    }
+
+    /** Sinks {@code stream} into {@code output} under the sink's stable uid and name; nothing for a discarded one. */
+    static <T> void write(DataStream<T> stream, SinkApplier<T> output, String uid, String name) {
+        if (output.writes()) {
+            output.applyTo(stream).uid(uid).name(name);
+        }
+    }
 }

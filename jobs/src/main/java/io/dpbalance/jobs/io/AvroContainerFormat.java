@@ -23,42 +23,42 @@ import org.apache.flink.core.fs.FSDataInputStream;
  */
 public final class AvroContainerFormat<T extends SpecificRecord> extends SimpleStreamFormat<InputRecord<T>> {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final InputDecoder<T> decoder;
-  private final String label;
+    private final InputDecoder<T> decoder;
+    private final String label;
 
-  /**
-   * @param label what dead letters name as the source topic: the file's path
-   */
-  public AvroContainerFormat(InputDecoder<T> decoder, String label) {
-    this.decoder = decoder;
-    this.label = label;
-  }
+    /**
+     * @param label what dead letters name as the source topic: the file's path
+     */
+    public AvroContainerFormat(InputDecoder<T> decoder, String label) {
+        this.decoder = decoder;
+        this.label = label;
+    }
 
-  @Override
-  public Reader<InputRecord<T>> createReader(Configuration config, FSDataInputStream stream) throws IOException {
-    DataFileStream<T> records = new DataFileStream<>(stream, new SpecificDatumReader<>(decoder.type()));
-    return new Reader<>() {
-      private long position;
+    @Override
+    public Reader<InputRecord<T>> createReader(Configuration config, FSDataInputStream stream) throws IOException {
+        DataFileStream<T> records = new DataFileStream<>(stream, new SpecificDatumReader<>(decoder.type()));
+        return new Reader<>() {
+            private long position;
 
-      @Override
-      public InputRecord<T> read() {
-        if (!records.hasNext()) {
-          return null;
-        }
-        return decoder.ofDecoded(label, position++, records.next());
-      }
+            @Override
+            public InputRecord<T> read() {
+                if (!records.hasNext()) {
+                    return null;
+                }
+                return decoder.ofDecoded(label, position++, records.next());
+            }
 
-      @Override
-      public void close() throws IOException {
-        records.close();
-      }
-    };
-  }
+            @Override
+            public void close() throws IOException {
+                records.close();
+            }
+        };
+    }
 
-  @Override
-  public TypeInformation<InputRecord<T>> getProducedType() {
-    return InputRecord.typeInfo(decoder.type());
-  }
+    @Override
+    public TypeInformation<InputRecord<T>> getProducedType() {
+        return InputRecord.typeInfo(decoder.type());
+    }
 }

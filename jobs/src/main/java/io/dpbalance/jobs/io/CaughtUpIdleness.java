@@ -39,138 +39,142 @@ import org.apache.flink.util.clock.RelativeClock;
  */
 public final class CaughtUpIdleness<T extends SpecificRecord> implements WatermarkStrategy<InputRecord<T>> {
 
-  private static final long serialVersionUID = 1L;
-  private static final Cleaner CLEANER = Cleaner.create();
-  /**
-   * How long a split that has not read a record yet waits before it may go idle, if the idleness is shorter. Flink
-   * creates a split's watermark generator when the split is assigned, and does not say which split it is: until its
-   * first record, the generator cannot ask for its partition's backlog.
-   */
-  public static final Duration FIRST_RECORD_GRACE = Duration.ofSeconds(30);
+    private static final long serialVersionUID = 1L;
+    private static final Cleaner CLEANER = Cleaner.create();
+    /**
+     * How long a split that has not read a record yet waits before it may go idle, if the idleness is shorter. Flink
+     * creates a split's watermark generator when the split is assigned, and does not say which split it is: until its
+     * first record, the generator cannot ask for its partition's backlog.
+     */
+    public static final Duration FIRST_RECORD_GRACE = Duration.ofSeconds(30);
 
-  /** Where the source reads: the broker and the source's client properties (security settings included). */
-  public record Broker(String bootstrapServers, Properties clientProperties) implements Serializable {
-    public Broker {
-      Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-      Properties copy = new Properties();
-      if (clientProperties != null) {
-        copy.putAll(clientProperties);
-      }
-      clientProperties = copy;
+    /** Where the source reads: the broker and the source's client properties (security settings included). */
+    public record Broker(String bootstrapServers, Properties clientProperties) implements Serializable {
+        public Broker {
+            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            Properties copy = new Properties();
+            if (clientProperties != null) {
+                copy.putAll(clientProperties);
+            }
+            clientProperties = copy;
+        }
     }
-  }
 
-  private final WatermarkStrategy<InputRecord<T>> base;
-  private final Duration idleness;
-  private final Broker broker;
-
-  private CaughtUpIdleness(WatermarkStrategy<InputRecord<T>> base, Duration idleness, Broker broker) {
-    this.base = Objects.requireNonNull(base, "base");
-    this.idleness = Objects.requireNonNull(idleness, "idleness");
-    this.broker = broker;
-  }
-
-  /**
-   * {@code base} (timestamps and watermarks, without idleness) with caught-up idleness.
-   *
-   * @param broker the source's broker, or null for Flink's plain idleness (file input)
-   */
-  public static <T extends SpecificRecord> WatermarkStrategy<InputRecord<T>> of(
-      WatermarkStrategy<InputRecord<T>> base, Duration idleness, Broker broker) {
-    return new CaughtUpIdleness<>(base, idleness, broker);
-  }
-
-  @Override
-  public TimestampAssigner<InputRecord<T>> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
-    return base.createTimestampAssigner(context);
-  }
-
-  @Override
-  public WatermarkGenerator<InputRecord<T>> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
-    WatermarkGenerator<InputRecord<T>> inner = base.createWatermarkGenerator(context);
-    if (broker == null) {
-      return new Generator<>(inner, context.getInputActivityClock(), idleness, null);
-    }
-    // Partitions not asked about for a while are forgotten; a cancelled job's watcher stops soon after.
-    Duration forgetAfter = idleness.multipliedBy(4).compareTo(Duration.ofMinutes(1)) > 0
-        ? idleness.multipliedBy(4) : Duration.ofMinutes(1);
-    EndOffsets offsets = EndOffsets.shared(broker.bootstrapServers(), broker.clientProperties(), forgetAfter);
-    Generator<T> generator = new Generator<>(inner, context.getInputActivityClock(), idleness, offsets);
-    // A split's generator has no close: the watcher's use count drops when the generator is collected.
-    CLEANER.register(generator, offsets::release);
-    return generator;
-  }
-
-  /** One split's generator. */
-  static final class Generator<T extends SpecificRecord> implements WatermarkGenerator<InputRecord<T>> {
-
-    private final WatermarkGenerator<InputRecord<T>> inner;
-    private final RelativeClock clock;
-    private final long idleMillis;
+    private final WatermarkStrategy<InputRecord<T>> base;
     private final Duration idleness;
-    private final EndOffsets offsets;
+    private final Broker broker;
 
-    private String topic;
-    private int partition = -1;
-    private long nextOffset = -1;
-    private long lastActivity;
-    private boolean idle;
+    private CaughtUpIdleness(WatermarkStrategy<InputRecord<T>> base, Duration idleness, Broker broker) {
+        this.base = Objects.requireNonNull(base, "base");
+        this.idleness = Objects.requireNonNull(idleness, "idleness");
+        this.broker = broker;
+    }
 
-    Generator(WatermarkGenerator<InputRecord<T>> inner, RelativeClock clock, Duration idleness,
-        EndOffsets offsets) {
-      this.inner = inner;
-      this.clock = clock;
-      this.idleness = idleness;
-      this.idleMillis = idleness.toMillis();
-      this.offsets = offsets;
-      this.lastActivity = clock.relativeTimeMillis();
+    /**
+     * {@code base} (timestamps and watermarks, without idleness) with caught-up idleness.
+     *
+     * @param broker the source's broker, or null for Flink's plain idleness (file input)
+     */
+    public static <T extends SpecificRecord> WatermarkStrategy<InputRecord<T>> of(
+            WatermarkStrategy<InputRecord<T>> base, Duration idleness, Broker broker) {
+        return new CaughtUpIdleness<>(base, idleness, broker);
     }
 
     @Override
-    public void onEvent(InputRecord<T> record, long eventTimestamp, WatermarkOutput output) {
-      if (record.partition >= 0) {
-        topic = record.topic;
-        partition = record.partition;
-        nextOffset = Math.max(nextOffset, record.offset + 1);
-      }
-      lastActivity = clock.relativeTimeMillis();
-      idle = false;
-      inner.onEvent(record, eventTimestamp, output);
+    public TimestampAssigner<InputRecord<T>> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
+        return base.createTimestampAssigner(context);
     }
 
     @Override
-    public void onPeriodicEmit(WatermarkOutput output) {
-      // Asked on every emit, not only when quiet, so that the answer is fresh by the time the split is quiet.
-      EndOffsets.Answer answer = offsets != null && partition >= 0 ? offsets.ask(topic, partition) : null;
-      long quietMillis = clock.relativeTimeMillis() - lastActivity;
-      // A split that has read nothing since it was assigned does not know its partition, hence not its backlog: it
-      // waits at least FIRST_RECORD_GRACE (a backlog's first fetch reaches every partition well within it).
-      boolean quiet = quietMillis >= (partition >= 0 || offsets == null ? idleMillis
-          : Math.max(idleMillis, FIRST_RECORD_GRACE.toMillis()));
-      if (quiet && mayIdle(answer)) {
-        idle = true;
-        output.markIdle();
-      } else {
-        idle = false;
-        inner.onPeriodicEmit(output);
-      }
+    public WatermarkGenerator<InputRecord<T>> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
+        WatermarkGenerator<InputRecord<T>> inner = base.createWatermarkGenerator(context);
+        if (broker == null) {
+            return new Generator<>(inner, context.getInputActivityClock(), idleness, null);
+        }
+        // Partitions not asked about for a while are forgotten; a cancelled job's watcher stops soon after.
+        Duration forgetAfter = idleness.multipliedBy(4).compareTo(Duration.ofMinutes(1)) > 0
+                ? idleness.multipliedBy(4)
+                : Duration.ofMinutes(1);
+        EndOffsets offsets = EndOffsets.shared(broker.bootstrapServers(), broker.clientProperties(), forgetAfter);
+        Generator<T> generator = new Generator<>(inner, context.getInputActivityClock(), idleness, offsets);
+        // A split's generator has no close: the watcher's use count drops when the generator is collected.
+        CLEANER.register(generator, offsets::release);
+        return generator;
     }
 
-    private boolean mayIdle(EndOffsets.Answer answer) {
-      if (offsets == null) {
-        return true;
-      }
-      if (partition < 0) {
-        return offsets.brokerAnsweredWithin(idleness);
-      }
-      return answer != null
-          && System.nanoTime() - answer.answeredAtNanos() <= idleness.toNanos()
-          && answer.endOffset() <= nextOffset;
-    }
+    /** One split's generator. */
+    static final class Generator<T extends SpecificRecord> implements WatermarkGenerator<InputRecord<T>> {
 
-    /** True after the last emit marked the split idle (tests). */
-    boolean isIdle() {
-      return idle;
+        private final WatermarkGenerator<InputRecord<T>> inner;
+        private final RelativeClock clock;
+        private final long idleMillis;
+        private final Duration idleness;
+        private final EndOffsets offsets;
+
+        private String topic;
+        private int partition = -1;
+        private long nextOffset = -1;
+        private long lastActivity;
+        private boolean idle;
+
+        Generator(
+                WatermarkGenerator<InputRecord<T>> inner, RelativeClock clock, Duration idleness, EndOffsets offsets) {
+            this.inner = inner;
+            this.clock = clock;
+            this.idleness = idleness;
+            this.idleMillis = idleness.toMillis();
+            this.offsets = offsets;
+            this.lastActivity = clock.relativeTimeMillis();
+        }
+
+        @Override
+        public void onEvent(InputRecord<T> record, long eventTimestamp, WatermarkOutput output) {
+            if (record.partition >= 0) {
+                topic = record.topic;
+                partition = record.partition;
+                nextOffset = Math.max(nextOffset, record.offset + 1);
+            }
+            lastActivity = clock.relativeTimeMillis();
+            idle = false;
+            inner.onEvent(record, eventTimestamp, output);
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            // Asked on every emit, not only when quiet, so that the answer is fresh by the time the split is quiet.
+            EndOffsets.Answer answer = offsets != null && partition >= 0 ? offsets.ask(topic, partition) : null;
+            long quietMillis = clock.relativeTimeMillis() - lastActivity;
+            // A split that has read nothing since it was assigned does not know its partition, hence not its backlog:
+            // it
+            // waits at least FIRST_RECORD_GRACE (a backlog's first fetch reaches every partition well within it).
+            boolean quiet = quietMillis
+                    >= (partition >= 0 || offsets == null
+                            ? idleMillis
+                            : Math.max(idleMillis, FIRST_RECORD_GRACE.toMillis()));
+            if (quiet && mayIdle(answer)) {
+                idle = true;
+                output.markIdle();
+            } else {
+                idle = false;
+                inner.onPeriodicEmit(output);
+            }
+        }
+
+        private boolean mayIdle(EndOffsets.Answer answer) {
+            if (offsets == null) {
+                return true;
+            }
+            if (partition < 0) {
+                return offsets.brokerAnsweredWithin(idleness);
+            }
+            return answer != null
+                    && System.nanoTime() - answer.answeredAtNanos() <= idleness.toNanos()
+                    && answer.endOffset() <= nextOffset;
+        }
+
+        /** True after the last emit marked the split idle (tests). */
+        boolean isIdle() {
+            return idle;
+        }
     }
-  }
 }

@@ -22,52 +22,54 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class ClusterKeyedSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** The Kafka record header naming the run that wrote a record (see {@code RunSummary}). */
-  public static final String RUN_HEADER = "dpbalance-run";
+    /** The Kafka record header naming the run that wrote a record (see {@code RunSummary}). */
+    public static final String RUN_HEADER = "dpbalance-run";
 
-  private final Class<T> type;
-  private final String topic;
-  /** Stamped into every record's {@code dpbalance-run} header when not null: which run wrote it. */
-  private final byte[] runId;
-  private transient AvroCodec<T> codec;
-  private transient int clusterField;
-  /** The last record's cluster and its key bytes: a job's records come in runs of one cluster. */
-  private transient String lastCluster;
-  private transient byte[] lastKey;
+    private final Class<T> type;
+    private final String topic;
+    /** Stamped into every record's {@code dpbalance-run} header when not null: which run wrote it. */
+    private final byte[] runId;
 
-  public ClusterKeyedSerializer(Class<T> type, String topic) {
-    this(type, topic, null);
-  }
+    private transient AvroCodec<T> codec;
+    private transient int clusterField;
+    /** The last record's cluster and its key bytes: a job's records come in runs of one cluster. */
+    private transient String lastCluster;
 
-  public ClusterKeyedSerializer(Class<T> type, String topic, String runId) {
-    this.type = type;
-    this.topic = topic;
-    this.runId = runId == null ? null : runId.getBytes(StandardCharsets.UTF_8);
-  }
+    private transient byte[] lastKey;
 
-  @Override
-  public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-    codec = Codecs.codec(type);
-    clusterField = codec.schema().getField("cluster_id").pos();
-  }
-
-  @Override
-  public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long eventTime) {
-    String cluster = String.valueOf(element.get(clusterField));
-    byte[] key;
-    if (cluster.equals(lastCluster)) {
-      key = lastKey;
-    } else {
-      key = cluster.getBytes(StandardCharsets.UTF_8);
-      lastCluster = cluster;
-      lastKey = key;
+    public ClusterKeyedSerializer(Class<T> type, String topic) {
+        this(type, topic, null);
     }
-    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, codec.encode(element));
-    if (runId != null) {
-      record.headers().add(RUN_HEADER, runId);
+
+    public ClusterKeyedSerializer(Class<T> type, String topic, String runId) {
+        this.type = type;
+        this.topic = topic;
+        this.runId = runId == null ? null : runId.getBytes(StandardCharsets.UTF_8);
     }
-    return record;
-  }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        codec = Codecs.codec(type);
+        clusterField = codec.schema().getField("cluster_id").pos();
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long eventTime) {
+        String cluster = String.valueOf(element.get(clusterField));
+        byte[] key;
+        if (cluster.equals(lastCluster)) {
+            key = lastKey;
+        } else {
+            key = cluster.getBytes(StandardCharsets.UTF_8);
+            lastCluster = cluster;
+            lastKey = key;
+        }
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, codec.encode(element));
+        if (runId != null) {
+            record.headers().add(RUN_HEADER, runId);
+        }
+        return record;
+    }
 }

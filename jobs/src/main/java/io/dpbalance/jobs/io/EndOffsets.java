@@ -33,206 +33,214 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndOffsets {
 
-  /** How often the end offsets are asked for. */
-  public static final long POLL_MILLIS = 500;
+    /** How often the end offsets are asked for. */
+    public static final long POLL_MILLIS = 500;
 
-  private static final Logger LOG = LoggerFactory.getLogger(EndOffsets.class);
-  private static final Map<String, EndOffsets> SHARED = new HashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(EndOffsets.class);
+    private static final Map<String, EndOffsets> SHARED = new HashMap<>();
 
-  /** One partition's last answer. */
-  public record Answer(long endOffset, long answeredAtNanos) {}
+    /** One partition's last answer. */
+    public record Answer(long endOffset, long answeredAtNanos) {}
 
-  private final String key;
-  private final String bootstrapServers;
-  private final Properties clientProperties;
-  private final long forgetAfterNanos;
-  /** False for a watcher that never polls by itself (unit tests of the bookkeeping drive {@link #poll}). */
-  private final boolean polls;
-  private final Map<TopicPartition, Long> askedAtNanos = new ConcurrentHashMap<>();
-  private final Map<TopicPartition, Answer> answers = new ConcurrentHashMap<>();
-  private volatile long brokerAnsweredAtNanos = Long.MIN_VALUE;
-  private volatile long lastAskedNanos = System.nanoTime();
-  private int users;
-  private Thread thread;
-  private Admin admin;
+    private final String key;
+    private final String bootstrapServers;
+    private final Properties clientProperties;
+    private final long forgetAfterNanos;
+    /** False for a watcher that never polls by itself (unit tests of the bookkeeping drive {@link #poll}). */
+    private final boolean polls;
 
-  private EndOffsets(String key, String bootstrapServers, Properties clientProperties, Duration forgetAfter,
-      boolean polls) {
-    this.key = key;
-    this.bootstrapServers = bootstrapServers;
-    this.clientProperties = clientProperties;
-    this.forgetAfterNanos = forgetAfter.toNanos();
-    this.polls = polls;
-  }
+    private final Map<TopicPartition, Long> askedAtNanos = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Answer> answers = new ConcurrentHashMap<>();
+    private volatile long brokerAnsweredAtNanos = Long.MIN_VALUE;
+    private volatile long lastAskedNanos = System.nanoTime();
+    private int users;
+    private Thread thread;
+    private Admin admin;
 
-  /** A watcher not shared and without a thread: what it knows comes from {@link #poll} calls (tests). */
-  static EndOffsets unpolled(String bootstrapServers, Properties clientProperties, Duration forgetAfter) {
-    return new EndOffsets(bootstrapServers, bootstrapServers, clientProperties, forgetAfter, false);
-  }
-
-  /** The watcher of these client settings, shared in this JVM; pair with {@link #release}. */
-  public static EndOffsets shared(String bootstrapServers, Properties clientProperties, Duration forgetAfter) {
-    String key = bootstrapServers + " " + new TreeMap<>(clientProperties);
-    synchronized (SHARED) {
-      EndOffsets watcher = SHARED.computeIfAbsent(key,
-          k -> new EndOffsets(k, bootstrapServers, clientProperties, forgetAfter, true));
-      watcher.users++;
-      return watcher;
+    private EndOffsets(
+            String key, String bootstrapServers, Properties clientProperties, Duration forgetAfter, boolean polls) {
+        this.key = key;
+        this.bootstrapServers = bootstrapServers;
+        this.clientProperties = clientProperties;
+        this.forgetAfterNanos = forgetAfter.toNanos();
+        this.polls = polls;
     }
-  }
 
-  /** One user less; the last one closes the watcher. */
-  public void release() {
-    synchronized (SHARED) {
-      if (--users <= 0) {
-        SHARED.remove(key, this);
-        stop();
-      }
+    /** A watcher not shared and without a thread: what it knows comes from {@link #poll} calls (tests). */
+    static EndOffsets unpolled(String bootstrapServers, Properties clientProperties, Duration forgetAfter) {
+        return new EndOffsets(bootstrapServers, bootstrapServers, clientProperties, forgetAfter, false);
     }
-  }
 
-  /** How many watchers run in this JVM (tests). */
-  public static int running() {
-    synchronized (SHARED) {
-      return (int) SHARED.values().stream().filter(watcher -> watcher.thread != null).count();
+    /** The watcher of these client settings, shared in this JVM; pair with {@link #release}. */
+    public static EndOffsets shared(String bootstrapServers, Properties clientProperties, Duration forgetAfter) {
+        String key = bootstrapServers + " " + new TreeMap<>(clientProperties);
+        synchronized (SHARED) {
+            EndOffsets watcher = SHARED.computeIfAbsent(
+                    key, k -> new EndOffsets(k, bootstrapServers, clientProperties, forgetAfter, true));
+            watcher.users++;
+            return watcher;
+        }
     }
-  }
 
-  /**
-   * The broker's last answer for the partition, or null if it has not answered for it yet; from now on the partition
-   * is polled (again) until nobody asks about it for {@code forgetAfter}.
-   */
-  public Answer ask(String topic, int partition) {
-    long now = System.nanoTime();
-    lastAskedNanos = now;
-    TopicPartition tp = new TopicPartition(topic, partition);
-    askedAtNanos.put(tp, now);
-    ensureRunning();
-    return answers.get(tp);
-  }
-
-  /** True when the broker answered any request of this watcher within {@code within}. */
-  public boolean brokerAnsweredWithin(Duration within) {
-    lastAskedNanos = System.nanoTime();
-    ensureRunning();
-    long at = brokerAnsweredAtNanos;
-    return at != Long.MIN_VALUE && System.nanoTime() - at <= within.toNanos();
-  }
-
-  private void ensureRunning() {
-    if (!polls) {
-      return;
-    }
-    synchronized (SHARED) {
-      if (thread == null) {
-        Thread t = new Thread(this::run, "dpbalance end offsets " + bootstrapServers);
-        t.setDaemon(true);
-        t.setContextClassLoader(EndOffsets.class.getClassLoader());
-        thread = t;
-        t.start();
-      }
-    }
-  }
-
-  private void stop() {
-    Thread t;
-    synchronized (SHARED) {
-      t = thread;
-      thread = null;
-    }
-    if (t != null) {
-      t.interrupt();
-    }
-  }
-
-  private void run() {
-    Thread me = Thread.currentThread();
-    try (Admin client = Admin.create(adminProperties())) {
-      while (isCurrent(me)) {
-        long now = System.nanoTime();
-        if (now - lastAskedNanos > forgetAfterNanos) {
-          // Nobody asks any more (the job is gone, or all its splits finished): stop until the next question.
-          synchronized (SHARED) {
-            if (thread == me && System.nanoTime() - lastAskedNanos > forgetAfterNanos) {
-              thread = null;
-              return;
+    /** One user less; the last one closes the watcher. */
+    public void release() {
+        synchronized (SHARED) {
+            if (--users <= 0) {
+                SHARED.remove(key, this);
+                stop();
             }
-          }
         }
-        forgetUnasked(now);
-        poll(client);
-        TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.warn("end-offset watcher of {} stopped; it starts again at the next question", bootstrapServers, e);
-      synchronized (SHARED) {
-        if (thread == me) {
-          thread = null;
+    }
+
+    /** How many watchers run in this JVM (tests). */
+    public static int running() {
+        synchronized (SHARED) {
+            return (int) SHARED.values().stream()
+                    .filter(watcher -> watcher.thread != null)
+                    .count();
         }
-      }
     }
-  }
 
-  private boolean isCurrent(Thread me) {
-    synchronized (SHARED) {
-      return thread == me && !me.isInterrupted();
+    /**
+     * The broker's last answer for the partition, or null if it has not answered for it yet; from now on the partition
+     * is polled (again) until nobody asks about it for {@code forgetAfter}.
+     */
+    public Answer ask(String topic, int partition) {
+        long now = System.nanoTime();
+        lastAskedNanos = now;
+        TopicPartition tp = new TopicPartition(topic, partition);
+        askedAtNanos.put(tp, now);
+        ensureRunning();
+        return answers.get(tp);
     }
-  }
 
-  /** Forgets the partitions nobody asked about for {@code forgetAfter} before {@code nowNanos}, and their answers. */
-  void forgetUnasked(long nowNanos) {
-    askedAtNanos.entrySet().removeIf(asked -> nowNanos - asked.getValue() > forgetAfterNanos);
-    answers.keySet().retainAll(askedAtNanos.keySet());
-  }
+    /** True when the broker answered any request of this watcher within {@code within}. */
+    public boolean brokerAnsweredWithin(Duration within) {
+        lastAskedNanos = System.nanoTime();
+        ensureRunning();
+        long at = brokerAnsweredAtNanos;
+        return at != Long.MIN_VALUE && System.nanoTime() - at <= within.toNanos();
+    }
 
-  /** Records the broker's answer for a partition (and that the broker answered then). */
-  void answered(TopicPartition tp, Answer answer) {
-    answers.put(tp, answer);
-    brokerAnsweredAtNanos = answer.answeredAtNanos();
-  }
+    private void ensureRunning() {
+        if (!polls) {
+            return;
+        }
+        synchronized (SHARED) {
+            if (thread == null) {
+                Thread t = new Thread(this::run, "dpbalance end offsets " + bootstrapServers);
+                t.setDaemon(true);
+                t.setContextClassLoader(EndOffsets.class.getClassLoader());
+                thread = t;
+                t.start();
+            }
+        }
+    }
 
-  /** Asks the broker once for the end offsets of the partitions asked about (or, with none, whether it answers). */
-  void poll(Admin client) throws InterruptedException {
-    Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-    askedAtNanos.keySet().forEach(tp -> wanted.put(tp, OffsetSpec.latest()));
-    try {
-      if (wanted.isEmpty()) {
-        client.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).clusterId().get();
-        brokerAnsweredAtNanos = System.nanoTime();
-        return;
-      }
-      ListOffsetsResult result = client.listOffsets(wanted,
-          new ListOffsetsOptions(IsolationLevel.READ_COMMITTED).timeoutMs(2_000));
-      for (TopicPartition tp : wanted.keySet()) {
+    private void stop() {
+        Thread t;
+        synchronized (SHARED) {
+            t = thread;
+            thread = null;
+        }
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private void run() {
+        Thread me = Thread.currentThread();
+        try (Admin client = Admin.create(adminProperties())) {
+            while (isCurrent(me)) {
+                long now = System.nanoTime();
+                if (now - lastAskedNanos > forgetAfterNanos) {
+                    // Nobody asks any more (the job is gone, or all its splits finished): stop until the next question.
+                    synchronized (SHARED) {
+                        if (thread == me && System.nanoTime() - lastAskedNanos > forgetAfterNanos) {
+                            thread = null;
+                            return;
+                        }
+                    }
+                }
+                forgetUnasked(now);
+                poll(client);
+                TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("end-offset watcher of {} stopped; it starts again at the next question", bootstrapServers, e);
+            synchronized (SHARED) {
+                if (thread == me) {
+                    thread = null;
+                }
+            }
+        }
+    }
+
+    private boolean isCurrent(Thread me) {
+        synchronized (SHARED) {
+            return thread == me && !me.isInterrupted();
+        }
+    }
+
+    /** Forgets the partitions nobody asked about for {@code forgetAfter} before {@code nowNanos}, and their answers. */
+    void forgetUnasked(long nowNanos) {
+        askedAtNanos.entrySet().removeIf(asked -> nowNanos - asked.getValue() > forgetAfterNanos);
+        answers.keySet().retainAll(askedAtNanos.keySet());
+    }
+
+    /** Records the broker's answer for a partition (and that the broker answered then). */
+    void answered(TopicPartition tp, Answer answer) {
+        answers.put(tp, answer);
+        brokerAnsweredAtNanos = answer.answeredAtNanos();
+    }
+
+    /** Asks the broker once for the end offsets of the partitions asked about (or, with none, whether it answers). */
+    void poll(Admin client) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+        askedAtNanos.keySet().forEach(tp -> wanted.put(tp, OffsetSpec.latest()));
         try {
-          answered(tp, new Answer(result.partitionResult(tp).get().offset(), System.nanoTime()));
+            if (wanted.isEmpty()) {
+                client.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+                        .clusterId()
+                        .get();
+                brokerAnsweredAtNanos = System.nanoTime();
+                return;
+            }
+            ListOffsetsResult result =
+                    client.listOffsets(wanted, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED).timeoutMs(2_000));
+            for (TopicPartition tp : wanted.keySet()) {
+                try {
+                    answered(tp, new Answer(result.partitionResult(tp).get().offset(), System.nanoTime()));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // No answer for this partition this time (broker away, leader moving): its last answer ages.
+                    LOG.debug("no end offset for {}: {}", tp, e.getCause().toString());
+                }
+            }
         } catch (java.util.concurrent.ExecutionException e) {
-          // No answer for this partition this time (broker away, leader moving): its last answer ages.
-          LOG.debug("no end offset for {}: {}", tp, e.getCause().toString());
+            LOG.debug(
+                    "broker {} did not answer: {}",
+                    bootstrapServers,
+                    e.getCause().toString());
         }
-      }
-    } catch (java.util.concurrent.ExecutionException e) {
-      LOG.debug("broker {} did not answer: {}", bootstrapServers, e.getCause().toString());
     }
-  }
 
-  Map<String, Object> adminProperties() {
-    Map<String, Object> properties = new HashMap<>();
-    // The source's client settings that an AdminClient knows (security protocol, SASL, SSL, ...): the rest are
-    // consumer or connector settings it would warn about.
-    clientProperties.forEach((name, value) -> {
-      if (AdminClientConfig.configNames().contains(String.valueOf(name))) {
-        properties.put(String.valueOf(name), value);
-      }
-    });
-    properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "dpbalance-end-offsets");
-    properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
-    properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
-    properties.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
-    properties.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 500);
-    return properties;
-  }
+    Map<String, Object> adminProperties() {
+        Map<String, Object> properties = new HashMap<>();
+        // The source's client settings that an AdminClient knows (security protocol, SASL, SSL, ...): the rest are
+        // consumer or connector settings it would warn about.
+        clientProperties.forEach((name, value) -> {
+            if (AdminClientConfig.configNames().contains(String.valueOf(name))) {
+                properties.put(String.valueOf(name), value);
+            }
+        });
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "dpbalance-end-offsets");
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
+        properties.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        properties.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 500);
+        return properties;
+    }
 }

@@ -14,23 +14,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param <T> the record type
  */
 public final class InputRecordDeserializer<T extends SpecificRecord>
-    implements KafkaRecordDeserializationSchema<InputRecord<T>> {
+        implements KafkaRecordDeserializationSchema<InputRecord<T>> {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final InputDecoder<T> decoder;
+    private final InputDecoder<T> decoder;
 
-  public InputRecordDeserializer(InputDecoder<T> decoder) {
-    this.decoder = decoder;
-  }
+    public InputRecordDeserializer(InputDecoder<T> decoder) {
+        this.decoder = decoder;
+    }
 
-  @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InputRecord<T>> out) {
-    out.collect(decoder.decode(record.topic(), record.partition(), record.offset(), record.key(), record.value()));
-  }
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InputRecord<T>> out) {
+        out.collect(decoder.decode(record.topic(), record.partition(), record.offset(), record.key(), record.value()));
+    }
 
-  @Override
-  public TypeInformation<InputRecord<T>> getProducedType() {
-    return InputRecord.typeInfo(decoder.type());
-  }
+    @Override
+    public TypeInformation<InputRecord<T>> getProducedType() {
+        return InputRecord.typeInfo(decoder.type());
+    }
 }

@@ -13,10 +13,10 @@ import org.apache.flink.api.common.serialization.Encoder;
  */
 public final class JsonLinesEncoder<T extends SpecificRecord> implements Encoder<T> {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  @Override
-  public void encode(T element, OutputStream stream) throws IOException {
-    RecordJson.writeLine(stream, element);
-  }
+    @Override
+    public void encode(T element, OutputStream stream) throws IOException {
+        RecordJson.writeLine(stream, element);
+    }
 }

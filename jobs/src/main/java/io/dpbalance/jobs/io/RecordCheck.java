@@ -11,6 +11,6 @@ import java.io.Serializable;
 @FunctionalInterface
 public interface RecordCheck<T> extends Serializable {
 
-  /** @return null if the record passes, else the dead-letter reason ({@code CODE} or {@code CODE: detail}) */
-  String problem(T record);
+    /** @return null if the record passes, else the dead-letter reason ({@code CODE} or {@code CODE: detail}) */
+    String problem(T record);
 }

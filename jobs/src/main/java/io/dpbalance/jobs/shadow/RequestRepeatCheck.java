@@ -27,70 +27,79 @@ import org.apache.flink.util.OutputTag;
  * that arrived within the retention, never more. A repeat coming after that is treated as a new request.
  */
 public final class RequestRepeatCheck
-    extends KeyedProcessFunction<String, InputRecord<RequestArrival>, InputRecord<RequestArrival>> {
+        extends KeyedProcessFunction<String, InputRecord<RequestArrival>, InputRecord<RequestArrival>> {
 
-  /** A record repeating a request id already seen within the retention. */
-  public static final String REQUEST_REPEATED = "REQUEST_REPEATED";
-  static final OutputTag<DeadLetter> DEAD_LETTERS =
-      new OutputTag<>("repeated-request-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+    /** A record repeating a request id already seen within the retention. */
+    public static final String REQUEST_REPEATED = "REQUEST_REPEATED";
 
-  private final long retentionMillis;
+    static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("repeated-request-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
 
-  private transient ValueState<Seen> seen;
-  private transient Counter repeats;
+    private final long retentionMillis;
 
-  RequestRepeatCheck(Duration retention) {
-    this.retentionMillis = retention.toMillis();
-  }
+    private transient ValueState<Seen> seen;
+    private transient Counter repeats;
 
-  /** What is remembered of a request id: whether its output length is known, and where its last record was read. */
-  public static final class Seen {
-    public boolean outputKnown;
-    public int partition;
-    public long offset;
-
-    public Seen() {}
-  }
-
-  /** The state descriptor, public so a test can check its serializer needs no Kryo. */
-  public static ValueStateDescriptor<Seen> seenDescriptor() {
-    return new ValueStateDescriptor<>("request-seen", TypeInformation.of(Seen.class));
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    seen = getRuntimeContext().getState(seenDescriptor());
-    repeats = getRuntimeContext().getMetricGroup().counter("repeatedRequests");
-  }
-
-  @Override
-  public void processElement(InputRecord<RequestArrival> record, Context ctx,
-      Collector<InputRecord<RequestArrival>> out) throws Exception {
-    boolean outputKnown = record.value.getOutputTokens() != null;
-    Seen known = seen.value();
-    if (known == null) {
-      known = new Seen();
-      long forgetAt = record.value.getArrivalTime().toEpochMilli() + retentionMillis;
-      // Never before 1970, like the shadow's own timers.
-      ctx.timerService().registerEventTimeTimer(Math.max(0, forgetAt));
-    } else if (known.outputKnown || !outputKnown) {
-      repeats.inc();
-      ctx.output(DEAD_LETTERS, DeadLetters.of(record, REQUEST_REPEATED + ": request '" + record.value.getRequestId()
-          + "' of cluster '" + record.value.getClusterId() + "' was already read (" + record.topic + " partition "
-          + known.partition + " offset " + known.offset + (known.outputKnown ? ", with its output length" : "")
-          + ")", System.currentTimeMillis()));
-      return;
+    RequestRepeatCheck(Duration retention) {
+        this.retentionMillis = retention.toMillis();
     }
-    known.outputKnown = outputKnown;
-    known.partition = record.partition;
-    known.offset = record.offset;
-    seen.update(known);
-    out.collect(record);
-  }
 
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<InputRecord<RequestArrival>> out) {
-    // The retention has passed: forget the id, or state would keep every request ever read.
-    seen.clear();
-  }
+    /** What is remembered of a request id: whether its output length is known, and where its last record was read. */
+    public static final class Seen {
+        public boolean outputKnown;
+        public int partition;
+        public long offset;
+
+        public Seen() {}
+    }
+
+    /** The state descriptor, public so a test can check its serializer needs no Kryo. */
+    public static ValueStateDescriptor<Seen> seenDescriptor() {
+        return new ValueStateDescriptor<>("request-seen", TypeInformation.of(Seen.class));
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        seen = getRuntimeContext().getState(seenDescriptor());
+        repeats = getRuntimeContext().getMetricGroup().counter("repeatedRequests");
+    }
+
+    @Override
+    public void processElement(
+            InputRecord<RequestArrival> record, Context ctx, Collector<InputRecord<RequestArrival>> out)
+            throws Exception {
+        boolean outputKnown = record.value.getOutputTokens() != null;
+        Seen known = seen.value();
+        if (known == null) {
+            known = new Seen();
+            long forgetAt = record.value.getArrivalTime().toEpochMilli() + retentionMillis;
+            // Never before 1970, like the shadow's own timers.
+            ctx.timerService().registerEventTimeTimer(Math.max(0, forgetAt));
+        } else if (known.outputKnown || !outputKnown) {
+            repeats.inc();
+            ctx.output(
+                    DEAD_LETTERS,
+                    DeadLetters.of(
+                            record,
+                            REQUEST_REPEATED + ": request '" + record.value.getRequestId()
+                                    + "' of cluster '" + record.value.getClusterId() + "' was already read ("
+                                    + record.topic + " partition "
+                                    + known.partition + " offset " + known.offset
+                                    + (known.outputKnown ? ", with its output length" : "")
+                                    + ")",
+                            System.currentTimeMillis()));
+            return;
+        }
+        known.outputKnown = outputKnown;
+        known.partition = record.partition;
+        known.offset = record.offset;
+        seen.update(known);
+        out.collect(record);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<InputRecord<RequestArrival>> out) {
+        // The retention has passed: forget the id, or state would keep every request ever read.
+        seen.clear();
+    }
 }

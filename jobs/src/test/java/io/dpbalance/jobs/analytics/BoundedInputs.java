@@ -14,22 +14,22 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
  */
 final class BoundedInputs {
 
-  private BoundedInputs() {}
+    private BoundedInputs() {}
 
-  static <T extends SpecificRecord> DataGeneratorSource<InputRecord<T>> of(InputDecoder<T> decoder, String topic,
-      List<byte[]> payloads, long[] offsets, RateLimiterStrategy<?> rate) {
-    byte[][] bytes = payloads.toArray(new byte[0][]);
-    GeneratorFunction<Long, InputRecord<T>> generator = index -> decoder.decode(topic, 0, offsets[index.intValue()],
-        null, bytes[index.intValue()]);
-    return new DataGeneratorSource<>(generator, bytes.length, rate, InputRecord.typeInfo(decoder.type()));
-  }
-
-  static <T extends SpecificRecord> DataGeneratorSource<InputRecord<T>> of(InputDecoder<T> decoder, String topic,
-      List<byte[]> payloads) {
-    long[] offsets = new long[payloads.size()];
-    for (int i = 0; i < offsets.length; i++) {
-      offsets[i] = i;
+    static <T extends SpecificRecord> DataGeneratorSource<InputRecord<T>> of(
+            InputDecoder<T> decoder, String topic, List<byte[]> payloads, long[] offsets, RateLimiterStrategy<?> rate) {
+        byte[][] bytes = payloads.toArray(new byte[0][]);
+        GeneratorFunction<Long, InputRecord<T>> generator =
+                index -> decoder.decode(topic, 0, offsets[index.intValue()], null, bytes[index.intValue()]);
+        return new DataGeneratorSource<>(generator, bytes.length, rate, InputRecord.typeInfo(decoder.type()));
     }
-    return of(decoder, topic, payloads, offsets, RateLimiterStrategy.noOp());
-  }
+
+    static <T extends SpecificRecord> DataGeneratorSource<InputRecord<T>> of(
+            InputDecoder<T> decoder, String topic, List<byte[]> payloads) {
+        long[] offsets = new long[payloads.size()];
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = i;
+        }
+        return of(decoder, topic, payloads, offsets, RateLimiterStrategy.noOp());
+    }
 }

@@ -50,176 +50,256 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class BrokerOutageITCase {
 
-  private static final int RANKS = 4;
-  private static final int STEPS = 3_000;
-  private static final long STEP_MILLIS = 20;
-  private static final int REQUEST_STEPS = 100;
-  private static final Duration IDLENESS = Duration.ofSeconds(2);
-  private static final Duration OUTAGE = Duration.ofSeconds(6);
-  private static final String CLUSTER = "k";
+    private static final int RANKS = 4;
+    private static final int STEPS = 3_000;
+    private static final long STEP_MILLIS = 20;
+    private static final int REQUEST_STEPS = 100;
+    private static final Duration IDLENESS = Duration.ofSeconds(2);
+    private static final Duration OUTAGE = Duration.ofSeconds(6);
+    private static final String CLUSTER = "k";
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
-  @RegisterExtension
-  static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension().withOutages();
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension().withOutages();
 
-  @Test
-  void anOutageMidStreamChangesNoCommittedOutput() throws Exception {
-    boolean plainIdleness = Boolean.getBoolean("dpbalance.outage.plainIdleness");
-    List<ProducerRecord<byte[], byte[]>> stream = new ArrayList<>();
-    for (String prefix : List.of("calm.", "outage.")) {
-      KAFKA.createTopics(RANKS, prefix + "dp.token-events", prefix + "dp.step-metrics", prefix + "dp.window-metrics",
-          prefix + "dp.dead-letter");
+    @Test
+    void anOutageMidStreamChangesNoCommittedOutput() throws Exception {
+        boolean plainIdleness = Boolean.getBoolean("dpbalance.outage.plainIdleness");
+        List<ProducerRecord<byte[], byte[]>> stream = new ArrayList<>();
+        for (String prefix : List.of("calm.", "outage.")) {
+            KAFKA.createTopics(
+                    RANKS,
+                    prefix + "dp.token-events",
+                    prefix + "dp.step-metrics",
+                    prefix + "dp.window-metrics",
+                    prefix + "dp.dead-letter");
+        }
+
+        // The run without an outage: bounded over the whole stream, produced before it starts.
+        try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
+            for (ProducerRecord<byte[], byte[]> record : records("calm.")) {
+                producer.send(record);
+            }
+            producer.flush();
+        }
+        StreamExecutionEnvironment calm = environment();
+        define(calm, "calm.", true, false);
+        calm.execute("calm run");
+        Output expected = output("calm.");
+        assertThat(expected.steps).hasSize(STEPS);
+        assertThat(expected.lateDeadLetters).isZero();
+
+        // The live run: unbounded, reading while the stream is produced, with an outage in the middle.
+        StreamExecutionEnvironment live = environment();
+        define(live, "outage.", false, plainIdleness);
+        JobClient job = live.executeAsync("outage run");
+        stream.addAll(records("outage."));
+        long outageSeen = KAFKA.produceWithOutage(stream, 30, OUTAGE);
+        // The run has committed all it will once the cluster's last step and window are out: the flush records close
+        // everything.
+        Output actual = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            actual = output("outage.");
+            // The sinks commit one after the other: wait for the last step metrics as well as the last window.
+            if (actual.windows.size() >= expected.windows.size() && actual.steps.size() >= expected.steps.size()) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        job.cancel().get();
+        System.out.printf(
+                "broker outage: %d ms from the cut to the end of production; committed %d step metrics, "
+                        + "%d window metrics, %d dead letters (%d LATE_RECORD, %d of them at the step window); without the outage "
+                        + "%d and %d%n",
+                outageSeen,
+                actual.steps.size(),
+                actual.windows.size(),
+                actual.deadLetters,
+                actual.lateDeadLetters,
+                actual.lateAtStepWindow,
+                expected.steps.size(),
+                expected.windows.size());
+        assertThat(actual.lateDeadLetters)
+                .as("token events late after the outage")
+                .isZero();
+        assertThat(differences(actual.steps, expected.steps))
+                .as("committed step metrics that differ")
+                .isEmpty();
+        assertThat(differences(actual.windows, expected.windows))
+                .as("committed window metrics that differ")
+                .isEmpty();
+        assertThat(actual.deadLetters).isZero();
     }
 
-    // The run without an outage: bounded over the whole stream, produced before it starts.
-    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
-      for (ProducerRecord<byte[], byte[]> record : records("calm.")) {
-        producer.send(record);
-      }
-      producer.flush();
+    /** The keys whose values differ (or are on one side only), the first 10 with both values. */
+    private static <T> List<String> differences(Map<Long, T> actual, Map<Long, T> expected) {
+        java.util.SortedSet<Long> keys = new java.util.TreeSet<>(actual.keySet());
+        keys.addAll(expected.keySet());
+        List<String> differ = new ArrayList<>();
+        for (Long key : keys) {
+            if (!java.util.Objects.equals(actual.get(key), expected.get(key))) {
+                differ.add(
+                        differ.size() < 10
+                                ? key + ": " + actual.get(key) + " instead of " + expected.get(key)
+                                : String.valueOf(key));
+            }
+        }
+        return differ;
     }
-    StreamExecutionEnvironment calm = environment();
-    define(calm, "calm.", true, false);
-    calm.execute("calm run");
-    Output expected = output("calm.");
-    assertThat(expected.steps).hasSize(STEPS);
-    assertThat(expected.lateDeadLetters).isZero();
 
-    // The live run: unbounded, reading while the stream is produced, with an outage in the middle.
-    StreamExecutionEnvironment live = environment();
-    define(live, "outage.", false, plainIdleness);
-    JobClient job = live.executeAsync("outage run");
-    stream.addAll(records("outage."));
-    long outageSeen = KAFKA.produceWithOutage(stream, 30, OUTAGE);
-    // The run has committed all it will once the cluster's last step and window are out: the flush records close
-    // everything.
-    Output actual = null;
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      actual = output("outage.");
-      // The sinks commit one after the other: wait for the last step metrics as well as the last window.
-      if (actual.windows.size() >= expected.windows.size() && actual.steps.size() >= expected.steps.size()) {
-        break;
-      }
-      Thread.sleep(500);
+    private static StreamExecutionEnvironment environment() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        return env;
     }
-    job.cancel().get();
-    System.out.printf("broker outage: %d ms from the cut to the end of production; committed %d step metrics, "
-        + "%d window metrics, %d dead letters (%d LATE_RECORD, %d of them at the step window); without the outage "
-        + "%d and %d%n", outageSeen, actual.steps.size(), actual.windows.size(), actual.deadLetters,
-        actual.lateDeadLetters, actual.lateAtStepWindow, expected.steps.size(), expected.windows.size());
-    assertThat(actual.lateDeadLetters).as("token events late after the outage").isZero();
-    assertThat(differences(actual.steps, expected.steps)).as("committed step metrics that differ").isEmpty();
-    assertThat(differences(actual.windows, expected.windows)).as("committed window metrics that differ").isEmpty();
-    assertThat(actual.deadLetters).isZero();
-  }
 
-  /** The keys whose values differ (or are on one side only), the first 10 with both values. */
-  private static <T> List<String> differences(Map<Long, T> actual, Map<Long, T> expected) {
-    java.util.SortedSet<Long> keys = new java.util.TreeSet<>(actual.keySet());
-    keys.addAll(expected.keySet());
-    List<String> differ = new ArrayList<>();
-    for (Long key : keys) {
-      if (!java.util.Objects.equals(actual.get(key), expected.get(key))) {
-        differ.add(differ.size() < 10 ? key + ": " + actual.get(key) + " instead of " + expected.get(key)
-            : String.valueOf(key));
-      }
+    private static AnalyticsSettings settings() {
+        return new AnalyticsSettings(
+                Map.of(),
+                Duration.ofSeconds(1),
+                IDLENESS,
+                LogFixtures.SPREAD,
+                Duration.ofSeconds(10),
+                "reference",
+                72,
+                "reference",
+                Duration.ofMinutes(10),
+                128);
     }
-    return differ;
-  }
 
-  private static StreamExecutionEnvironment environment() {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.setParallelism(2);
-    env.enableCheckpointing(500);
-    return env;
-  }
-
-  private static AnalyticsSettings settings() {
-    return new AnalyticsSettings(Map.of(), Duration.ofSeconds(1), IDLENESS, LogFixtures.SPREAD, Duration.ofSeconds(10),
-        "reference", 72, "reference", Duration.ofMinutes(10), 128);
-  }
-
-  private static void define(StreamExecutionEnvironment env, String prefix, boolean bounded, boolean plainIdleness) {
-    AnalyticsSettings settings = settings();
-    String bootstrap = KAFKA.bootstrapServers();
-    long timeout = Duration.ofMinutes(5).toMillis();
-    TraceAnalyticsJob.defineWorkflow(env, settings,
-        KafkaConnectors.source(bootstrap, prefix + "dp.token-events", prefix + "group", OffsetsInitializer.earliest(),
-            bounded, new Properties(), TraceAnalyticsJob.tokenEventDecoder(settings)),
-        null,
-        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "step", timeout, new Properties())),
-        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "window", timeout, new Properties())),
-        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "dead", timeout, new Properties())),
-        plainIdleness ? null : new CaughtUpIdleness.Broker(bootstrap, new Properties()));
-  }
-
-  /**
-   * Cluster k: rank r on partition r runs one request at a time, 100 steps each, one token per step; then one token
-   * of cluster "flush" per partition, 120 s later, so that an unbounded run's watermark passes all of k's steps.
-   */
-  private static List<ProducerRecord<byte[], byte[]>> records(String prefix) {
-    String topic = prefix + "dp.token-events";
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (int step = 1; step <= STEPS; step++) {
-      for (int rank = 0; rank < RANKS; rank++) {
-        int index = (step - 1) % REQUEST_STEPS;
-        String request = "r" + rank + "-" + (step - 1) / REQUEST_STEPS;
-        TokenEvent t = token(CLUSTER, rank, step, request, T0 + step * STEP_MILLIS, 100L * (rank + 1) + index,
-            index == REQUEST_STEPS - 1);
-        records.add(new ProducerRecord<>(topic, rank, key(CLUSTER, rank), Codecs.TOKEN_EVENT.encode(t)));
-      }
+    private static void define(StreamExecutionEnvironment env, String prefix, boolean bounded, boolean plainIdleness) {
+        AnalyticsSettings settings = settings();
+        String bootstrap = KAFKA.bootstrapServers();
+        long timeout = Duration.ofMinutes(5).toMillis();
+        TraceAnalyticsJob.defineWorkflow(
+                env,
+                settings,
+                KafkaConnectors.source(
+                        bootstrap,
+                        prefix + "dp.token-events",
+                        prefix + "group",
+                        OffsetsInitializer.earliest(),
+                        bounded,
+                        new Properties(),
+                        TraceAnalyticsJob.tokenEventDecoder(settings)),
+                null,
+                SinkApplier.of(KafkaConnectors.sink(
+                        bootstrap,
+                        prefix + "dp.step-metrics",
+                        StepMetrics.class,
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        prefix + "step",
+                        timeout,
+                        new Properties())),
+                SinkApplier.of(KafkaConnectors.sink(
+                        bootstrap,
+                        prefix + "dp.window-metrics",
+                        WindowMetrics.class,
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        prefix + "window",
+                        timeout,
+                        new Properties())),
+                SinkApplier.of(KafkaConnectors.sink(
+                        bootstrap,
+                        prefix + "dp.dead-letter",
+                        DeadLetter.class,
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        prefix + "dead",
+                        timeout,
+                        new Properties())),
+                plainIdleness ? null : new CaughtUpIdleness.Broker(bootstrap, new Properties()));
     }
-    for (int rank = 0; rank < RANKS; rank++) {
-      TokenEvent t = token("flush", rank, 1, "flush-" + rank, T0 + STEPS * STEP_MILLIS + 120_000, 1, true);
-      records.add(new ProducerRecord<>(topic, rank, key("flush", rank), Codecs.TOKEN_EVENT.encode(t)));
+
+    /**
+     * Cluster k: rank r on partition r runs one request at a time, 100 steps each, one token per step; then one token
+     * of cluster "flush" per partition, 120 s later, so that an unbounded run's watermark passes all of k's steps.
+     */
+    private static List<ProducerRecord<byte[], byte[]>> records(String prefix) {
+        String topic = prefix + "dp.token-events";
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int step = 1; step <= STEPS; step++) {
+            for (int rank = 0; rank < RANKS; rank++) {
+                int index = (step - 1) % REQUEST_STEPS;
+                String request = "r" + rank + "-" + (step - 1) / REQUEST_STEPS;
+                TokenEvent t = token(
+                        CLUSTER,
+                        rank,
+                        step,
+                        request,
+                        T0 + step * STEP_MILLIS,
+                        100L * (rank + 1) + index,
+                        index == REQUEST_STEPS - 1);
+                records.add(new ProducerRecord<>(topic, rank, key(CLUSTER, rank), Codecs.TOKEN_EVENT.encode(t)));
+            }
+        }
+        for (int rank = 0; rank < RANKS; rank++) {
+            TokenEvent t = token("flush", rank, 1, "flush-" + rank, T0 + STEPS * STEP_MILLIS + 120_000, 1, true);
+            records.add(new ProducerRecord<>(topic, rank, key("flush", rank), Codecs.TOKEN_EVENT.encode(t)));
+        }
+        return records;
     }
-    return records;
-  }
 
-  private static byte[] key(String cluster, int rank) {
-    return (cluster + "/" + rank).getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** Cluster k's committed output, by step and by window, and the dead letters. */
-  private record Output(Map<Long, StepMetrics> steps, Map<Long, WindowMetrics> windows, long deadLetters,
-      long lateDeadLetters, long lateAtStepWindow) {}
-
-  private static Output output(String prefix) throws Exception {
-    Map<Long, StepMetrics> steps = byKey(KAFKA.readCommitted(prefix + "dp.step-metrics"),
-        r -> decoded(Codecs.STEP_METRICS.decode(r.value())), StepMetrics::getClusterId, StepMetrics::getStep);
-    Map<Long, WindowMetrics> windows = byKey(KAFKA.readCommitted(prefix + "dp.window-metrics"),
-        r -> decoded(Codecs.WINDOW_METRICS.decode(r.value())), WindowMetrics::getClusterId,
-        w -> w.getWindowStart().toEpochMilli());
-    List<DeadLetter> dead = KAFKA.readCommitted(prefix + "dp.dead-letter").stream()
-        .map(r -> decoded(Codecs.DEAD_LETTER.decode(r.value()))).toList();
-    long late = dead.stream().filter(d -> d.getReason().startsWith(RequestStepOrderFunction.LATE_RECORD)).count();
-    long atStepWindow = dead.stream().filter(d -> d.getReason().startsWith(RequestStepOrderFunction.LATE_RECORD)
-        && d.getReason().contains("at the step window")).count();
-    return new Output(steps, windows, dead.size(), late, atStepWindow);
-  }
-
-  private static <T> Map<Long, T> byKey(List<ConsumerRecord<byte[], byte[]>> records,
-      Function<ConsumerRecord<byte[], byte[]>, T> decode, Function<T, String> cluster, Function<T, Long> key) {
-    Map<Long, T> byKey = new TreeMap<>();
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      T value = decode.apply(record);
-      if (CLUSTER.equals(cluster.apply(value))) {
-        T previous = byKey.put(key.apply(value), value);
-        assertThat(previous).as("a duplicate of " + value).isNull();
-      }
+    private static byte[] key(String cluster, int rank) {
+        return (cluster + "/" + rank).getBytes(StandardCharsets.UTF_8);
     }
-    return byKey;
-  }
 
-  private static <T> T decoded(DecodeResult<T> result) {
-    assertThat(result.isDecoded()).as(String.valueOf(result)).isTrue();
-    return ((DecodeResult.Decoded<T>) result).value();
-  }
+    /** Cluster k's committed output, by step and by window, and the dead letters. */
+    private record Output(
+            Map<Long, StepMetrics> steps,
+            Map<Long, WindowMetrics> windows,
+            long deadLetters,
+            long lateDeadLetters,
+            long lateAtStepWindow) {}
+
+    private static Output output(String prefix) throws Exception {
+        Map<Long, StepMetrics> steps = byKey(
+                KAFKA.readCommitted(prefix + "dp.step-metrics"),
+                r -> decoded(Codecs.STEP_METRICS.decode(r.value())),
+                StepMetrics::getClusterId,
+                StepMetrics::getStep);
+        Map<Long, WindowMetrics> windows = byKey(
+                KAFKA.readCommitted(prefix + "dp.window-metrics"),
+                r -> decoded(Codecs.WINDOW_METRICS.decode(r.value())),
+                WindowMetrics::getClusterId,
+                w -> w.getWindowStart().toEpochMilli());
+        List<DeadLetter> dead = KAFKA.readCommitted(prefix + "dp.dead-letter").stream()
+                .map(r -> decoded(Codecs.DEAD_LETTER.decode(r.value())))
+                .toList();
+        long late = dead.stream()
+                .filter(d -> d.getReason().startsWith(RequestStepOrderFunction.LATE_RECORD))
+                .count();
+        long atStepWindow = dead.stream()
+                .filter(d -> d.getReason().startsWith(RequestStepOrderFunction.LATE_RECORD)
+                        && d.getReason().contains("at the step window"))
+                .count();
+        return new Output(steps, windows, dead.size(), late, atStepWindow);
+    }
+
+    private static <T> Map<Long, T> byKey(
+            List<ConsumerRecord<byte[], byte[]>> records,
+            Function<ConsumerRecord<byte[], byte[]>, T> decode,
+            Function<T, String> cluster,
+            Function<T, Long> key) {
+        Map<Long, T> byKey = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            T value = decode.apply(record);
+            if (CLUSTER.equals(cluster.apply(value))) {
+                T previous = byKey.put(key.apply(value), value);
+                assertThat(previous).as("a duplicate of " + value).isNull();
+            }
+        }
+        return byKey;
+    }
+
+    private static <T> T decoded(DecodeResult<T> result) {
+        assertThat(result.isDecoded()).as(String.valueOf(result)).isTrue();
+        return ((DecodeResult.Decoded<T>) result).value();
+    }
 }

@@ -12,38 +12,38 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 /** A sink that keeps what it is given in this JVM (the MiniCluster runs in it), under an id of its own. */
 public final class CollectingSink<T> implements Sink<T> {
 
-  private static final Map<String, List<Object>> COLLECTED = new ConcurrentHashMap<>();
+    private static final Map<String, List<Object>> COLLECTED = new ConcurrentHashMap<>();
 
-  private final String id = UUID.randomUUID().toString();
+    private final String id = UUID.randomUUID().toString();
 
-  public CollectingSink() {
-    COLLECTED.put(id, new ArrayList<>());
-  }
-
-  @SuppressWarnings("unchecked") // only writers of this sink add to its list
-  public List<T> values() {
-    List<Object> values = COLLECTED.get(id);
-    synchronized (values) {
-      return (List<T>) new ArrayList<>(values);
+    public CollectingSink() {
+        COLLECTED.put(id, new ArrayList<>());
     }
-  }
 
-  @Override
-  public SinkWriter<T> createWriter(WriterInitContext context) {
-    List<Object> values = COLLECTED.get(id);
-    return new SinkWriter<>() {
-      @Override
-      public void write(T element, Context context) {
+    @SuppressWarnings("unchecked") // only writers of this sink add to its list
+    public List<T> values() {
+        List<Object> values = COLLECTED.get(id);
         synchronized (values) {
-          values.add(element);
+            return (List<T>) new ArrayList<>(values);
         }
-      }
+    }
 
-      @Override
-      public void flush(boolean endOfInput) {}
+    @Override
+    public SinkWriter<T> createWriter(WriterInitContext context) {
+        List<Object> values = COLLECTED.get(id);
+        return new SinkWriter<>() {
+            @Override
+            public void write(T element, Context context) {
+                synchronized (values) {
+                    values.add(element);
+                }
+            }
 
-      @Override
-      public void close() {}
-    };
-  }
+            @Override
+            public void flush(boolean endOfInput) {}
+
+            @Override
+            public void close() {}
+        };
+    }
 }

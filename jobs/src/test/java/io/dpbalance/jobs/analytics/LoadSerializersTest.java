@@ -16,86 +16,86 @@ import org.junit.jupiter.api.Test;
  */
 class LoadSerializersTest {
 
-  private static RankLoad everyFieldSet(String clusterId, long step, long seed) throws IllegalAccessException {
-    RankLoad load = new RankLoad();
-    long value = seed;
-    for (Field field : RankLoad.class.getFields()) {
-      if (Modifier.isStatic(field.getModifiers())) {
-        continue;
-      }
-      Class<?> type = field.getType();
-      if (type == long.class || type == Long.class) {
-        field.set(load, ++value);
-      } else if (type == int.class || type == Integer.class) {
-        field.set(load, (int) ++value);
-      } else if (type == boolean.class || type == Boolean.class) {
-        field.set(load, true);
-      } else if (type == byte[].class) {
-        field.set(load, new byte[] {(byte) ++value, (byte) 0x80, 0, -1});
-      } else if (type == int[].class) {
-        field.set(load, new int[] {(int) ++value, 0, 7});
-      } else if (type == long[].class) {
-        // Offsets going back and far apart, as a share's tokens of several partitions can be.
-        field.set(load, new long[] {++value, Long.MAX_VALUE - value, 0});
-      } else if (type == String.class) {
-        field.set(load, "c-" + (++value));
-      } else {
-        throw new AssertionError("RankLoad field of a type this test does not know: " + field);
-      }
+    private static RankLoad everyFieldSet(String clusterId, long step, long seed) throws IllegalAccessException {
+        RankLoad load = new RankLoad();
+        long value = seed;
+        for (Field field : RankLoad.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers())) {
+                continue;
+            }
+            Class<?> type = field.getType();
+            if (type == long.class || type == Long.class) {
+                field.set(load, ++value);
+            } else if (type == int.class || type == Integer.class) {
+                field.set(load, (int) ++value);
+            } else if (type == boolean.class || type == Boolean.class) {
+                field.set(load, true);
+            } else if (type == byte[].class) {
+                field.set(load, new byte[] {(byte) ++value, (byte) 0x80, 0, -1});
+            } else if (type == int[].class) {
+                field.set(load, new int[] {(int) ++value, 0, 7});
+            } else if (type == long[].class) {
+                // Offsets going back and far apart, as a share's tokens of several partitions can be.
+                field.set(load, new long[] {++value, Long.MAX_VALUE - value, 0});
+            } else if (type == String.class) {
+                field.set(load, "c-" + (++value));
+            } else {
+                throw new AssertionError("RankLoad field of a type this test does not know: " + field);
+            }
+        }
+        load.clusterId = clusterId;
+        load.step = step;
+        return load;
     }
-    load.clusterId = clusterId;
-    load.step = step;
-    return load;
-  }
 
-  private static void assertSameFields(RankLoad expected, RankLoad actual) throws IllegalAccessException {
-    for (Field field : RankLoad.class.getFields()) {
-      if (!Modifier.isStatic(field.getModifiers())) {
-        assertTrue(Objects.deepEquals(field.get(expected), field.get(actual)), "RankLoad." + field.getName());
-      }
+    private static void assertSameFields(RankLoad expected, RankLoad actual) throws IllegalAccessException {
+        for (Field field : RankLoad.class.getFields()) {
+            if (!Modifier.isStatic(field.getModifiers())) {
+                assertTrue(Objects.deepEquals(field.get(expected), field.get(actual)), "RankLoad." + field.getName());
+            }
+        }
     }
-  }
 
-  @Test
-  void aRankLoadRoundTripsWithEveryField() throws Exception {
-    RankLoad load = everyFieldSet("cluster-a", 17, 100);
-    LoadSerializers.RankLoadSerializer serializer = new LoadSerializers.RankLoadSerializer();
-    DataOutputSerializer out = new DataOutputSerializer(64);
-    serializer.serialize(load, out);
-    RankLoad back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
-    assertSameFields(load, back);
-    assertSameFields(load, serializer.copy(load));
-  }
+    @Test
+    void aRankLoadRoundTripsWithEveryField() throws Exception {
+        RankLoad load = everyFieldSet("cluster-a", 17, 100);
+        LoadSerializers.RankLoadSerializer serializer = new LoadSerializers.RankLoadSerializer();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(load, out);
+        RankLoad back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertSameFields(load, back);
+        assertSameFields(load, serializer.copy(load));
+    }
 
-  @Test
-  void aRankLoadWithNullOptionalsRoundTrips() throws Exception {
-    RankLoad load = new RankLoad();
-    load.clusterId = "c";
-    load.step = 3;
-    load.rank = 2;
-    LoadSerializers.RankLoadSerializer serializer = new LoadSerializers.RankLoadSerializer();
-    DataOutputSerializer out = new DataOutputSerializer(64);
-    serializer.serialize(load, out);
-    assertSameFields(load, serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())));
-  }
+    @Test
+    void aRankLoadWithNullOptionalsRoundTrips() throws Exception {
+        RankLoad load = new RankLoad();
+        load.clusterId = "c";
+        load.step = 3;
+        load.rank = 2;
+        LoadSerializers.RankLoadSerializer serializer = new LoadSerializers.RankLoadSerializer();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(load, out);
+        assertSameFields(load, serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())));
+    }
 
-  @Test
-  void stepLoadsRoundTripWithTheirRanksOwnAndForeignSteps() throws Exception {
-    RankLoad own = everyFieldSet("cluster-a", 9, 200);
-    RankLoad foreign = everyFieldSet("cluster-b", 8, 300);
-    StepLoads step = StepLoads.of("cluster-a", 9, 12345L, new RankLoad[] {own, foreign});
-    LoadSerializers.StepLoadsSerializer serializer = new LoadSerializers.StepLoadsSerializer();
-    DataOutputSerializer out = new DataOutputSerializer(128);
-    serializer.serialize(step, out);
-    StepLoads back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
-    assertEquals("cluster-a", back.clusterId);
-    assertEquals(9, back.step);
-    assertEquals(12345L, back.stepStart);
-    assertEquals(2, back.ranks.length);
-    assertSameFields(own, back.ranks[0]);
-    assertSameFields(foreign, back.ranks[1]);
-    StepLoads copy = serializer.copy(step);
-    assertSameFields(own, copy.ranks[0]);
-    assertSameFields(foreign, copy.ranks[1]);
-  }
+    @Test
+    void stepLoadsRoundTripWithTheirRanksOwnAndForeignSteps() throws Exception {
+        RankLoad own = everyFieldSet("cluster-a", 9, 200);
+        RankLoad foreign = everyFieldSet("cluster-b", 8, 300);
+        StepLoads step = StepLoads.of("cluster-a", 9, 12345L, new RankLoad[] {own, foreign});
+        LoadSerializers.StepLoadsSerializer serializer = new LoadSerializers.StepLoadsSerializer();
+        DataOutputSerializer out = new DataOutputSerializer(128);
+        serializer.serialize(step, out);
+        StepLoads back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals("cluster-a", back.clusterId);
+        assertEquals(9, back.step);
+        assertEquals(12345L, back.stepStart);
+        assertEquals(2, back.ranks.length);
+        assertSameFields(own, back.ranks[0]);
+        assertSameFields(foreign, back.ranks[1]);
+        StepLoads copy = serializer.copy(step);
+        assertSameFields(own, copy.ranks[0]);
+        assertSameFields(foreign, copy.ranks[1]);
+    }
 }

@@ -30,91 +30,117 @@ import org.junit.jupiter.api.Test;
  */
 class OperatorUidsTest {
 
-  private static final String BOOTSTRAP = "127.0.0.1:1"; // never contacted: the graphs are only built
+    private static final String BOOTSTRAP = "127.0.0.1:1"; // never contacted: the graphs are only built
 
-  /** Every operator uid of the analytics job's Kafka graph (token events and rank-steps, step metrics on). */
-  static final List<String> ANALYTICS = List.of(
-      "Sink Committer: dead-letter-sink",
-      "Sink Committer: step-metrics-sink",
-      "Sink Committer: window-metrics-sink",
-      "dead-letter-count",
-      "dead-letter-sink",
-      "rank-steps-as-loads",
-      "rank-steps-source",
-      "rank-steps-triage",
-      "request-step-order",
-      "step-metrics",
-      "step-metrics-records",
-      "step-metrics-sink",
-      "step-windows",
-      "token-events-as-tokens",
-      "token-events-source",
-      "token-events-triage",
-      "token-fold",
-      "window-metrics",
-      "window-metrics-sink");
+    /** Every operator uid of the analytics job's Kafka graph (token events and rank-steps, step metrics on). */
+    static final List<String> ANALYTICS = List.of(
+            "Sink Committer: dead-letter-sink",
+            "Sink Committer: step-metrics-sink",
+            "Sink Committer: window-metrics-sink",
+            "dead-letter-count",
+            "dead-letter-sink",
+            "rank-steps-as-loads",
+            "rank-steps-source",
+            "rank-steps-triage",
+            "request-step-order",
+            "step-metrics",
+            "step-metrics-records",
+            "step-metrics-sink",
+            "step-windows",
+            "token-events-as-tokens",
+            "token-events-source",
+            "token-events-triage",
+            "token-fold",
+            "window-metrics",
+            "window-metrics-sink");
 
-  /** Every operator uid of the shadow job's Kafka graph (step metrics and assignments on). */
-  static final List<String> SHADOW = List.of(
-      "Sink Committer: assignments-sink",
-      "Sink Committer: dead-letter-sink",
-      "Sink Committer: step-metrics-sink",
-      "Sink Committer: window-metrics-sink",
-      "assignments-sink",
-      "dead-letter-count",
-      "dead-letter-sink",
-      "request-repeat-check",
-      "requests-per-policy",
-      "requests-source",
-      "requests-triage",
-      "shadow-scheduler",
-      "step-metrics-sink",
-      "window-metrics-sink");
+    /** Every operator uid of the shadow job's Kafka graph (step metrics and assignments on). */
+    static final List<String> SHADOW = List.of(
+            "Sink Committer: assignments-sink",
+            "Sink Committer: dead-letter-sink",
+            "Sink Committer: step-metrics-sink",
+            "Sink Committer: window-metrics-sink",
+            "assignments-sink",
+            "dead-letter-count",
+            "dead-letter-sink",
+            "request-repeat-check",
+            "requests-per-policy",
+            "requests-source",
+            "requests-triage",
+            "shadow-scheduler",
+            "step-metrics-sink",
+            "window-metrics-sink");
 
-  @Test
-  void everyOperatorOfTheAnalyticsJobHasItsFixedUid() {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    AnalyticsSettings settings = AnalyticsSettings.defaults();
-    Properties none = new Properties();
-    TraceAnalyticsJob.defineWorkflow(env, settings,
-        KafkaConnectors.source(BOOTSTRAP, "dp.token-events", "g", OffsetsInitializer.earliest(), false, none,
-            TraceAnalyticsJob.tokenEventDecoder(settings)),
-        KafkaConnectors.source(BOOTSTRAP, "dp.rank-steps", "g", OffsetsInitializer.earliest(), false, none,
-            TraceAnalyticsJob.rankStepDecoder(settings)),
-        sink("dp.step-metrics", StepMetrics.class), sink("dp.window-metrics", WindowMetrics.class),
-        sink("dp.dead-letter", DeadLetter.class));
-    assertThat(uids(env.getStreamGraph())).isEqualTo(ANALYTICS);
-  }
-
-  @Test
-  void everyOperatorOfTheShadowJobHasItsFixedUid() {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    ShadowSchedulerJob.defineWorkflow(env, ShadowSettings.defaults(),
-        KafkaConnectors.source(BOOTSTRAP, "dp.requests", "g", OffsetsInitializer.earliest(), false, new Properties(),
-            ShadowSchedulerJob.arrivalDecoder()),
-        sink("dp.step-metrics", StepMetrics.class), sink("dp.assignments", Assignment.class),
-        sink("dp.window-metrics", WindowMetrics.class), sink("dp.dead-letter", DeadLetter.class));
-    assertThat(uids(env.getStreamGraph())).isEqualTo(SHADOW);
-  }
-
-  private static <T extends org.apache.avro.specific.SpecificRecord> SinkApplier<T> sink(String topic, Class<T> type) {
-    return SinkApplier.of(KafkaConnectors.sink(BOOTSTRAP, topic, type, DeliveryGuarantee.EXACTLY_ONCE, "t-" + topic,
-        600_000, new Properties()));
-  }
-
-  /** The graph's operator uids, sorted; an operator without one fails the test, naming it. */
-  static List<String> uids(StreamGraph graph) {
-    List<String> uids = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
-    for (StreamNode node : graph.getStreamNodes()) {
-      if (node.getTransformationUID() == null) {
-        missing.add(node.getOperatorName());
-      } else {
-        uids.add(node.getTransformationUID());
-      }
+    @Test
+    void everyOperatorOfTheAnalyticsJobHasItsFixedUid() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        AnalyticsSettings settings = AnalyticsSettings.defaults();
+        Properties none = new Properties();
+        TraceAnalyticsJob.defineWorkflow(
+                env,
+                settings,
+                KafkaConnectors.source(
+                        BOOTSTRAP,
+                        "dp.token-events",
+                        "g",
+                        OffsetsInitializer.earliest(),
+                        false,
+                        none,
+                        TraceAnalyticsJob.tokenEventDecoder(settings)),
+                KafkaConnectors.source(
+                        BOOTSTRAP,
+                        "dp.rank-steps",
+                        "g",
+                        OffsetsInitializer.earliest(),
+                        false,
+                        none,
+                        TraceAnalyticsJob.rankStepDecoder(settings)),
+                sink("dp.step-metrics", StepMetrics.class),
+                sink("dp.window-metrics", WindowMetrics.class),
+                sink("dp.dead-letter", DeadLetter.class));
+        assertThat(uids(env.getStreamGraph())).isEqualTo(ANALYTICS);
     }
-    assertThat(missing).as("operators without an explicit uid").isEmpty();
-    uids.sort(null);
-    return uids;
-  }
+
+    @Test
+    void everyOperatorOfTheShadowJobHasItsFixedUid() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ShadowSchedulerJob.defineWorkflow(
+                env,
+                ShadowSettings.defaults(),
+                KafkaConnectors.source(
+                        BOOTSTRAP,
+                        "dp.requests",
+                        "g",
+                        OffsetsInitializer.earliest(),
+                        false,
+                        new Properties(),
+                        ShadowSchedulerJob.arrivalDecoder()),
+                sink("dp.step-metrics", StepMetrics.class),
+                sink("dp.assignments", Assignment.class),
+                sink("dp.window-metrics", WindowMetrics.class),
+                sink("dp.dead-letter", DeadLetter.class));
+        assertThat(uids(env.getStreamGraph())).isEqualTo(SHADOW);
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> SinkApplier<T> sink(
+            String topic, Class<T> type) {
+        return SinkApplier.of(KafkaConnectors.sink(
+                BOOTSTRAP, topic, type, DeliveryGuarantee.EXACTLY_ONCE, "t-" + topic, 600_000, new Properties()));
+    }
+
+    /** The graph's operator uids, sorted; an operator without one fails the test, naming it. */
+    static List<String> uids(StreamGraph graph) {
+        List<String> uids = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (StreamNode node : graph.getStreamNodes()) {
+            if (node.getTransformationUID() == null) {
+                missing.add(node.getOperatorName());
+            } else {
+                uids.add(node.getTransformationUID());
+            }
+        }
+        assertThat(missing).as("operators without an explicit uid").isEmpty();
+        uids.sort(null);
+        return uids;
+    }
 }

@@ -58,203 +58,285 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShadowBrokerOutageITCase {
 
-  private static final List<String> CLUSTERS = List.of("cluster-0", "cluster-1");
-  private static final List<String> POLICIES = List.of("vllm", "bfio:h=20,lookahead=hazard");
-  private static final int CHUNKS = 30;
-  private static final Duration IDLENESS = Duration.ofSeconds(2);
-  private static final Duration OUTAGE = Duration.ofSeconds(6);
-  private static final String BEAT = "beat";
+    private static final List<String> CLUSTERS = List.of("cluster-0", "cluster-1");
+    private static final List<String> POLICIES = List.of("vllm", "bfio:h=20,lookahead=hazard");
+    private static final int CHUNKS = 30;
+    private static final Duration IDLENESS = Duration.ofSeconds(2);
+    private static final Duration OUTAGE = Duration.ofSeconds(6);
+    private static final String BEAT = "beat";
 
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
-  @RegisterExtension
-  static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension().withOutages();
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension().withOutages();
 
-  @Test
-  void anOutageMidStreamChangesNoCommittedShadowOutput(@TempDir Path dir) throws Exception {
-    boolean plainIdleness = Boolean.getBoolean("dpbalance.outage.plainIdleness");
-    List<List<RequestArrival>> requests = ShadowReplay.perCluster(CLUSTERS, 300);
-    List<ProducerRecord<byte[], byte[]>> calm = records("calm.dp.requests", requests);
-    List<ProducerRecord<byte[], byte[]>> stream = records("outage.dp.requests", requests);
-    for (String prefix : List.of("calm.", "outage.")) {
-      KAFKA.createTopics(CLUSTERS.size(), prefix + "dp.requests", prefix + "dp.step-metrics",
-          prefix + "dp.assignments", prefix + "dp.window-metrics", prefix + "dp.dead-letter");
-    }
-
-    // The run without an outage: bounded over the whole stream, produced before it starts.
-    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
-      calm.forEach(producer::send);
-      producer.flush();
-    }
-    long started = System.nanoTime();
-    StreamExecutionEnvironment bounded = environment();
-    define(bounded, "calm.", true, false);
-    bounded.execute("calm shadow run");
-    long calmSeconds = (System.nanoTime() - started) / 1_000_000_000;
-    Map<String, List<String>> expected = output("calm.");
-    assertThat(expected.get("dp.assignments")).hasSize(CLUSTERS.size() * POLICIES.size() * 300);
-    assertThat(deadLetters("calm.")).isEmpty();
-
-    // The live run: unbounded, reading while the stream is produced, with an outage after a third of it.
-    started = System.nanoTime();
-    StreamExecutionEnvironment live = environment();
-    define(live, "outage.", false, plainIdleness);
-    JobClient job = live.executeAsync("shadow outage run");
-    long outageSeen = KAFKA.produceWithOutage(stream, CHUNKS, OUTAGE);
-    ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
-    KafkaProducer<byte[], byte[]> producer = KAFKA.producer();
-    try {
-      long after = requests.stream().mapToLong(r -> r.get(r.size() - 1).getArrivalTime().toEpochMilli()).max()
-          .orElseThrow() + 1_000;
-      long[] beats = {0};
-      heartbeat.scheduleWithFixedDelay(() -> {
-        beats[0]++;
-        for (int p = 0; p < CLUSTERS.size(); p++) {
-          RequestArrival beat = new RequestArrival(BEAT, BEAT + "-" + p + "-" + beats[0],
-              Instant.ofEpochMilli(after + beats[0]), 1L, 1L, null, null);
-          producer.send(new ProducerRecord<>("outage.dp.requests", p, BEAT.getBytes(StandardCharsets.UTF_8),
-              Codecs.REQUEST_ARRIVAL.encode(beat)));
+    @Test
+    void anOutageMidStreamChangesNoCommittedShadowOutput(@TempDir Path dir) throws Exception {
+        boolean plainIdleness = Boolean.getBoolean("dpbalance.outage.plainIdleness");
+        List<List<RequestArrival>> requests = ShadowReplay.perCluster(CLUSTERS, 300);
+        List<ProducerRecord<byte[], byte[]>> calm = records("calm.dp.requests", requests);
+        List<ProducerRecord<byte[], byte[]>> stream = records("outage.dp.requests", requests);
+        for (String prefix : List.of("calm.", "outage.")) {
+            KAFKA.createTopics(
+                    CLUSTERS.size(),
+                    prefix + "dp.requests",
+                    prefix + "dp.step-metrics",
+                    prefix + "dp.assignments",
+                    prefix + "dp.window-metrics",
+                    prefix + "dp.dead-letter");
         }
-        producer.flush();
-      }, 0, 300, TimeUnit.MILLISECONDS);
-      // Read to the end (its consumer group committed the end offsets on a checkpoint), then the end of event time.
-      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (KAFKA.committedOffsets("outage.group") < stream.size()) {
-        assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("the live job ended").isFalse();
-        assertThat(System.nanoTime()).as("the live job reads the stream within 2 minutes").isLessThan(deadline);
-        Thread.sleep(200);
-      }
-      job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.DEFAULT).get(2, TimeUnit.MINUTES);
-      job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
-    } finally {
-      heartbeat.shutdownNow();
-      assertThat(heartbeat.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-      producer.close();
+
+        // The run without an outage: bounded over the whole stream, produced before it starts.
+        try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
+            calm.forEach(producer::send);
+            producer.flush();
+        }
+        long started = System.nanoTime();
+        StreamExecutionEnvironment bounded = environment();
+        define(bounded, "calm.", true, false);
+        bounded.execute("calm shadow run");
+        long calmSeconds = (System.nanoTime() - started) / 1_000_000_000;
+        Map<String, List<String>> expected = output("calm.");
+        assertThat(expected.get("dp.assignments")).hasSize(CLUSTERS.size() * POLICIES.size() * 300);
+        assertThat(deadLetters("calm.")).isEmpty();
+
+        // The live run: unbounded, reading while the stream is produced, with an outage after a third of it.
+        started = System.nanoTime();
+        StreamExecutionEnvironment live = environment();
+        define(live, "outage.", false, plainIdleness);
+        JobClient job = live.executeAsync("shadow outage run");
+        long outageSeen = KAFKA.produceWithOutage(stream, CHUNKS, OUTAGE);
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
+        KafkaProducer<byte[], byte[]> producer = KAFKA.producer();
+        try {
+            long after = requests.stream()
+                            .mapToLong(r -> r.get(r.size() - 1).getArrivalTime().toEpochMilli())
+                            .max()
+                            .orElseThrow()
+                    + 1_000;
+            long[] beats = {0};
+            heartbeat.scheduleWithFixedDelay(
+                    () -> {
+                        beats[0]++;
+                        for (int p = 0; p < CLUSTERS.size(); p++) {
+                            RequestArrival beat = new RequestArrival(
+                                    BEAT,
+                                    BEAT + "-" + p + "-" + beats[0],
+                                    Instant.ofEpochMilli(after + beats[0]),
+                                    1L,
+                                    1L,
+                                    null,
+                                    null);
+                            producer.send(new ProducerRecord<>(
+                                    "outage.dp.requests",
+                                    p,
+                                    BEAT.getBytes(StandardCharsets.UTF_8),
+                                    Codecs.REQUEST_ARRIVAL.encode(beat)));
+                        }
+                        producer.flush();
+                    },
+                    0,
+                    300,
+                    TimeUnit.MILLISECONDS);
+            // Read to the end (its consumer group committed the end offsets on a checkpoint), then the end of event
+            // time.
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (KAFKA.committedOffsets("outage.group") < stream.size()) {
+                assertThat(job.getJobStatus().get().isGloballyTerminalState())
+                        .as("the live job ended")
+                        .isFalse();
+                assertThat(System.nanoTime())
+                        .as("the live job reads the stream within 2 minutes")
+                        .isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.DEFAULT)
+                    .get(2, TimeUnit.MINUTES);
+            job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+        } finally {
+            heartbeat.shutdownNow();
+            assertThat(heartbeat.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            producer.close();
+        }
+        long liveSeconds = (System.nanoTime() - started) / 1_000_000_000;
+
+        Map<String, List<String>> actual = output("outage.");
+        List<String> dead = deadLetters("outage.");
+        Map<String, Integer> sizes = new TreeMap<>();
+        actual.forEach((topic, records) -> sizes.put(topic, records.size()));
+        System.out.printf(
+                "shadow broker outage%s: %d ms from the cut to the end of production; committed %s, "
+                        + "%d dead letters (%d LATE_RECORD); calm run %d s, live run %d s; per shadow, without the outage %s, "
+                        + "with it %s%n",
+                plainIdleness ? " (plain idleness)" : "",
+                outageSeen,
+                sizes,
+                dead.size(),
+                dead.stream()
+                        .filter(reason -> reason.startsWith(ShadowSchedulerFunction.LATE_RECORD))
+                        .count(),
+                calmSeconds,
+                liveSeconds,
+                perShadow("calm."),
+                perShadow("outage."));
+        assertThat(dead).as("dead letters (requests late after the outage)").isEmpty();
+        expected.forEach(
+                (topic, records) -> assertThat(actual.get(topic)).as(topic).isEqualTo(records));
     }
-    long liveSeconds = (System.nanoTime() - started) / 1_000_000_000;
 
-    Map<String, List<String>> actual = output("outage.");
-    List<String> dead = deadLetters("outage.");
-    Map<String, Integer> sizes = new TreeMap<>();
-    actual.forEach((topic, records) -> sizes.put(topic, records.size()));
-    System.out.printf("shadow broker outage%s: %d ms from the cut to the end of production; committed %s, "
-            + "%d dead letters (%d LATE_RECORD); calm run %d s, live run %d s; per shadow, without the outage %s, "
-            + "with it %s%n",
-        plainIdleness ? " (plain idleness)" : "", outageSeen, sizes, dead.size(),
-        dead.stream().filter(reason -> reason.startsWith(ShadowSchedulerFunction.LATE_RECORD)).count(), calmSeconds,
-        liveSeconds, perShadow("calm."), perShadow("outage."));
-    assertThat(dead).as("dead letters (requests late after the outage)").isEmpty();
-    expected.forEach((topic, records) -> assertThat(actual.get(topic)).as(topic).isEqualTo(records));
-  }
-
-  private static StreamExecutionEnvironment environment() {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.setParallelism(2);
-    env.enableCheckpointing(500);
-    return env;
-  }
-
-  /** ShadowReplay's settings (4 ranks x 16, no lag, 2 s out-of-orderness) with 2 s idleness. */
-  private static ShadowSettings settings() {
-    ShadowSettings replay = ShadowReplay.settings(POLICIES);
-    return new ShadowSettings(replay.policies(), replay.lookahead(), replay.seed(), replay.clusters(),
-        replay.defaultCluster(), replay.lag(), replay.maxHold(), replay.window(), replay.outOfOrderness(), IDLENESS,
-        replay.repeatRetention(), replay.maxParallelism());
-  }
-
-  private static void define(StreamExecutionEnvironment env, String prefix, boolean bounded, boolean plainIdleness) {
-    String bootstrap = KAFKA.bootstrapServers();
-    Properties none = new Properties();
-    long timeout = Duration.ofMinutes(5).toMillis();
-    ShadowSchedulerJob.defineWorkflow(env, settings(),
-        KafkaConnectors.source(bootstrap, prefix + "dp.requests", prefix + "group", OffsetsInitializer.earliest(),
-            bounded, none, ShadowSchedulerJob.arrivalDecoder()),
-        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "steps", timeout, none)),
-        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.assignments", Assignment.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "assignments", timeout, none)),
-        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "windows", timeout, none)),
-        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class,
-            DeliveryGuarantee.EXACTLY_ONCE, prefix + "dead", timeout, none)),
-        plainIdleness ? null : new CaughtUpIdleness.Broker(bootstrap, none));
-  }
-
-  /** Cluster i's requests on partition i, interleaved in arrival order. */
-  private static List<ProducerRecord<byte[], byte[]>> records(String topic, List<List<RequestArrival>> requests) {
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (int i = 0; i < requests.get(0).size(); i++) {
-      for (int p = 0; p < requests.size(); p++) {
-        RequestArrival r = requests.get(p).get(i);
-        records.add(new ProducerRecord<>(topic, p, r.getClusterId().getBytes(StandardCharsets.UTF_8),
-            Codecs.REQUEST_ARRIVAL.encode(r)));
-      }
+    private static StreamExecutionEnvironment environment() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        return env;
     }
-    return records;
-  }
 
-  /** Each output topic's committed records, decoded and sorted, so that two runs compare as multisets. */
-  private static Map<String, List<String>> output(String prefix) throws Exception {
-    Map<String, List<String>> out = new TreeMap<>();
-    out.put("dp.step-metrics", committed(prefix + "dp.step-metrics", StepMetrics.class, StepMetrics::getClusterId));
-    out.put("dp.assignments", committed(prefix + "dp.assignments", Assignment.class, Assignment::getClusterId));
-    out.put("dp.window-metrics", committed(prefix + "dp.window-metrics", WindowMetrics.class,
-        WindowMetrics::getClusterId));
-    return out;
-  }
-
-  /** Per (cluster, policy): assignments, then windows and the late records they count. */
-  private static Map<String, String> perShadow(String prefix) throws Exception {
-    Map<String, long[]> counts = new TreeMap<>();
-    for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(prefix + "dp.assignments")) {
-      Assignment a = decoded(Codecs.ASSIGNMENT.decode(record.value()));
-      if (BEAT.equals(a.getClusterId())) {
-        continue;
-      }
-      counts.computeIfAbsent(a.getClusterId() + "/" + a.getPolicy(), k -> new long[3])[0]++;
+    /** ShadowReplay's settings (4 ranks x 16, no lag, 2 s out-of-orderness) with 2 s idleness. */
+    private static ShadowSettings settings() {
+        ShadowSettings replay = ShadowReplay.settings(POLICIES);
+        return new ShadowSettings(
+                replay.policies(),
+                replay.lookahead(),
+                replay.seed(),
+                replay.clusters(),
+                replay.defaultCluster(),
+                replay.lag(),
+                replay.maxHold(),
+                replay.window(),
+                replay.outOfOrderness(),
+                IDLENESS,
+                replay.repeatRetention(),
+                replay.maxParallelism());
     }
-    for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(prefix + "dp.window-metrics")) {
-      WindowMetrics w = decoded(Codecs.WINDOW_METRICS.decode(record.value()));
-      if (BEAT.equals(w.getClusterId())) {
-        continue;
-      }
-      long[] c = counts.computeIfAbsent(w.getClusterId() + "/" + w.getPolicy(), k -> new long[3]);
-      c[1]++;
-      c[2] += w.getLateRecords();
-    }
-    Map<String, String> out = new TreeMap<>();
-    counts.forEach((shadow, c) -> out.put(shadow, c[0] + " assignments, " + c[1] + " windows, " + c[2] + " late"));
-    return out;
-  }
 
-  private static List<String> deadLetters(String prefix) throws Exception {
-    List<String> reasons = new ArrayList<>();
-    AvroCodec<DeadLetter> codec = Codecs.DEAD_LETTER;
-    for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(prefix + "dp.dead-letter")) {
-      reasons.add(decoded(codec.decode(record.value())).getReason());
+    private static void define(StreamExecutionEnvironment env, String prefix, boolean bounded, boolean plainIdleness) {
+        String bootstrap = KAFKA.bootstrapServers();
+        Properties none = new Properties();
+        long timeout = Duration.ofMinutes(5).toMillis();
+        ShadowSchedulerJob.defineWorkflow(
+                env,
+                settings(),
+                KafkaConnectors.source(
+                        bootstrap,
+                        prefix + "dp.requests",
+                        prefix + "group",
+                        OffsetsInitializer.earliest(),
+                        bounded,
+                        none,
+                        ShadowSchedulerJob.arrivalDecoder()),
+                SinkApplier.of(KafkaConnectors.sink(
+                        bootstrap,
+                        prefix + "dp.step-metrics",
+                        StepMetrics.class,
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        prefix + "steps",
+                        timeout,
+                        none)),
+                SinkApplier.of(KafkaConnectors.sink(
+                        bootstrap,
+                        prefix + "dp.assignments",
+                        Assignment.class,
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        prefix + "assignments",
+                        timeout,
+                        none)),
+                SinkApplier.of(KafkaConnectors.sink(
+                        bootstrap,
+                        prefix + "dp.window-metrics",
+                        WindowMetrics.class,
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        prefix + "windows",
+                        timeout,
+                        none)),
+                SinkApplier.of(KafkaConnectors.sink(
+                        bootstrap,
+                        prefix + "dp.dead-letter",
+                        DeadLetter.class,
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        prefix + "dead",
+                        timeout,
+                        none)),
+                plainIdleness ? null : new CaughtUpIdleness.Broker(bootstrap, none));
     }
-    return reasons;
-  }
 
-  /** The topic's committed records of the compared clusters (not the heartbeats'), as text, sorted. */
-  private static <T extends org.apache.avro.specific.SpecificRecord> List<String> committed(String topic,
-      Class<T> type, java.util.function.Function<T, String> cluster) throws Exception {
-    AvroCodec<T> codec = Codecs.codec(type);
-    List<String> out = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(topic)) {
-      T value = decoded(codec.decode(record.value()));
-      if (CLUSTERS.contains(cluster.apply(value))) {
-        out.add(value.toString());
-      }
+    /** Cluster i's requests on partition i, interleaved in arrival order. */
+    private static List<ProducerRecord<byte[], byte[]>> records(String topic, List<List<RequestArrival>> requests) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < requests.get(0).size(); i++) {
+            for (int p = 0; p < requests.size(); p++) {
+                RequestArrival r = requests.get(p).get(i);
+                records.add(new ProducerRecord<>(
+                        topic, p, r.getClusterId().getBytes(StandardCharsets.UTF_8), Codecs.REQUEST_ARRIVAL.encode(r)));
+            }
+        }
+        return records;
     }
-    out.sort(null);
-    return out;
-  }
 
-  private static <T> T decoded(DecodeResult<T> result) {
-    assertThat(result.isDecoded()).as(String.valueOf(result)).isTrue();
-    return ((DecodeResult.Decoded<T>) result).value();
-  }
+    /** Each output topic's committed records, decoded and sorted, so that two runs compare as multisets. */
+    private static Map<String, List<String>> output(String prefix) throws Exception {
+        Map<String, List<String>> out = new TreeMap<>();
+        out.put("dp.step-metrics", committed(prefix + "dp.step-metrics", StepMetrics.class, StepMetrics::getClusterId));
+        out.put("dp.assignments", committed(prefix + "dp.assignments", Assignment.class, Assignment::getClusterId));
+        out.put(
+                "dp.window-metrics",
+                committed(prefix + "dp.window-metrics", WindowMetrics.class, WindowMetrics::getClusterId));
+        return out;
+    }
+
+    /** Per (cluster, policy): assignments, then windows and the late records they count. */
+    private static Map<String, String> perShadow(String prefix) throws Exception {
+        Map<String, long[]> counts = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(prefix + "dp.assignments")) {
+            Assignment a = decoded(Codecs.ASSIGNMENT.decode(record.value()));
+            if (BEAT.equals(a.getClusterId())) {
+                continue;
+            }
+            counts.computeIfAbsent(a.getClusterId() + "/" + a.getPolicy(), k -> new long[3])[0]++;
+        }
+        for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(prefix + "dp.window-metrics")) {
+            WindowMetrics w = decoded(Codecs.WINDOW_METRICS.decode(record.value()));
+            if (BEAT.equals(w.getClusterId())) {
+                continue;
+            }
+            long[] c = counts.computeIfAbsent(w.getClusterId() + "/" + w.getPolicy(), k -> new long[3]);
+            c[1]++;
+            c[2] += w.getLateRecords();
+        }
+        Map<String, String> out = new TreeMap<>();
+        counts.forEach((shadow, c) -> out.put(shadow, c[0] + " assignments, " + c[1] + " windows, " + c[2] + " late"));
+        return out;
+    }
+
+    private static List<String> deadLetters(String prefix) throws Exception {
+        List<String> reasons = new ArrayList<>();
+        AvroCodec<DeadLetter> codec = Codecs.DEAD_LETTER;
+        for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(prefix + "dp.dead-letter")) {
+            reasons.add(decoded(codec.decode(record.value())).getReason());
+        }
+        return reasons;
+    }
+
+    /** The topic's committed records of the compared clusters (not the heartbeats'), as text, sorted. */
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<String> committed(
+            String topic, Class<T> type, java.util.function.Function<T, String> cluster) throws Exception {
+        AvroCodec<T> codec = Codecs.codec(type);
+        List<String> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : KAFKA.readCommitted(topic)) {
+            T value = decoded(codec.decode(record.value()));
+            if (CLUSTERS.contains(cluster.apply(value))) {
+                out.add(value.toString());
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static <T> T decoded(DecodeResult<T> result) {
+        assertThat(result.isDecoded()).as(String.valueOf(result)).isTrue();
+        return ((DecodeResult.Decoded<T>) result).value();
+    }
 }

@@ -30,57 +30,106 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class ShadowReplay {
 
-  static final long START = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+    static final long START = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
 
-  private ShadowReplay() {}
+    private ShadowReplay() {}
 
-  /** The first {@code limit} requests at 5x the trace's rate, as one list of arrivals per cluster, in arrival order. */
-  static List<List<RequestArrival>> perCluster(List<String> clusters, int limit) {
-    var requests = WorkloadReader.read(ProjectData.azureConversationTrace(), WorkloadFormat.AZURE,
-        ReadOptions.defaults().withLimit(limit).withTimeScale(0.2)).sortedByArrival();
-    List<List<RequestArrival>> out = new ArrayList<>();
-    for (String cluster : clusters) {
-      List<RequestArrival> records = new ArrayList<>();
-      for (var r : requests) {
-        records.add(new RequestArrival(cluster, r.id(), Instant.ofEpochMilli(START + (long) Math.floor(r.arrival()
-            * 1000)), (long) r.promptTokens(), (long) r.outputTokens(), null, null));
-      }
-      out.add(records);
+    /** The first {@code limit} requests at 5x the trace's rate, as one list of arrivals per cluster, in arrival order. */
+    static List<List<RequestArrival>> perCluster(List<String> clusters, int limit) {
+        var requests = WorkloadReader.read(
+                        ProjectData.azureConversationTrace(),
+                        WorkloadFormat.AZURE,
+                        ReadOptions.defaults().withLimit(limit).withTimeScale(0.2))
+                .sortedByArrival();
+        List<List<RequestArrival>> out = new ArrayList<>();
+        for (String cluster : clusters) {
+            List<RequestArrival> records = new ArrayList<>();
+            for (var r : requests) {
+                records.add(new RequestArrival(
+                        cluster,
+                        r.id(),
+                        Instant.ofEpochMilli(START + (long) Math.floor(r.arrival() * 1000)),
+                        (long) r.promptTokens(),
+                        (long) r.outputTokens(),
+                        null,
+                        null));
+            }
+            out.add(records);
+        }
+        return out;
     }
-    return out;
-  }
 
-  /** 4 ranks x batch 16, reference cost and power, no lag, 10 min max-hold, 2 s windows. */
-  static ShadowSettings settings(List<String> policies) {
-    return ShadowSettings.defaults().withPolicies(policies)
-        .withClusters(Map.of(), new ClusterSpec(4, 16, "reference", "reference"))
-        .withTiming(Duration.ZERO, Duration.ofMinutes(10), Duration.ofSeconds(2));
-  }
-
-  /**
-   * The job over {@code prefix}dp.requests on {@code env} (configured by the caller), stopping at the end of
-   * {@code records}, into sinks of {@code guarantee}; without a step-metrics sink unless {@code stepMetrics}.
-   */
-  static JobGraph job(StreamExecutionEnvironment env, String bootstrap, String prefix, ShadowSettings settings,
-      List<List<RequestArrival>> records, DeliveryGuarantee guarantee, boolean stepMetrics) {
-    Map<TopicPartition, Long> end = new HashMap<>();
-    for (int p = 0; p < records.size(); p++) {
-      end.put(new TopicPartition(prefix + "dp.requests", p), (long) records.get(p).size());
+    /** 4 ranks x batch 16, reference cost and power, no lag, 10 min max-hold, 2 s windows. */
+    static ShadowSettings settings(List<String> policies) {
+        return ShadowSettings.defaults()
+                .withPolicies(policies)
+                .withClusters(Map.of(), new ClusterSpec(4, 16, "reference", "reference"))
+                .withTiming(Duration.ZERO, Duration.ofMinutes(10), Duration.ofSeconds(2));
     }
-    Properties none = new Properties();
-    ShadowSchedulerJob.defineWorkflow(env, settings,
-        KafkaConnectors.source(bootstrap, prefix + "dp.requests", prefix + "group", OffsetsInitializer.earliest(),
-            OffsetsInitializer.offsets(end), none, ShadowSchedulerJob.arrivalDecoder()),
-        stepMetrics
-            ? SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.step-metrics", StepMetrics.class, guarantee,
-                prefix + "steps", 600_000, none))
-            : SinkApplier.discard(),
-        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.assignments", Assignment.class, guarantee,
-            prefix + "assignments", 600_000, none)),
-        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.window-metrics", WindowMetrics.class, guarantee,
-            prefix + "windows", 600_000, none)),
-        SinkApplier.of(KafkaConnectors.sink(bootstrap, prefix + "dp.dead-letter", DeadLetter.class, guarantee,
-            prefix + "dead-letters", 600_000, none)));
-    return env.getStreamGraph().getJobGraph();
-  }
+
+    /**
+     * The job over {@code prefix}dp.requests on {@code env} (configured by the caller), stopping at the end of
+     * {@code records}, into sinks of {@code guarantee}; without a step-metrics sink unless {@code stepMetrics}.
+     */
+    static JobGraph job(
+            StreamExecutionEnvironment env,
+            String bootstrap,
+            String prefix,
+            ShadowSettings settings,
+            List<List<RequestArrival>> records,
+            DeliveryGuarantee guarantee,
+            boolean stepMetrics) {
+        Map<TopicPartition, Long> end = new HashMap<>();
+        for (int p = 0; p < records.size(); p++) {
+            end.put(new TopicPartition(prefix + "dp.requests", p), (long)
+                    records.get(p).size());
+        }
+        Properties none = new Properties();
+        ShadowSchedulerJob.defineWorkflow(
+                env,
+                settings,
+                KafkaConnectors.source(
+                        bootstrap,
+                        prefix + "dp.requests",
+                        prefix + "group",
+                        OffsetsInitializer.earliest(),
+                        OffsetsInitializer.offsets(end),
+                        none,
+                        ShadowSchedulerJob.arrivalDecoder()),
+                stepMetrics
+                        ? SinkApplier.of(KafkaConnectors.sink(
+                                bootstrap,
+                                prefix + "dp.step-metrics",
+                                StepMetrics.class,
+                                guarantee,
+                                prefix + "steps",
+                                600_000,
+                                none))
+                        : SinkApplier.discard(),
+                SinkApplier.of(KafkaConnectors.sink(
+                        bootstrap,
+                        prefix + "dp.assignments",
+                        Assignment.class,
+                        guarantee,
+                        prefix + "assignments",
+                        600_000,
+                        none)),
+                SinkApplier.of(KafkaConnectors.sink(
+                        bootstrap,
+                        prefix + "dp.window-metrics",
+                        WindowMetrics.class,
+                        guarantee,
+                        prefix + "windows",
+                        600_000,
+                        none)),
+                SinkApplier.of(KafkaConnectors.sink(
+                        bootstrap,
+                        prefix + "dp.dead-letter",
+                        DeadLetter.class,
+                        guarantee,
+                        prefix + "dead-letters",
+                        600_000,
+                        none)));
+        return env.getStreamGraph().getJobGraph();
+    }
 }

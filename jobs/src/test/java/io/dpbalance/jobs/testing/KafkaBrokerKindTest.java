@@ -10,33 +10,33 @@ import org.junit.jupiter.api.Test;
 
 class KafkaBrokerKindTest {
 
-  private static final BooleanSupplier DOCKER = () -> true;
-  private static final BooleanSupplier NO_DOCKER = () -> false;
+    private static final BooleanSupplier DOCKER = () -> true;
+    private static final BooleanSupplier NO_DOCKER = () -> false;
 
-  @Test
-  void takesTheContainerWhereADockerEngineAnswersAndTheInJvmBrokerElsewhere() {
-    assertThat(Kind.select(null, DOCKER)).isEqualTo(Kind.CONTAINER);
-    assertThat(Kind.select(null, NO_DOCKER)).isEqualTo(Kind.IN_JVM);
-    assertThat(Kind.select(" ", NO_DOCKER)).isEqualTo(Kind.IN_JVM);
-  }
+    @Test
+    void takesTheContainerWhereADockerEngineAnswersAndTheInJvmBrokerElsewhere() {
+        assertThat(Kind.select(null, DOCKER)).isEqualTo(Kind.CONTAINER);
+        assertThat(Kind.select(null, NO_DOCKER)).isEqualTo(Kind.IN_JVM);
+        assertThat(Kind.select(" ", NO_DOCKER)).isEqualTo(Kind.IN_JVM);
+    }
 
-  @Test
-  void aForcedKindWinsWithoutAskingDocker() {
-    AtomicInteger asked = new AtomicInteger();
-    BooleanSupplier counting = () -> {
-      asked.incrementAndGet();
-      return true;
-    };
+    @Test
+    void aForcedKindWinsWithoutAskingDocker() {
+        AtomicInteger asked = new AtomicInteger();
+        BooleanSupplier counting = () -> {
+            asked.incrementAndGet();
+            return true;
+        };
 
-    assertThat(Kind.select("in-jvm", counting)).isEqualTo(Kind.IN_JVM);
-    assertThat(Kind.select("Container", NO_DOCKER)).isEqualTo(Kind.CONTAINER);
-    assertThat(asked).hasValue(0);
-  }
+        assertThat(Kind.select("in-jvm", counting)).isEqualTo(Kind.IN_JVM);
+        assertThat(Kind.select("Container", NO_DOCKER)).isEqualTo(Kind.CONTAINER);
+        assertThat(asked).hasValue(0);
+    }
 
-  @Test
-  void rejectsAnUnknownForcedKindNamingTheProperty() {
-    assertThatThrownBy(() -> Kind.select("docker", DOCKER))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("-Ddpbalance.test.kafka=docker: expected container or in-jvm");
-  }
+    @Test
+    void rejectsAnUnknownForcedKindNamingTheProperty() {
+        assertThatThrownBy(() -> Kind.select("docker", DOCKER))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("-Ddpbalance.test.kafka=docker: expected container or in-jvm");
+    }
 }

@@ -1,5 +1,9 @@
 package io.dpbalance.localservices.flink;
 
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import picocli.CommandLine;
@@ -8,13 +12,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintWriter;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-
 /** {@code bin/dpbalance flink cancel JOBID...}: cancel each job, then wait until it is CANCELED. */
-@Command(name = "cancel", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "cancel",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Cancel jobs of the local Flink cluster (or of --jobmanager) and wait until they have stopped. "
                 + "Cancelling keeps no savepoint; the job's last checkpoint stays in the checkpoint folder.")
 final class CancelCommand implements Callable<Integer> {
@@ -25,7 +27,10 @@ final class CancelCommand implements Callable<Integer> {
     @Mixin
     EndpointOptions endpoint;
 
-    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(
+            names = "--wait",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
             description = "How long to wait for each job to reach CANCELED. Default ${DEFAULT-VALUE}.")
     int waitSeconds;
 
@@ -62,8 +67,11 @@ final class CancelCommand implements Callable<Integer> {
             out.printf("job %s canceled in %.1f s%n", jobId, (System.nanoTime() - started) / 1e9);
             return 0;
         }
-        spec.commandLine().getErr().printf("dpbalance flink cancel: job %s is %s %d s after the cancel request%n",
-                jobId, state, waitSeconds);
+        spec.commandLine()
+                .getErr()
+                .printf(
+                        "dpbalance flink cancel: job %s is %s %d s after the cancel request%n",
+                        jobId, state, waitSeconds);
         return 1;
     }
 }

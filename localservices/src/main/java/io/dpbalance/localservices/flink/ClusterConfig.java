@@ -1,5 +1,14 @@
 package io.dpbalance.localservices.flink;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ClusterOptions;
 import org.apache.flink.configuration.ConfigOption;
@@ -16,16 +25,6 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
-
 /**
  * The cluster's conf/config.yaml, as a Flink {@link Configuration}: every process on loopback only, its folders under
  * the cluster's, the memory and slots of the command line, then the user's {@code -D} entries. Written and read back
@@ -39,16 +38,20 @@ final class ClusterConfig {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     /** The port (or range) of Flink's Prometheus reporter ({@code metrics.reporter.NAME.port}). */
-    private static final ConfigOption<String> PROMETHEUS_PORT = ConfigOptions.key("port").stringType()
-            .noDefaultValue();
+    private static final ConfigOption<String> PROMETHEUS_PORT =
+            ConfigOptions.key("port").stringType().noDefaultValue();
 
-    private ClusterConfig() {
-    }
+    private ClusterConfig() {}
 
     /** What {@code bin/dpbalance flink start} chose: the flags of the command line. */
-    record Settings(int restPort, int rpcPort, int slots, String jobManagerMemory, String taskManagerMemory,
-            String prometheusPorts, Map<String, String> extra) {
-    }
+    record Settings(
+            int restPort,
+            int rpcPort,
+            int slots,
+            String jobManagerMemory,
+            String taskManagerMemory,
+            String prometheusPorts,
+            Map<String, String> extra) {}
 
     static Configuration of(ClusterHome home, Settings s) {
         Configuration c = new Configuration();
@@ -71,7 +74,9 @@ final class ClusterConfig {
         c.set(CoreOptions.TMP_DIRS, home.tmp.toString());
         c.set(WebOptions.TMP_DIR, home.tmp.resolve("web").toString());
         c.set(WebOptions.UPLOAD_DIR, home.tmp.resolve("web-upload").toString());
-        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, home.checkpoints.toUri().toString());
+        c.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                home.checkpoints.toUri().toString());
         c.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, home.savepoints.toUri().toString());
         if (!s.prometheusPorts().equals("none")) {
             MetricOptions.forReporter(c, "prom")
@@ -92,7 +97,9 @@ final class ClusterConfig {
     static void write(Configuration config, Path file) throws IOException {
         List<String> lines = new ArrayList<>(List.of("# Written by `bin/dpbalance flink start` on every start: pass -D "
                 + "KEY=VALUE to it instead of editing this file."));
-        ConfigurationUtils.convertConfigToWritableLines(config, true).stream().sorted().forEach(lines::add);
+        ConfigurationUtils.convertConfigToWritableLines(config, true).stream()
+                .sorted()
+                .forEach(lines::add);
         Files.write(file, lines);
     }
 

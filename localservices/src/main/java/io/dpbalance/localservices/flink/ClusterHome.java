@@ -2,7 +2,6 @@ package io.dpbalance.localservices.flink;
 
 import io.dpbalance.localservices.process.LogTail;
 import io.dpbalance.localservices.process.ServiceHome;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
@@ -124,8 +123,12 @@ final class ClusterHome extends ServiceHome {
      * pid file is removed, and that is said on {@code err}.
      */
     OptionalLong runningPid(Member member, PrintWriter err) throws IOException {
-        return runningPid(member.name(), args -> args.contains(member.role().mainClass)
-                && args.contains(conf.toString()) && args.contains("-Dlog.file=" + logFile(member)), err);
+        return runningPid(
+                member.name(),
+                args -> args.contains(member.role().mainClass)
+                        && args.contains(conf.toString())
+                        && args.contains("-Dlog.file=" + logFile(member)),
+                err);
     }
 
     void writePid(Member member, long pid) throws IOException {

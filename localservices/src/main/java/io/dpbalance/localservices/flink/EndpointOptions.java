@@ -1,10 +1,9 @@
 package io.dpbalance.localservices.flink;
 
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Files;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Which REST endpoint a command talks to: the local cluster of {@code --dir}, or any {@code --jobmanager}. */
 final class EndpointOptions {
@@ -12,7 +11,9 @@ final class EndpointOptions {
     @Mixin
     FlinkDir home;
 
-    @Option(names = "--jobmanager", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--jobmanager",
+            paramLabel = "HOST:PORT",
             description = "REST endpoint of any Flink cluster (as `bin/dpbalance analytics --jobmanager`), instead "
                     + "of the local cluster of --dir.")
     String jobmanager;

@@ -9,14 +9,23 @@ import picocli.CommandLine.Command;
  * TaskManagers, each its own process, loopback only) run from the Maven artifacts, for development and the end-to-end
  * test of the shaded job jar.
  */
-@Command(name = "dpbalance flink",
+@Command(
+        name = "dpbalance flink",
         mixinStandardHelpOptions = true,
         version = "dpbalance 0.1.0 (Flink 2.2.1)",
-        description = {"Run a local Flink standalone session cluster (127.0.0.1 only) in the background: one "
-                + "JobManager and --taskmanagers TaskManagers, each its own JVM.",
-            "Its configuration, logs, checkpoints and pid files live under --dir (default var/flink)."},
-        subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, JobsCommand.class,
-            CancelCommand.class, StopJobCommand.class})
+        description = {
+            "Run a local Flink standalone session cluster (127.0.0.1 only) in the background: one "
+                    + "JobManager and --taskmanagers TaskManagers, each its own JVM.",
+            "Its configuration, logs, checkpoints and pid files live under --dir (default var/flink)."
+        },
+        subcommands = {
+            StartCommand.class,
+            StopCommand.class,
+            StatusCommand.class,
+            JobsCommand.class,
+            CancelCommand.class,
+            StopJobCommand.class
+        })
 public final class FlinkCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,16 +1,18 @@
 package io.dpbalance.localservices.flink;
 
 import io.dpbalance.localservices.process.ServiceCommand;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
 /** {@code --dir}: which local Flink cluster a command acts on. */
 final class FlinkDir {
 
     private static final String DEFAULT = "var/flink";
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = DEFAULT,
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
+            defaultValue = DEFAULT,
             description = "Folder of the cluster's conf/, log/, tmp/, checkpoints/ and pid files "
                     + "(relative to the project root). Default ${DEFAULT-VALUE}.")
     Path dir;

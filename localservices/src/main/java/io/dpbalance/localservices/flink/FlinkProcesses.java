@@ -2,7 +2,6 @@ package io.dpbalance.localservices.flink;
 
 import io.dpbalance.localservices.flink.ClusterHome.Member;
 import io.dpbalance.localservices.process.Processes;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,12 +32,10 @@ final class FlinkProcesses {
     /** The openings Flink needs on Java 17 (flink-dist's default env.java.opts.all). */
     private static final List<String> JAVA_17_OPTIONS = java17Options();
 
-    private FlinkProcesses() {
-    }
+    private FlinkProcesses() {}
 
     /** The memory settings of one process, as BashJavaUtils derives them from config.yaml. */
-    record ResourceParams(List<String> jvmOptions, List<String> dynamicProperties) {
-    }
+    record ResourceParams(List<String> jvmOptions, List<String> dynamicProperties) {}
 
     /** The jars of the cluster's processes: Flink and logging only, as the lib/ folder of a distribution. */
     static String classpath() {
@@ -49,8 +46,11 @@ final class FlinkProcesses {
         } else {
             try {
                 // target/classes -> target/cluster-classpath.txt, written by the module's build
-                Path classes = Path.of(
-                        FlinkProcesses.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path classes = Path.of(FlinkProcesses.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI());
                 file = classes.resolveSibling("cluster-classpath.txt");
             } catch (URISyntaxException e) {
                 throw new IllegalStateException("cannot locate the launcher's classes: " + e.getMessage(), e);
@@ -59,8 +59,10 @@ final class FlinkProcesses {
         try {
             return Files.readString(file).strip();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the Flink cluster's classpath from " + file
-                    + " (mvn -pl localservices -am package writes it): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the Flink cluster's classpath from " + file
+                            + " (mvn -pl localservices -am package writes it): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -70,9 +72,15 @@ final class FlinkProcesses {
      * computes, and the process the same derived sizes as dynamic properties.
      */
     static Process startResourceParams(ClusterHome home, Role role, String classpath) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Processes.java(), "-Xmx128m", "-cp", classpath,
-                "org.apache.flink.runtime.util.bash.BashJavaUtils", role.resourceParamsCommand,
-                "--configDir", home.conf.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Processes.java(),
+                "-Xmx128m",
+                "-cp",
+                classpath,
+                "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                role.resourceParamsCommand,
+                "--configDir",
+                home.conf.toString()));
         return new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
@@ -86,14 +94,18 @@ final class FlinkProcesses {
             output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         int exit = utils.waitFor();
-        List<String> results = output.lines().filter(l -> l.startsWith(RESULT_PREFIX))
-                .map(l -> l.substring(RESULT_PREFIX.length()).strip()).toList();
+        List<String> results = output.lines()
+                .filter(l -> l.startsWith(RESULT_PREFIX))
+                .map(l -> l.substring(RESULT_PREFIX.length()).strip())
+                .toList();
         if (exit != 0 || results.size() < 2) {
             // Flink's reasons without their stack frames
             List<String> lines = output.lines()
-                    .filter(l -> !l.startsWith("\tat ") && !STACK_ELISION.matcher(l).matches())
+                    .filter(l ->
+                            !l.startsWith("\tat ") && !STACK_ELISION.matcher(l).matches())
                     .toList();
-            String flags = role == Role.JOBMANAGER ? "--jobmanager-memory, -D jobmanager.memory.*"
+            String flags = role == Role.JOBMANAGER
+                    ? "--jobmanager-memory, -D jobmanager.memory.*"
                     : "--taskmanager-memory, -D taskmanager.memory.*";
             throw new IllegalArgumentException("Flink rejects the " + role.displayName + "'s memory settings ("
                     + flags + "; BashJavaUtils exit " + exit + "):\n"
@@ -105,8 +117,7 @@ final class FlinkProcesses {
     }
 
     /** Starts {@code member} in the background (its own session), stdout and stderr appended to its .out file. */
-    static Process launch(ClusterHome home, Member member, String classpath, ResourceParams params)
-            throws IOException {
+    static Process launch(ClusterHome home, Member member, String classpath, ResourceParams params) throws IOException {
         List<String> command = new ArrayList<>(List.of(Processes.java()));
         command.addAll(params.jvmOptions());
         if (member.role() == Role.TASKMANAGER) {
@@ -118,20 +129,22 @@ final class FlinkProcesses {
                 "-Dlog.file=" + home.logFile(member),
                 "-Dlog4j.configuration=" + log4j,
                 "-Dlog4j.configurationFile=" + log4j,
-                "-cp", classpath,
+                "-cp",
+                classpath,
                 member.role().mainClass,
-                "--configDir", home.conf.toString()));
+                "--configDir",
+                home.conf.toString()));
         command.addAll(params.dynamicProperties());
-        return Processes.background(command, home.outFile(member), home.dir,
-                Map.of("FLINK_PLUGINS_DIR", home.plugins.toString()));
+        return Processes.background(
+                command, home.outFile(member), home.dir, Map.of("FLINK_PLUGINS_DIR", home.plugins.toString()));
     }
 
     /** Writes conf/log4j.properties (flink-dist's: a rolling file at {@code log.file}). */
     static void writeLogConfig(ClusterHome home) throws IOException {
         try (InputStream in = FlinkProcesses.class.getResourceAsStream("/dpbalance-flink-log4j.properties")) {
             if (in == null) {
-                throw new UncheckedIOException(new IOException("dpbalance-flink-log4j.properties missing from the "
-                        + "launcher's classpath"));
+                throw new UncheckedIOException(
+                        new IOException("dpbalance-flink-log4j.properties missing from the " + "launcher's classpath"));
             }
             Files.write(home.conf.resolve("log4j.properties"), in.readAllBytes());
         }
@@ -143,8 +156,18 @@ final class FlinkProcesses {
 
     private static List<String> java17Options() {
         List<String> options = new ArrayList<>();
-        for (String pkg : List.of("java.lang", "java.net", "java.io", "java.nio", "sun.nio.ch", "java.lang.reflect",
-                "java.text", "java.time", "java.util", "java.util.concurrent", "java.util.concurrent.atomic",
+        for (String pkg : List.of(
+                "java.lang",
+                "java.net",
+                "java.io",
+                "java.nio",
+                "sun.nio.ch",
+                "java.lang.reflect",
+                "java.text",
+                "java.time",
+                "java.util",
+                "java.util.concurrent",
+                "java.util.concurrent.atomic",
                 "java.util.concurrent.locks")) {
             options.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
         }

@@ -1,5 +1,14 @@
 package io.dpbalance.localservices.flink;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.deployment.StandaloneClusterId;
@@ -14,16 +23,6 @@ import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
 import org.apache.flink.runtime.rest.messages.JobsOverviewHeaders;
 import org.apache.flink.runtime.rest.util.RestClientException;
 import org.apache.flink.util.ExceptionUtils;
-
-import java.io.IOException;
-import java.net.ConnectException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * A Flink cluster's JobManager, asked through Flink's own REST client ({@link RestClusterClient}, as {@code flink
@@ -79,8 +78,13 @@ final class JobManager implements AutoCloseable {
 
     /** Every job the cluster knows (running and ended), newest first. */
     List<JobDetails> jobs() throws IOException, InterruptedException {
-        List<JobDetails> jobs = new ArrayList<>(await(client.sendRequest(JobsOverviewHeaders.getInstance(),
-                EmptyMessageParameters.getInstance(), EmptyRequestBody.getInstance()), "GET /jobs/overview", null)
+        List<JobDetails> jobs = new ArrayList<>(await(
+                        client.sendRequest(
+                                JobsOverviewHeaders.getInstance(),
+                                EmptyMessageParameters.getInstance(),
+                                EmptyRequestBody.getInstance()),
+                        "GET /jobs/overview",
+                        null)
                 .getJobs());
         jobs.sort(Comparator.comparingLong(JobDetails::getStartTime).reversed());
         return jobs;
@@ -108,8 +112,8 @@ final class JobManager implements AutoCloseable {
     /** A Flink job id, or a message that says what one looks like. */
     static JobID jobId(String text) {
         if (!text.matches("[0-9a-f]{32}")) {
-            throw new IllegalArgumentException("'" + text + "' is not a Flink job id (32 hex digits; "
-                    + "bin/dpbalance flink jobs lists them)");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a Flink job id (32 hex digits; " + "bin/dpbalance flink jobs lists them)");
         }
         return JobID.fromHexString(text);
     }
@@ -128,8 +132,8 @@ final class JobManager implements AutoCloseable {
             return call.get();
         } catch (ExecutionException e) {
             if (ExceptionUtils.findThrowable(e, ConnectException.class).isPresent()) {
-                throw new ConnectException("no Flink REST endpoint answers at " + endpoint
-                        + " (is the cluster running?)");
+                throw new ConnectException(
+                        "no Flink REST endpoint answers at " + endpoint + " (is the cluster running?)");
             }
             Optional<RestClientException> answer = ExceptionUtils.findThrowable(e, RestClientException.class);
             if (answer.isPresent()) {

@@ -2,8 +2,9 @@ package io.dpbalance.localservices.flink;
 
 /** The two kinds of process of a Flink standalone session cluster, with the entry points flink-dist's scripts run. */
 enum Role {
-
-    JOBMANAGER("JobManager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+    JOBMANAGER(
+            "JobManager",
+            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
             "GET_JM_RESOURCE_PARAMS"),
     TASKMANAGER("TaskManager", "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "GET_TM_RESOURCE_PARAMS");
 

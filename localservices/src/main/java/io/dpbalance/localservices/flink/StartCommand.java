@@ -5,13 +5,6 @@ import io.dpbalance.localservices.flink.FlinkProcesses.ResourceParams;
 import io.dpbalance.localservices.process.LockedCommand;
 import io.dpbalance.localservices.process.Ports;
 import io.dpbalance.localservices.process.Processes;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.runtime.rest.handler.legacy.messages.ClusterOverviewWithVersion;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,17 +17,28 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.rest.handler.legacy.messages.ClusterOverviewWithVersion;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bin/dpbalance flink start}: write conf/, derive each process's memory flags, launch the JobManager and the
  * TaskManagers, wait until the REST endpoint reports every TaskManager registered.
  */
-@Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Start a local Flink standalone session cluster in the background and wait until every "
-                + "TaskManager has registered with the JobManager.",
+@Command(
+        name = "start",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Start a local Flink standalone session cluster in the background and wait until every "
+                    + "TaskManager has registered with the JobManager.",
             "Does nothing if this folder's cluster already runs. If only part of it runs (a TaskManager or the "
-                + "JobManager died or was killed), starts the missing processes again on the cluster's "
-                + "conf/config.yaml (this start's flags do not apply) and waits until they registered."})
+                    + "JobManager died or was killed), starts the missing processes again on the cluster's "
+                    + "conf/config.yaml (this start's flags do not apply) and waits until they registered."
+        })
 final class StartCommand extends LockedCommand<ClusterHome> {
 
     private static final Pattern PORT_RANGE = Pattern.compile("[0-9]{1,5}(-[0-9]{1,5})?");
@@ -44,44 +48,70 @@ final class StartCommand extends LockedCommand<ClusterHome> {
     @Mixin
     FlinkDir home;
 
-    @Option(names = "--taskmanagers", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--taskmanagers",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "TaskManager processes. Default ${DEFAULT-VALUE}.")
     int taskManagers;
 
-    @Option(names = "--slots", paramLabel = "N", defaultValue = "2",
+    @Option(
+            names = "--slots",
+            paramLabel = "N",
+            defaultValue = "2",
             description = "Task slots per TaskManager (taskmanager.numberOfTaskSlots). Default ${DEFAULT-VALUE}.")
     int slots;
 
-    @Option(names = "--rest-port", paramLabel = "PORT", defaultValue = "8081",
+    @Option(
+            names = "--rest-port",
+            paramLabel = "PORT",
+            defaultValue = "8081",
             description = "Port of the REST endpoint and web UI on 127.0.0.1: what `analytics --jobmanager` names. "
                     + "Default ${DEFAULT-VALUE}.")
     int restPort;
 
-    @Option(names = "--rpc-port", paramLabel = "PORT", defaultValue = "6123",
+    @Option(
+            names = "--rpc-port",
+            paramLabel = "PORT",
+            defaultValue = "6123",
             description = "Port of the JobManager's RPC endpoint, where TaskManagers register. Default "
                     + "${DEFAULT-VALUE}.")
     int rpcPort;
 
-    @Option(names = "--jobmanager-memory", paramLabel = "SIZE", defaultValue = "1024m",
+    @Option(
+            names = "--jobmanager-memory",
+            paramLabel = "SIZE",
+            defaultValue = "1024m",
             description = "jobmanager.memory.process.size: the JobManager JVM's whole footprint. Default "
                     + "${DEFAULT-VALUE}.")
     String jobManagerMemory;
 
-    @Option(names = "--taskmanager-memory", paramLabel = "SIZE", defaultValue = "1728m",
+    @Option(
+            names = "--taskmanager-memory",
+            paramLabel = "SIZE",
+            defaultValue = "1728m",
             description = "taskmanager.memory.process.size of each TaskManager. Default ${DEFAULT-VALUE}.")
     String taskManagerMemory;
 
-    @Option(names = "--prometheus-ports", paramLabel = "PORT[-PORT]|none", defaultValue = "none",
+    @Option(
+            names = "--prometheus-ports",
+            paramLabel = "PORT[-PORT]|none",
+            defaultValue = "none",
             description = "Serve Flink's metrics for Prometheus: each process on the first free port of the range "
                     + "(e.g. 9249-9260), on every interface (Flink's reporter has no bind address). Default "
                     + "${DEFAULT-VALUE}.")
     String prometheusPorts;
 
-    @Option(names = "-D", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "-D",
+            paramLabel = "KEY=VALUE",
             description = "Any other Flink option for config.yaml, e.g. -D state.backend.type=rocksdb (repeatable).")
     Map<String, String> extra = new LinkedHashMap<>();
 
-    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "120",
+    @Option(
+            names = "--wait",
+            paramLabel = "SECONDS",
+            defaultValue = "120",
             description = "How long to wait for every TaskManager to register before giving up and stopping the "
                     + "cluster. Default ${DEFAULT-VALUE}.")
     int waitSeconds;
@@ -94,8 +124,10 @@ final class StartCommand extends LockedCommand<ClusterHome> {
     @Override
     protected int locked(ClusterHome h, PrintWriter out, PrintWriter err) throws Exception {
         long started = System.nanoTime();
-        Configuration config = ClusterConfig.of(h, new ClusterConfig.Settings(restPort, rpcPort, slots,
-                jobManagerMemory, taskManagerMemory, prometheusPorts, extra));
+        Configuration config = ClusterConfig.of(
+                h,
+                new ClusterConfig.Settings(
+                        restPort, rpcPort, slots, jobManagerMemory, taskManagerMemory, prometheusPorts, extra));
         List<Member> running = new ArrayList<>();
         for (Member member : h.members()) {
             OptionalLong pid = h.runningPid(member, err);
@@ -135,8 +167,8 @@ final class StartCommand extends LockedCommand<ClusterHome> {
         try {
             for (Member member : members) {
                 // TaskManagers retry until the JobManager answers, so all start at once.
-                Process process = FlinkProcesses.launch(h, member, classpath,
-                        member.role() == Role.JOBMANAGER ? jmParams : tmParams);
+                Process process = FlinkProcesses.launch(
+                        h, member, classpath, member.role() == Role.JOBMANAGER ? jmParams : tmParams);
                 processes.put(member, process);
                 h.writePid(member, process.pid());
             }
@@ -153,16 +185,22 @@ final class StartCommand extends LockedCommand<ClusterHome> {
             return 1;
         }
         ClusterOverviewWithVersion o = ready.get();
-        out.printf("Flink %s session cluster ready in %.1f s: 1 JobManager, %d TaskManager%s x %d slot%s%n",
-                o.getVersion(), (System.nanoTime() - started) / 1e9, o.getNumTaskManagersConnected(),
-                o.getNumTaskManagersConnected() == 1 ? "" : "s", slots, slots == 1 ? "" : "s");
+        out.printf(
+                "Flink %s session cluster ready in %.1f s: 1 JobManager, %d TaskManager%s x %d slot%s%n",
+                o.getVersion(),
+                (System.nanoTime() - started) / 1e9,
+                o.getNumTaskManagersConnected(),
+                o.getNumTaskManagersConnected() == 1 ? "" : "s",
+                slots,
+                slots == 1 ? "" : "s");
         out.printf("  web UI / REST  %s%n", webUi);
         for (Map.Entry<Member, Process> p : processes.entrySet()) {
-            out.printf("  %-14s pid %d, log %s%n", p.getKey().name(), p.getValue().pid(),
-                    h.logFile(p.getKey()));
+            out.printf(
+                    "  %-14s pid %d, log %s%n", p.getKey().name(), p.getValue().pid(), h.logFile(p.getKey()));
         }
         out.printf("  config         %s%n", h.configFile);
-        out.printf("Submit the analytics job with: bin/dpbalance analytics --jobmanager %s:%d%n",
+        out.printf(
+                "Submit the analytics job with: bin/dpbalance analytics --jobmanager %s:%d%n",
                 ClusterConfig.HOST, restPort);
         out.printf("Stop it with: bin/dpbalance flink stop%s%n", home.flag());
         return 0;
@@ -171,8 +209,8 @@ final class StartCommand extends LockedCommand<ClusterHome> {
     @Override
     protected void checkFlags() {
         if (taskManagers < 1 || slots < 1) {
-            throw new IllegalArgumentException("--taskmanagers and --slots must be at least 1, not " + taskManagers
-                    + " and " + slots);
+            throw new IllegalArgumentException(
+                    "--taskmanagers and --slots must be at least 1, not " + taskManagers + " and " + slots);
         }
         Ports.requirePortNumber(restPort, "--rest-port");
         Ports.requirePortNumber(rpcPort, "--rpc-port");
@@ -181,7 +219,8 @@ final class StartCommand extends LockedCommand<ClusterHome> {
         }
         requireMemorySize(jobManagerMemory, "--jobmanager-memory");
         requireMemorySize(taskManagerMemory, "--taskmanager-memory");
-        if (!prometheusPorts.equals("none") && !PORT_RANGE.matcher(prometheusPorts).matches()) {
+        if (!prometheusPorts.equals("none")
+                && !PORT_RANGE.matcher(prometheusPorts).matches()) {
             throw new IllegalArgumentException("--prometheus-ports must be a port, a range like 9249-9260, or none; "
                     + "not '" + prometheusPorts + "'");
         }
@@ -199,8 +238,11 @@ final class StartCommand extends LockedCommand<ClusterHome> {
     }
 
     private int alreadyRunning(ClusterHome h, List<Member> running, PrintWriter out) throws IOException {
-        out.printf("Flink is already running: %d process%s (jobmanager pid %s), REST %s%n", running.size(),
-                running.size() == 1 ? "" : "es", Files.readString(h.pidFile(Member.JOBMANAGER)).strip(),
+        out.printf(
+                "Flink is already running: %d process%s (jobmanager pid %s), REST %s%n",
+                running.size(),
+                running.size() == 1 ? "" : "es",
+                Files.readString(h.pidFile(Member.JOBMANAGER)).strip(),
                 ClusterConfig.restEndpoint(ClusterConfig.read(h)));
         return 0;
     }
@@ -230,13 +272,16 @@ final class StartCommand extends LockedCommand<ClusterHome> {
             Map<Role, ResourceParams> params = new LinkedHashMap<>();
             for (Member member : missing) {
                 if (!params.containsKey(member.role())) {
-                    params.put(member.role(), FlinkProcesses.resourceParams(
-                            FlinkProcesses.startResourceParams(h, member.role(), classpath), member.role()));
+                    params.put(
+                            member.role(),
+                            FlinkProcesses.resourceParams(
+                                    FlinkProcesses.startResourceParams(h, member.role(), classpath), member.role()));
                 }
             }
             Map<Path, Long> logMarks = h.logMarks(missing);
             Map<Member, Process> processes = new LinkedHashMap<>();
-            int taskManagerCount = (int) all.stream().filter(m -> m.role() == Role.TASKMANAGER).count();
+            int taskManagerCount =
+                    (int) all.stream().filter(m -> m.role() == Role.TASKMANAGER).count();
             Optional<String> why;
             try {
                 for (Member member : missing) {
@@ -250,18 +295,22 @@ final class StartCommand extends LockedCommand<ClusterHome> {
                 throw e;
             }
             if (why.isPresent()) {
-                err.printf("dpbalance flink start: %s; stopping what this start launched (raise --wait on a busy "
-                        + "machine).%n", why.get());
+                err.printf(
+                        "dpbalance flink start: %s; stopping what this start launched (raise --wait on a busy "
+                                + "machine).%n",
+                        why.get());
                 for (Member member : processes.keySet()) {
                     err.print(h.logTail(member, logMarks, 25));
                 }
                 stopRestarted(processes, h);
                 return 1;
             }
-            out.printf("Flink: restarted %s in %.1f s, on %s%n", names, (System.nanoTime() - started) / 1e9,
-                    h.configFile);
+            out.printf(
+                    "Flink: restarted %s in %.1f s, on %s%n", names, (System.nanoTime() - started) / 1e9, h.configFile);
             for (Map.Entry<Member, Process> p : processes.entrySet()) {
-                out.printf("  %-14s pid %d, log %s%n", p.getKey().name(), p.getValue().pid(), h.logFile(p.getKey()));
+                out.printf(
+                        "  %-14s pid %d, log %s%n",
+                        p.getKey().name(), p.getValue().pid(), h.logFile(p.getKey()));
             }
             if (processes.containsKey(Member.JOBMANAGER)) {
                 out.println("The restarted JobManager knows no job: submit them again from their newest retained "
@@ -276,8 +325,13 @@ final class StartCommand extends LockedCommand<ClusterHome> {
      * still counts a killed TaskManager until its heartbeat times out) and, with a restarted JobManager, until the
      * REST endpoint counts every TaskManager. Empty when they did; else why not.
      */
-    private Optional<String> awaitRestarted(JobManager jobManager, Map<Member, Process> processes, ClusterHome h,
-            Map<Path, Long> logMarks, int taskManagerCount) throws InterruptedException {
+    private Optional<String> awaitRestarted(
+            JobManager jobManager,
+            Map<Member, Process> processes,
+            ClusterHome h,
+            Map<Path, Long> logMarks,
+            int taskManagerCount)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
         while (true) {
             boolean ready = true;
@@ -304,8 +358,8 @@ final class StartCommand extends LockedCommand<ClusterHome> {
         }
     }
 
-    private static void stopRestarted(Map<Member, Process> processes, ClusterHome h) throws IOException,
-            InterruptedException {
+    private static void stopRestarted(Map<Member, Process> processes, ClusterHome h)
+            throws IOException, InterruptedException {
         Processes.destroy(processes.values(), 15);
         for (Member member : processes.keySet()) {
             h.removePid(member);
@@ -316,9 +370,13 @@ final class StartCommand extends LockedCommand<ClusterHome> {
      * Waits until the REST endpoint reports every TaskManager. On failure (a process died, or --wait passed) prints
      * why with the log tails and returns empty.
      */
-    private Optional<ClusterOverviewWithVersion> awaitReady(JobManager jobManager, Map<Member, Process> processes,
+    private Optional<ClusterOverviewWithVersion> awaitReady(
+            JobManager jobManager,
+            Map<Member, Process> processes,
             ClusterHome h,
-            Map<Path, Long> logMarks, PrintWriter err) throws InterruptedException, IOException {
+            Map<Path, Long> logMarks,
+            PrintWriter err)
+            throws InterruptedException, IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
         String why = null;
         Member culprit = Member.JOBMANAGER;
@@ -326,8 +384,8 @@ final class StartCommand extends LockedCommand<ClusterHome> {
             for (Map.Entry<Member, Process> p : processes.entrySet()) {
                 if (!p.getValue().isAlive()) {
                     culprit = p.getKey();
-                    why = "the " + culprit.name() + " exited during startup (exit code " + p.getValue().exitValue()
-                            + ")";
+                    why = "the " + culprit.name() + " exited during startup (exit code "
+                            + p.getValue().exitValue() + ")";
                     break;
                 }
             }
@@ -350,14 +408,15 @@ final class StartCommand extends LockedCommand<ClusterHome> {
             }
             Thread.sleep(250);
         }
-        err.printf("dpbalance flink start: %s; stopping the cluster (raise --wait on a busy machine).%n%s", why,
-                h.logTail(culprit, logMarks, 25));
+        err.printf(
+                "dpbalance flink start: %s; stopping the cluster (raise --wait on a busy machine).%n%s",
+                why, h.logTail(culprit, logMarks, 25));
         return Optional.empty();
     }
 
     /** Stops what a failed start launched, so that no half cluster stays behind. */
-    private static void stopAll(Map<Member, Process> processes, ClusterHome h) throws IOException,
-            InterruptedException {
+    private static void stopAll(Map<Member, Process> processes, ClusterHome h)
+            throws IOException, InterruptedException {
         Processes.destroy(processes.values(), 15);
         for (Member member : processes.keySet()) {
             h.removePid(member);

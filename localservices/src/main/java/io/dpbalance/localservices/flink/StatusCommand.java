@@ -2,23 +2,26 @@ package io.dpbalance.localservices.flink;
 
 import io.dpbalance.localservices.flink.ClusterHome.Member;
 import io.dpbalance.localservices.process.ServiceCommand;
-import org.apache.flink.runtime.rest.handler.legacy.messages.ClusterOverviewWithVersion;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import org.apache.flink.runtime.rest.handler.legacy.messages.ClusterOverviewWithVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code bin/dpbalance flink status}: each process with its pid, and what the JobManager reports. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Say whether the local Flink cluster runs: each process with its pid, the TaskManagers and "
-                + "slots the JobManager has registered, the running jobs.",
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Say whether the local Flink cluster runs: each process with its pid, the TaskManagers and "
+                    + "slots the JobManager has registered, the running jobs.",
             "Exit code 0 when every process runs, 1 when only part of the cluster does, " + ServiceCommand.NOT_RUNNING
-                + " when none does."})
+                    + " when none does."
+        })
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -40,8 +43,8 @@ final class StatusCommand implements Callable<Integer> {
             if (pid.isPresent()) {
                 running++;
                 jobManagerRunning |= member.role() == Role.JOBMANAGER;
-                processes.append(String.format("  %-14s pid %d, log %s%n", member.name(), pid.getAsLong(),
-                        h.logFile(member)));
+                processes.append(
+                        String.format("  %-14s pid %d, log %s%n", member.name(), pid.getAsLong(), h.logFile(member)));
             } else {
                 processes.append(String.format("  %-14s NOT RUNNING%n", member.name()));
             }
@@ -58,16 +61,23 @@ final class StatusCommand implements Callable<Integer> {
                 overview = jobManager.tryOverview();
             }
         }
-        out.printf("Flink is %s: %d process%s, REST %s%n", whole ? "running" : "PARTLY running", running,
-                running == 1 ? "" : "es", JobManager.webUi(endpoint));
+        out.printf(
+                "Flink is %s: %d process%s, REST %s%n",
+                whole ? "running" : "PARTLY running", running, running == 1 ? "" : "es", JobManager.webUi(endpoint));
         out.print(processes);
         if (overview.isPresent()) {
             ClusterOverviewWithVersion o = overview.get();
             int taskManagers = o.getNumTaskManagersConnected();
             int jobs = o.getNumJobsRunningOrPending();
-            out.printf("  JobManager: Flink %s, %d TaskManager%s registered, %d of %d slots free, %d job%s running%n",
-                    o.getVersion(), taskManagers, taskManagers == 1 ? "" : "s", o.getNumSlotsAvailable(),
-                    o.getNumSlotsTotal(), jobs, jobs == 1 ? "" : "s");
+            out.printf(
+                    "  JobManager: Flink %s, %d TaskManager%s registered, %d of %d slots free, %d job%s running%n",
+                    o.getVersion(),
+                    taskManagers,
+                    taskManagers == 1 ? "" : "s",
+                    o.getNumSlotsAvailable(),
+                    o.getNumSlotsTotal(),
+                    jobs,
+                    jobs == 1 ? "" : "s");
         } else {
             out.println("  JobManager: REST endpoint not answering");
         }

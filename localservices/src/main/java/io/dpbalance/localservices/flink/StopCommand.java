@@ -4,21 +4,23 @@ import io.dpbalance.localservices.flink.ClusterHome.Member;
 import io.dpbalance.localservices.process.LockedCommand;
 import io.dpbalance.localservices.process.Processes;
 import io.dpbalance.localservices.process.StopTimeout;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code bin/dpbalance flink stop}: SIGTERM the TaskManagers, then the JobManager (as flink-dist's stop-cluster.sh),
  * SIGKILL what hangs. Running jobs end with the cluster; their last checkpoints stay in checkpoints/.
  */
-@Command(name = "stop", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "stop",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Stop the local Flink cluster: SIGTERM the TaskManagers, then the JobManager; SIGKILL a process "
                 + "that has not exited after --timeout.")
 final class StopCommand extends LockedCommand<ClusterHome> {
@@ -40,7 +42,8 @@ final class StopCommand extends LockedCommand<ClusterHome> {
         Map<String, ProcessHandle> jobManager = new LinkedHashMap<>();
         for (Member member : h.members()) {
             OptionalLong pid = h.runningPid(member, err);
-            ProcessHandle process = pid.isPresent() ? ProcessHandle.of(pid.getAsLong()).orElse(null) : null;
+            ProcessHandle process =
+                    pid.isPresent() ? ProcessHandle.of(pid.getAsLong()).orElse(null) : null;
             if (process == null) {
                 h.removePid(member);
             } else {
@@ -57,7 +60,10 @@ final class StopCommand extends LockedCommand<ClusterHome> {
         killed.addAll(Processes.stop(h, jobManager, timeout.seconds));
         h.removeLaunched();
         int count = taskManagers.size() + jobManager.size();
-        out.printf("Flink stopped in %.1f s (%d process%s)%s%n", (System.nanoTime() - started) / 1e9, count,
+        out.printf(
+                "Flink stopped in %.1f s (%d process%s)%s%n",
+                (System.nanoTime() - started) / 1e9,
+                count,
                 count == 1 ? "" : "es",
                 killed.isEmpty() ? "" : "; killed after " + timeout.seconds + " s: " + String.join(", ", killed));
         return 0;

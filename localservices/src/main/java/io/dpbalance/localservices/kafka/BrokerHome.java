@@ -2,7 +2,6 @@ package io.dpbalance.localservices.kafka;
 
 import io.dpbalance.localservices.process.LogTail;
 import io.dpbalance.localservices.process.ServiceHome;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -38,8 +37,8 @@ final class BrokerHome extends ServiceHome {
      * pid file is removed, and that is said on {@code err}.
      */
     OptionalLong runningPid(PrintWriter err) throws IOException {
-        return runningPid(PROCESS, args -> args.contains(BROKER_MAIN) && args.contains(serverProperties.toString()),
-                err);
+        return runningPid(
+                PROCESS, args -> args.contains(BROKER_MAIN) && args.contains(serverProperties.toString()), err);
     }
 
     boolean formatted() {

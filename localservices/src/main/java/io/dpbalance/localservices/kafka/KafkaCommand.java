@@ -8,11 +8,14 @@ import picocli.CommandLine.Command;
  * {@code bin/dpbalance kafka start|stop|status}: a single-node Kafka broker (KRaft, broker and controller in one
  * process, loopback only) run from the Maven artifacts, for development and the end-to-end tests.
  */
-@Command(name = "dpbalance kafka",
+@Command(
+        name = "dpbalance kafka",
         mixinStandardHelpOptions = true,
         version = "dpbalance 0.1.0 (Kafka 4.2.0)",
-        description = {"Run a local Kafka broker (KRaft, 127.0.0.1 only) in the background.",
-            "Its configuration, data, logs and pid file live under --dir (default var/kafka)."},
+        description = {
+            "Run a local Kafka broker (KRaft, 127.0.0.1 only) in the background.",
+            "Its configuration, data, logs and pid file live under --dir (default var/kafka)."
+        },
         subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class})
 public final class KafkaCommand implements Runnable {
 

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 /** The broker's server.properties: one node that is both broker and controller, reachable on loopback only. */
 final class ServerProperties {
 
-    private ServerProperties() {
-    }
+    private ServerProperties() {}
 
     static String render(Path dataDir, int port, int controllerPort) {
         return """

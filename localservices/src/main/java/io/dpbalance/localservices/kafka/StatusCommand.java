@@ -2,18 +2,21 @@ package io.dpbalance.localservices.kafka;
 
 import io.dpbalance.localservices.process.Ports;
 import io.dpbalance.localservices.process.ServiceCommand;
+import java.io.PrintWriter;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.io.PrintWriter;
-import java.util.OptionalLong;
-import java.util.concurrent.Callable;
-
 /** {@code bin/dpbalance kafka status}: exit 0 and where it is when the broker runs, exit 3 when it does not. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Say whether the local Kafka broker runs, with its pid and bootstrap address.",
-            "Exit code 0 when it runs, " + ServiceCommand.NOT_RUNNING + " when it does not."})
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Say whether the local Kafka broker runs, with its pid and bootstrap address.",
+            "Exit code 0 when it runs, " + ServiceCommand.NOT_RUNNING + " when it does not."
+        })
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -32,7 +35,11 @@ final class StatusCommand implements Callable<Integer> {
             return ServiceCommand.NOT_RUNNING;
         }
         String bootstrap = h.bootstrap();
-        out.printf("Kafka is running: pid %d, bootstrap %s, data %s%s%n", pid.getAsLong(), bootstrap, h.data,
+        out.printf(
+                "Kafka is running: pid %d, bootstrap %s, data %s%s%n",
+                pid.getAsLong(),
+                bootstrap,
+                h.data,
                 Ports.accepting(bootstrap) ? "" : " (not accepting connections yet)");
         return 0;
     }

@@ -3,16 +3,18 @@ package io.dpbalance.localservices.kafka;
 import io.dpbalance.localservices.process.LockedCommand;
 import io.dpbalance.localservices.process.Processes;
 import io.dpbalance.localservices.process.StopTimeout;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code bin/dpbalance kafka stop}: SIGTERM the broker of the pid file (a clean shutdown), SIGKILL if it hangs. */
-@Command(name = "stop", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "stop",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Stop the local Kafka broker: SIGTERM, then SIGKILL if it has not exited after --timeout.")
 final class StopCommand extends LockedCommand<BrokerHome> {
 
@@ -37,7 +39,8 @@ final class StopCommand extends LockedCommand<BrokerHome> {
             return 0;
         }
         long started = System.nanoTime();
-        boolean killed = !Processes.stop(h, Map.of(BrokerHome.PROCESS, broker.get()), timeout.seconds).isEmpty();
+        boolean killed = !Processes.stop(h, Map.of(BrokerHome.PROCESS, broker.get()), timeout.seconds)
+                .isEmpty();
         if (killed) {
             out.printf("Kafka (pid %d) did not shut down within %d s: killed it%n", pid.getAsLong(), timeout.seconds);
         } else {

@@ -1,9 +1,8 @@
 package io.dpbalance.localservices.process;
 
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 
 /**
  * A subcommand that changes what runs in a service's folder ({@code start}, {@code stop}): its flags are checked
@@ -18,8 +17,7 @@ public abstract class LockedCommand<H extends ServiceHome> implements Callable<I
     protected abstract H home();
 
     /** Rejects flag values before anything is locked or written; nothing to check by default. */
-    protected void checkFlags() {
-    }
+    protected void checkFlags() {}
 
     /** The command's work, under the lock; returns the exit code. */
     protected abstract int locked(H home, PrintWriter out, PrintWriter err) throws Exception;

@@ -14,8 +14,7 @@ public final class LogTail {
 
     private static final int MAX_LINE = 300;
 
-    private LogTail() {
-    }
+    private LogTail() {}
 
     /** The current length of each log file, to show later only what one start appended. */
     public static Map<Path, Long> marks(Collection<Path> logs) {
@@ -49,7 +48,8 @@ public final class LogTail {
             }
             sb.append("--- last lines of ").append(log).append('\n');
             for (String line : appended.subList(Math.max(0, appended.size() - lines), appended.size())) {
-                sb.append(line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + " ...").append('\n');
+                sb.append(line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + " ...")
+                        .append('\n');
             }
         }
         return sb.toString();

@@ -9,8 +9,7 @@ import java.net.Socket;
 /** The loopback ports a service listens on: checked before anything starts, probed while it starts. */
 public final class Ports {
 
-    private Ports() {
-    }
+    private Ports() {}
 
     public static void requirePortNumber(int port, String flag) {
         if (port < 1 || port > 65535) {
@@ -37,8 +36,10 @@ public final class Ports {
     public static boolean accepting(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(hostPort.substring(0, colon),
-                    Integer.parseInt(hostPort.substring(colon + 1))), 1000);
+            s.connect(
+                    new InetSocketAddress(
+                            hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
+                    1000);
             return true;
         } catch (IOException e) {
             return false;

@@ -14,8 +14,7 @@ import java.util.concurrent.TimeoutException;
 /** Starting a service's processes in the background and stopping them: SIGTERM, then SIGKILL what hangs. */
 public final class Processes {
 
-    private Processes() {
-    }
+    private Processes() {}
 
     /** This JVM's java, which runs the service's processes too. */
     public static String java() {
@@ -31,11 +30,9 @@ public final class Processes {
             throws IOException {
         List<String> setsid = new ArrayList<>(List.of("setsid"));
         setsid.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(setsid)
-                .directory(workingDir == null ? null : workingDir.toFile());
+        ProcessBuilder builder = new ProcessBuilder(setsid).directory(workingDir == null ? null : workingDir.toFile());
         builder.environment().putAll(env);
-        return builder
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        return builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .start();
@@ -57,8 +54,8 @@ public final class Processes {
             if (!exited(process, Math.max(0, deadline - System.nanoTime()))) {
                 process.destroyForcibly();
                 if (!exited(process, TimeUnit.SECONDS.toNanos(10))) {
-                    throw new IllegalStateException(p.getKey() + " (pid " + process.pid()
-                            + ") survived SIGKILL; pid file kept");
+                    throw new IllegalStateException(
+                            p.getKey() + " (pid " + process.pid() + ") survived SIGKILL; pid file kept");
                 }
                 killed.add(p.getKey());
             }

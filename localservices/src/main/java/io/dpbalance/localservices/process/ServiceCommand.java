@@ -1,10 +1,9 @@
 package io.dpbalance.localservices.process;
 
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import picocli.CommandLine;
 
 /** What the {@code kafka} and {@code flink} command lines share: exit codes, error reporting, the --dir hint. */
 public final class ServiceCommand {
@@ -12,8 +11,7 @@ public final class ServiceCommand {
     /** Exit code of {@code status} when the service does not run, as LSB init scripts use it. */
     public static final int NOT_RUNNING = 3;
 
-    private ServiceCommand() {
-    }
+    private ServiceCommand() {}
 
     /**
      * The command line of {@code root}: an expected failure (a bad flag value, a busy port, a service that does not
@@ -22,8 +20,10 @@ public final class ServiceCommand {
     public static CommandLine commandLine(Object root) {
         CommandLine cli = new CommandLine(root);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-                    || ex instanceof IOException || ex instanceof UncheckedIOException) {
+            if (ex instanceof IllegalArgumentException
+                    || ex instanceof IllegalStateException
+                    || ex instanceof IOException
+                    || ex instanceof UncheckedIOException) {
                 commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName(" ") + ": " + ex.getMessage());
                 return 1;
             }

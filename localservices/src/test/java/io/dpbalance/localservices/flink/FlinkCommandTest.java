@@ -1,17 +1,16 @@
 package io.dpbalance.localservices.flink;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dpbalance.localservices.process.CommandRun;
 import io.dpbalance.localservices.process.ServiceCommand;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code flink start|stop|status|jobs|cancel} do before and without a cluster: flag checks, a cluster that lost a
@@ -29,10 +28,20 @@ class FlinkCommandTest {
         // A stand-in JobManager: a process whose command line is the JobManager's as far as the launcher checks it.
         ClusterHome home = new ClusterHome(dir);
         Files.createDirectories(home.conf);
-        ClusterConfig.write(ClusterConfig.of(home, new ClusterConfig.Settings(CommandRun.freePort(),
-                CommandRun.freePort(), 1, "1024m", "1728m", "none", Map.of())), home.configFile);
-        Process jobManager = new ProcessBuilder("sh", "-c", "sleep 60; true", Role.JOBMANAGER.mainClass,
-                home.conf.toString(), "-Dlog.file=" + home.logFile(ClusterHome.Member.JOBMANAGER)).start();
+        ClusterConfig.write(
+                ClusterConfig.of(
+                        home,
+                        new ClusterConfig.Settings(
+                                CommandRun.freePort(), CommandRun.freePort(), 1, "1024m", "1728m", "none", Map.of())),
+                home.configFile);
+        Process jobManager = new ProcessBuilder(
+                        "sh",
+                        "-c",
+                        "sleep 60; true",
+                        Role.JOBMANAGER.mainClass,
+                        home.conf.toString(),
+                        "-Dlog.file=" + home.logFile(ClusterHome.Member.JOBMANAGER))
+                .start();
         try {
             home.writePid(ClusterHome.Member.JOBMANAGER, jobManager.pid());
             home.writeLaunched(2);
@@ -40,20 +49,26 @@ class FlinkCommandTest {
 
             CommandRun status = run("status", "--dir", dir.toString());
             assertThat(status.exit()).isEqualTo(1);
-            assertThat(status.out()).contains("Flink is PARTLY running: 1 process", "taskmanager-1  NOT RUNNING",
-                    "taskmanager-2  NOT RUNNING", "REST endpoint not answering");
-            assertThat(status.err()).contains("removing stale pid file "
-                    + home.pidFile(ClusterHome.Member.taskManager(1)));
+            assertThat(status.out())
+                    .contains(
+                            "Flink is PARTLY running: 1 process",
+                            "taskmanager-1  NOT RUNNING",
+                            "taskmanager-2  NOT RUNNING",
+                            "REST endpoint not answering");
+            assertThat(status.err())
+                    .contains("removing stale pid file " + home.pidFile(ClusterHome.Member.taskManager(1)));
 
-            assertThat(status.out()).contains("Start the missing processes again with: bin/dpbalance flink start "
-                    + "--dir " + dir);
+            assertThat(status.out())
+                    .contains("Start the missing processes again with: bin/dpbalance flink start " + "--dir " + dir);
 
             // start restarts missing TaskManagers only where they can register: this JobManager does not answer.
             CommandRun start = run("start", "--dir", dir.toString());
             assertThat(start.exit()).isEqualTo(1);
-            assertThat(start.err()).contains("only part of the cluster in " + home.dir
-                    + " runs (taskmanager-1, taskmanager-2 not) and its JobManager does not answer at 127.0.0.1:",
-                    "stop it first");
+            assertThat(start.err())
+                    .contains(
+                            "only part of the cluster in " + home.dir
+                                    + " runs (taskmanager-1, taskmanager-2 not) and its JobManager does not answer at 127.0.0.1:",
+                            "stop it first");
             assertThat(home.pidFile(ClusterHome.Member.taskManager(1))).doesNotExist();
 
             CommandRun stop = run("stop", "--dir", dir.toString());
@@ -91,8 +106,11 @@ class FlinkCommandTest {
     void jobsOfAFolderWhereNoClusterStartedSaysHowToStartOne(@TempDir Path dir) {
         CommandRun r = run("jobs", "--dir", dir.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("no Flink cluster was started in", "bin/dpbalance flink start --dir " + dir,
-                "--jobmanager HOST:PORT");
+        assertThat(r.err())
+                .contains(
+                        "no Flink cluster was started in",
+                        "bin/dpbalance flink start --dir " + dir,
+                        "--jobmanager HOST:PORT");
     }
 
     @Test

@@ -1,11 +1,10 @@
 package io.dpbalance.localservices.flink;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class FlinkProcessesTest {
 
@@ -23,10 +22,10 @@ class FlinkProcessesTest {
 
         FlinkProcesses.ResourceParams params = FlinkProcesses.resourceParams(utils, Role.TASKMANAGER);
 
-        assertThat(params.jvmOptions()).containsExactly("-Xmx536870902", "-Xms536870902",
-                "-XX:MaxDirectMemorySize=268435458");
-        assertThat(params.dynamicProperties()).containsExactly("-D", "taskmanager.cpu.cores=2.0", "-D",
-                "taskmanager.numberOfTaskSlots=2");
+        assertThat(params.jvmOptions())
+                .containsExactly("-Xmx536870902", "-Xms536870902", "-XX:MaxDirectMemorySize=268435458");
+        assertThat(params.dynamicProperties())
+                .containsExactly("-D", "taskmanager.cpu.cores=2.0", "-D", "taskmanager.numberOfTaskSlots=2");
     }
 
     @Test
@@ -58,12 +57,16 @@ class FlinkProcessesTest {
     void theClusterRunsOnFlinkAndLoggingOnlyAsADistributionsLib() {
         List<String> jars = List.of(FlinkProcesses.classpath().split(":"));
 
-        assertThat(jars).anyMatch(j -> j.contains("/flink-runtime-2"))
+        assertThat(jars)
+                .anyMatch(j -> j.contains("/flink-runtime-2"))
                 .anyMatch(j -> j.contains("/flink-runtime-web-"))
                 .anyMatch(j -> j.contains("/flink-statebackend-rocksdb-"))
                 .anyMatch(j -> j.contains("/log4j-slf4j2-impl-"));
         // The broker's and the launchers' own jars stay out: a job brings its own Kafka client and Jackson.
-        assertThat(jars).noneMatch(j -> j.contains("/org/apache/kafka/") || j.contains("/org/scala-lang/")
-                || j.contains("/com/fasterxml/jackson/") || j.contains("/picocli-"));
+        assertThat(jars)
+                .noneMatch(j -> j.contains("/org/apache/kafka/")
+                        || j.contains("/org/scala-lang/")
+                        || j.contains("/com/fasterxml/jackson/")
+                        || j.contains("/picocli-"));
     }
 }

@@ -46,30 +46,44 @@ class StopJobCommandITCase {
     void stopsARunningJobWithASavepointAndPrintsItsPath(@TempDir Path dir) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");
-        try (MiniCluster mini = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
+        try (MiniCluster mini = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(1)
+                .build())) {
             mini.start();
             URI rest = mini.getRestAddress().get();
             String endpoint = rest.getHost() + ":" + rest.getPort();
 
-            CommandRun unknown = run("stop-job", new JobID().toHexString(), "--savepoint", dir.toString(),
-                    "--jobmanager", endpoint);
+            CommandRun unknown =
+                    run("stop-job", new JobID().toHexString(), "--savepoint", dir.toString(), "--jobmanager", endpoint);
             assertThat(unknown.exit()).isNotZero();
             assertThat(unknown.err()).contains("knows no job");
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);
-            env.fromSequence(0, Long.MAX_VALUE).uid("numbers").map(new Slow()).uid("slow")
-                    .sinkTo(new DiscardingSink<>()).uid("discard");
+            env.fromSequence(0, Long.MAX_VALUE)
+                    .uid("numbers")
+                    .map(new Slow())
+                    .uid("slow")
+                    .sinkTo(new DiscardingSink<>())
+                    .uid("discard");
             JobID id = mini.submitJob(env.getStreamGraph().getJobGraph()).get().getJobID();
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             while (!allRunning(mini, id)) {
-                assertThat(System.nanoTime()).as("the job's tasks run within a minute").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the job's tasks run within a minute")
+                        .isLessThan(deadline);
                 Thread.sleep(100);
             }
 
-            CommandRun stopped = run("stop-job", id.toHexString(), "--savepoint", dir.resolve("savepoints").toString(),
-                    "--jobmanager", endpoint);
+            CommandRun stopped = run(
+                    "stop-job",
+                    id.toHexString(),
+                    "--savepoint",
+                    dir.resolve("savepoints").toString(),
+                    "--jobmanager",
+                    endpoint);
 
             assertThat(stopped.err()).isEmpty();
             assertThat(stopped.exit()).isZero();
@@ -81,7 +95,8 @@ class StopJobCommandITCase {
             assertThat(stopped.out()).contains("--from-savepoint " + m.group(1));
             assertThat(mini.getJobStatus(id).get()).isEqualTo(JobStatus.FINISHED);
 
-            CommandRun again = run("stop-job", id.toHexString(), "--savepoint", dir.toString(), "--jobmanager", endpoint);
+            CommandRun again =
+                    run("stop-job", id.toHexString(), "--savepoint", dir.toString(), "--jobmanager", endpoint);
             assertThat(again.exit()).isEqualTo(1);
             assertThat(again.err()).contains("already ended (FINISHED)");
             assertThat(Files.list(dir.resolve("savepoints"))).hasSize(1);

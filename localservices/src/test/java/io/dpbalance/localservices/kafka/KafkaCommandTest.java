@@ -1,12 +1,11 @@
 package io.dpbalance.localservices.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dpbalance.localservices.process.CommandRun;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What only {@code kafka start} checks before anything starts (what it shares with {@code flink}:

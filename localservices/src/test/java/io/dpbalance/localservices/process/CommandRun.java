@@ -1,11 +1,10 @@
 package io.dpbalance.localservices.process;
 
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import picocli.CommandLine;
 
 /** One execution of a command line in the test's JVM: its exit code and what it wrote to stdout and stderr. */
 public record CommandRun(int exit, String out, String err) {
