@@ -299,9 +299,11 @@ public final class TraceAnalyticsJob implements Runnable {
                                     token -> token.getEventTime().toEpochMilli()),
                             "token events")
                     .uid("token-events-source")
-                    .process(new InputTriage<TokenEvent>(), InputRecord.typeInfo(TokenEvent.class))
-                    .uid("token-events-triage")
-                    .name("token events: check");
+                    .transform(
+                            "token events: check",
+                            InputRecord.typeInfo(TokenEvent.class),
+                            InputTriage.<TokenEvent>operator())
+                    .uid("token-events-triage");
             SingleOutputStreamOperator<RequestToken> ordered = tokens.map(RequestToken::of, RequestToken.TYPE)
                     .uid("token-events-as-tokens")
                     .name("token events -> tokens")
@@ -325,9 +327,9 @@ public final class TraceAnalyticsJob implements Runnable {
                                     record -> record.getStepStart().toEpochMilli()),
                             "rank-steps")
                     .uid("rank-steps-source")
-                    .process(new InputTriage<RankStep>(), InputRecord.typeInfo(RankStep.class))
-                    .uid("rank-steps-triage")
-                    .name("rank-steps: check");
+                    .transform(
+                            "rank-steps: check", InputRecord.typeInfo(RankStep.class), InputTriage.<RankStep>operator())
+                    .uid("rank-steps-triage");
             // A late rank-step is judged here, where its bytes still are, so that its dead letter can keep them.
             SingleOutputStreamOperator<RankLoad> loads = records.process(
                             new RankStepsAsLoads(settings), LoadSerializers.RANK_LOAD)

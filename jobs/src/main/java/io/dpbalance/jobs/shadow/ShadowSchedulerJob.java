@@ -303,9 +303,11 @@ public final class ShadowSchedulerJob implements Runnable {
                                 broker),
                         "requests")
                 .uid("requests-source")
-                .process(new InputTriage<RequestArrival>(), InputRecord.typeInfo(RequestArrival.class))
-                .uid("requests-triage")
-                .name("requests: check");
+                .transform(
+                        "requests: check",
+                        InputRecord.typeInfo(RequestArrival.class),
+                        InputTriage.<RequestArrival>operator())
+                .uid("requests-triage");
         // Before the fan-out: a repeated request would otherwise reach every shadow, once per policy.
         SingleOutputStreamOperator<InputRecord<RequestArrival>> firstSeen = records.keyBy(
                         record -> Keys.request(record.value.getClusterId(), record.value.getRequestId()))
