@@ -41,6 +41,18 @@ public final class LookaheadStudy {
     static final int RANKS = 16;
     static final int BATCH = 8;
     static final double TRACE_TIME_SCALE = 0.03;
+    /** Pool mode runs on the simulator's default cluster, the known-answer run's. */
+    static final int POOL_RANKS = 32;
+
+    static final int POOL_BATCH = 72;
+
+    /** One row group of the study: requests per seed, run in one mode on one cluster. */
+    record Workload(
+            String name,
+            String description,
+            WorkloadMode mode,
+            ClusterConfig config,
+            IntFunction<List<Request>> requests) {}
 
     /** A synthetic workload: prompt lengths, then the output length of a request given its prompt. */
     record Synthetic(String name, String description, double rate, OutputModel output) {}
@@ -78,46 +90,63 @@ public final class LookaheadStudy {
         }
         specs.forEach(s -> PolicyFactory.create(s, "oracle", 1));
 
-        List<String> names = new ArrayList<>();
-        List<IntFunction<List<Request>>> workloads = new ArrayList<>();
-        List<String> descriptions = new ArrayList<>();
+        List<Workload> workloads = new ArrayList<>();
         List<Request> trace = WorkloadReader.read(
                         ShippedTrace.find().orElseThrow(() -> new IllegalStateException(ShippedTrace.missingHint())),
                         WorkloadFormat.AZURE,
                         ReadOptions.defaults().withTimeScale(TRACE_TIME_SCALE))
                 .sortedByArrival();
         int segments = seeds;
-        names.add("azure");
-        descriptions.add("shipped Azure conversation trace, time scale " + TRACE_TIME_SCALE + ", " + segments
-                + " consecutive segments of " + trace.size() / segments + " requests");
-        workloads.add(seed -> segment(trace, seed - 1, segments));
+        ClusterConfig arrival = ClusterConfig.reference(RANKS, BATCH);
+        workloads.add(new Workload(
+                "azure",
+                "shipped Azure conversation trace, time scale " + TRACE_TIME_SCALE + ", " + segments
+                        + " consecutive segments of " + trace.size() / segments + " requests",
+                WorkloadMode.ARRIVAL,
+                arrival,
+                seed -> segment(trace, seed - 1, segments)));
         for (Synthetic s : synthetics()) {
-            names.add(s.name());
-            descriptions.add(s.description() + "; prompts lognormal mean 1000 sigma 1; Poisson " + s.rate() + "/s");
             int n = requests;
-            workloads.add(seed -> generate(s, n, seed));
+            workloads.add(new Workload(
+                    s.name(),
+                    s.description() + "; prompts lognormal mean 1000 sigma 1; Poisson " + s.rate() + "/s",
+                    WorkloadMode.ARRIVAL,
+                    arrival,
+                    seed -> generate(s, n, seed)));
         }
+        workloads.add(new Workload(
+                "azure-pool",
+                "pool mode, G=" + POOL_RANKS + ", B=" + POOL_BATCH + ": the whole shipped trace in input order, "
+                        + "rotated to start at segment s of " + segments + " (s = 1: the known-answer run)",
+                WorkloadMode.POOL,
+                ClusterConfig.reference(POOL_RANKS, POOL_BATCH),
+                seed -> rotate(trace, seed - 1, segments)));
 
-        ClusterConfig config = ClusterConfig.reference(RANKS, BATCH);
         System.out.printf(
                 Locale.ROOT,
-                "arrival mode, G=%d, B=%d, %d seeds; avg_imbalance median [min..max]; "
+                "arrival mode G=%d, B=%d unless a workload says otherwise, %d seeds; avg_imbalance median [min..max]; "
                         + "gain = h0 - X per seed; recovered = median gain / median oracle gain%n",
                 RANKS,
                 BATCH,
                 seeds);
-        for (int w = 0; w < names.size(); w++) {
-            if (only != null && !Arrays.asList(only.split(",")).contains(names.get(w))) {
+        for (Workload workload : workloads) {
+            if (only != null && !Arrays.asList(only.split(",")).contains(workload.name())) {
                 continue;
             }
-            System.out.printf("%n%s: %s%n", names.get(w), descriptions.get(w));
+            System.out.printf("%n%s: %s%n", workload.name(), workload.description());
             double[][] imbalance = new double[specs.size()][seeds];
             for (int seed = 1; seed <= seeds; seed++) {
-                List<Request> workload = workloads.get(w).apply(seed);
+                List<Request> requestsOfSeed = workload.requests().apply(seed);
                 for (int p = 0; p < specs.size(); p++) {
                     PolicyFactory.Instance instance = PolicyFactory.create(specs.get(p), "oracle", seed);
                     SimulationResult result = Simulator.run(
-                            workload, WorkloadMode.ARRIVAL, config, 0, instance.policy(), instance.lookahead(), null);
+                            requestsOfSeed,
+                            workload.mode(),
+                            workload.config(),
+                            0,
+                            instance.policy(),
+                            instance.lookahead(),
+                            null);
                     imbalance[p][seed - 1] = result.avgImbalance();
                 }
             }
@@ -217,6 +246,17 @@ public final class LookaheadStudy {
         for (int i = 0; i < part.size(); i++) {
             Request r = part.get(i);
             out.add(new Request(r.id(), i, r.arrival() - start, r.promptTokens(), r.outputTokens()));
+        }
+        return out;
+    }
+
+    /** The whole trace in input order, starting at segment {@code index} of {@code count} and wrapping around. */
+    static List<Request> rotate(List<Request> trace, int index, int count) {
+        int start = index * (trace.size() / count);
+        List<Request> out = new ArrayList<>(trace.size());
+        for (int i = 0; i < trace.size(); i++) {
+            Request r = trace.get((start + i) % trace.size());
+            out.add(new Request(r.id(), i, r.arrival(), r.promptTokens(), r.outputTokens()));
         }
         return out;
     }

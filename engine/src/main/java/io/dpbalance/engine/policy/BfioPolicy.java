@@ -42,6 +42,9 @@ public final class BfioPolicy implements Policy {
 
     private final MarginScore score;
     private final Polish polish;
+    /** The decision-level self-check; null without {@code check=true}. */
+    private final DecisionCheck check;
+
     private int[] order = new int[0];
     private int[] positionOf = new int[0];
     private int[] free = new int[0];
@@ -84,6 +87,23 @@ public final class BfioPolicy implements Policy {
             int candidates,
             boolean polish,
             String lookahead) {
+        this(horizon, beta, decay, maxWait, greedy, candidates, polish, false, lookahead);
+    }
+
+    /**
+     * As above, with {@code check}: look ahead only as far as the lookahead's per-rank predictions have beaten "every
+     * rank loses alike" on the realized departures of earlier decisions ({@link DecisionCheck}).
+     */
+    public BfioPolicy(
+            int horizon,
+            double beta,
+            double decay,
+            long maxWait,
+            int greedy,
+            int candidates,
+            boolean polish,
+            boolean check,
+            String lookahead) {
         if (horizon < 0) {
             throw new IllegalArgumentException("bfio: h must be >= 0, got " + horizon);
         }
@@ -110,6 +130,7 @@ public final class BfioPolicy implements Policy {
         this.candidates = candidates;
         this.score = new MarginScore(horizon, beta, decay);
         this.polish = polish ? new Polish() : null;
+        this.check = check ? new DecisionCheck(horizon, decay) : null;
         StringBuilder sb = new StringBuilder("bfio:h=").append(horizon);
         if (beta != DEFAULT_BETA) {
             sb.append(",beta=").append(fmt(beta));
@@ -128,6 +149,9 @@ public final class BfioPolicy implements Policy {
         }
         if (!polish) {
             sb.append(",polish=false");
+        }
+        if (check) {
+            sb.append(",check=true");
         }
         sb.append(",lookahead=").append(lookahead);
         this.name = sb.toString();
@@ -149,8 +173,23 @@ public final class BfioPolicy implements Policy {
     @Override
     public void refill(RefillContext ctx) {
         // the configured horizon, or a shorter one when the lookahead is not confident enough (learned)
-        LoadProjection projection =
-                LoadProjection.of(ctx, Math.max(0, Math.min(horizon, ctx.lookaheadHorizon(horizon))));
+        int ahead = Math.max(0, Math.min(horizon, ctx.lookaheadHorizon(horizon)));
+        if (check == null) {
+            decide(ctx, LoadProjection.of(ctx, ahead));
+            placePlan(ctx);
+            return;
+        }
+        // how far the lookahead's per-rank predictions have beaten "every rank loses alike" (DecisionCheck)
+        check.judge(ctx.step());
+        LoadProjection projection = LoadProjection.of(ctx, ahead);
+        check.record(ctx.step(), projection);
+        int trusted = check.horizon(ahead);
+        decide(ctx, trusted == ahead ? projection : projection.truncated(trusted));
+        placePlan(ctx);
+    }
+
+    /** Plans a decision on {@code projection} (phases 1-4) without placing it. */
+    private void decide(RefillContext ctx, LoadProjection projection) {
         prepare(ctx);
         if (maxWait > 0) {
             admitOverdue(ctx, projection);
@@ -173,9 +212,36 @@ public final class BfioPolicy implements Policy {
         if (polish != null) {
             polish.improve(projection);
         }
+    }
+
+    private void placePlan(RefillContext ctx) {
         for (int i = 0; i < planned; i++) {
             ctx.place(order[planPosition[i]], planRank[i]);
         }
+    }
+
+    @Override
+    public void onFinished(int rank, int promptTokens, int outputTokens, long step) {
+        if (check != null) {
+            check.onFinished(rank, promptTokens, outputTokens, step);
+        }
+    }
+
+    @Override
+    public long[] saveState() {
+        return check == null ? new long[0] : check.saveState();
+    }
+
+    @Override
+    public void restoreState(long[] state) {
+        if (check != null) {
+            check.restoreState(state);
+        }
+    }
+
+    /** The self-check's state for reports and tests; null without {@code check=true}. */
+    DecisionCheck check() {
+        return check;
     }
 
     private void prepare(RefillContext ctx) {

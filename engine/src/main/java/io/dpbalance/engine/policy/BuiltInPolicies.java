@@ -27,7 +27,7 @@ final class BuiltInPolicies implements PolicyProvider {
                 },
                 new String[] {
                     "bfio",
-                    "BF-IO: h=20, beta=43, decay=0.86, max-wait=0 (no bound), greedy=7, candidates=1024, polish=true, lookahead=<--lookahead>"
+                    "BF-IO: h=20, beta=43, decay=0.86, max-wait=0 (no bound), greedy=7, candidates=1024, polish=true, check=false, lookahead=<--lookahead>"
                 });
     }
 
@@ -53,7 +53,8 @@ final class BuiltInPolicies implements PolicyProvider {
                 spec.requireOnly();
                 return new TrtLlmPolicy();
             case "bfio":
-                spec.requireOnly("h", "beta", "decay", "max-wait", "greedy", "candidates", "polish", "lookahead");
+                spec.requireOnly(
+                        "h", "beta", "decay", "max-wait", "greedy", "candidates", "polish", "check", "lookahead");
                 return new BfioPolicy(
                         spec.integer("h", BfioPolicy.DEFAULT_HORIZON),
                         spec.number("beta", BfioPolicy.DEFAULT_BETA),
@@ -62,6 +63,7 @@ final class BuiltInPolicies implements PolicyProvider {
                         spec.integer("greedy", BfioPolicy.DEFAULT_GREEDY),
                         spec.integer("candidates", BfioPolicy.DEFAULT_CANDIDATES),
                         spec.bool("polish", true),
+                        spec.bool("check", false),
                         lookahead.name());
             default:
                 return null;

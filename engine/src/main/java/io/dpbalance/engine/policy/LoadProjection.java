@@ -88,6 +88,19 @@ public final class LoadProjection {
         return p;
     }
 
+    /** The first {@code last + 1} steps of this projection, {@code 0 <= last <= horizon()}. */
+    public LoadProjection truncated(int last) {
+        if (last < 0 || last > horizon) {
+            throw new IllegalArgumentException("truncated(" + last + ") of a " + horizon + "-step projection");
+        }
+        LoadProjection c = new LoadProjection(ranks, last);
+        System.arraycopy(loads, 0, c.loads, 0, (last + 1) * ranks);
+        System.arraycopy(envelope, 0, c.envelope, 0, last + 1);
+        System.arraycopy(totals, 0, c.totals, 0, last + 1);
+        System.arraycopy(newShare, 0, c.newShare, 0, last + 1);
+        return c;
+    }
+
     public LoadProjection copy() {
         LoadProjection c = new LoadProjection(ranks, horizon);
         System.arraycopy(loads, 0, c.loads, 0, loads.length);

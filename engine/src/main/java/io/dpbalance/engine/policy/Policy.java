@@ -23,6 +23,12 @@ public interface Policy {
     /** Places pool requests into free slots. Called only when the pool is non-empty and a slot is free. */
     void refill(RefillContext context);
 
+    /**
+     * Called when a request placed on {@code rank} finishes at step {@code step} after {@code outputTokens} tokens
+     * (what production learns when it ends); most policies ignore it.
+     */
+    default void onFinished(int rank, int promptTokens, int outputTokens, long step) {}
+
     /** State the policy keeps between refills, for checkpoints; most policies keep none. */
     default long[] saveState() {
         return new long[0];

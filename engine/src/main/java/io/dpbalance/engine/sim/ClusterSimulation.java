@@ -188,6 +188,7 @@ public final class ClusterSimulation {
         Request request = slotRequest[s];
         listener.onFinish(request, rank, slotPlacedAt[s], clock);
         lookahead.onFinished(slotPrompt[s], slotOutput[s]);
+        policy.onFinished(rank, slotPrompt[s], slotOutput[s], step);
         load[rank] -= (long) slotPrompt[s] + slotGenerated[s];
         int last = rank * batch + running[rank] - 1;
         slotPrompt[s] = slotPrompt[last];

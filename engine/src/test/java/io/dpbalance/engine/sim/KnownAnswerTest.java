@@ -83,4 +83,21 @@ class KnownAnswerTest {
         assertThat(r.avgImbalance()).isLessThanOrEqualTo(59_200);
         assertThat(r.finished()).isEqualTo(19_366);
     }
+
+    /**
+     * Without an oracle: the learned lookahead has skill on this trace and looks 20 steps ahead, which does not pay
+     * with 72 requests a rank (worse than {@code h=0}); with BF-IO's self-check its per-rank predictions never beat
+     * "every rank loses alike", so BF-IO stays exactly at {@code h=0}.
+     */
+    @Test
+    void bfioWithTheLearnedLookaheadAndItsCheckIsExactlyCurrentStep() {
+        SimulationResult h0 = run("bfio:h=0");
+        SimulationResult checked = run("bfio:h=20,lookahead=learned,check=true");
+        assertThat(checked.avgImbalance()).isEqualTo(h0.avgImbalance());
+        assertThat(checked.energyJoules()).isEqualTo(h0.energyJoules());
+        assertSixDigits(checked.avgImbalance(), 78654.80);
+        assertThat(run("bfio:h=20,lookahead=learned").avgImbalance())
+                .as("the control: without the check")
+                .isGreaterThan(h0.avgImbalance());
+    }
 }
