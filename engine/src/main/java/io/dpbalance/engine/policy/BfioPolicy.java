@@ -42,8 +42,10 @@ public final class BfioPolicy implements Policy {
 
     private final MarginScore score;
     private final Polish polish;
-    /** The decision-level self-check; null without {@code check=true}. */
+    /** The decision-level self-check; null with {@code check=false}. */
     private final DecisionCheck check;
+
+    private final boolean calibrate;
 
     private int[] order = new int[0];
     private int[] positionOf = new int[0];
@@ -87,12 +89,14 @@ public final class BfioPolicy implements Policy {
             int candidates,
             boolean polish,
             String lookahead) {
-        this(horizon, beta, decay, maxWait, greedy, candidates, polish, false, lookahead);
+        this(horizon, beta, decay, maxWait, greedy, candidates, polish, "false", lookahead);
     }
 
     /**
-     * As above, with {@code check}: look ahead only as far as the lookahead's per-rank predictions have beaten "every
-     * rank loses alike" on the realized departures of earlier decisions ({@link DecisionCheck}).
+     * As above, with {@code check} ({@link DecisionCheck}, judged on the realized departures of earlier decisions):
+     * {@code false}; {@code true}, look ahead only as far as the lookahead's per-rank predictions have beaten "every
+     * rank loses alike"; {@code calibrate}, look ahead with the predicted differences between ranks scaled by how
+     * well they matched the realized ones.
      */
     public BfioPolicy(
             int horizon,
@@ -102,7 +106,7 @@ public final class BfioPolicy implements Policy {
             int greedy,
             int candidates,
             boolean polish,
-            boolean check,
+            String check,
             String lookahead) {
         if (horizon < 0) {
             throw new IllegalArgumentException("bfio: h must be >= 0, got " + horizon);
@@ -130,7 +134,11 @@ public final class BfioPolicy implements Policy {
         this.candidates = candidates;
         this.score = new MarginScore(horizon, beta, decay);
         this.polish = polish ? new Polish() : null;
-        this.check = check ? new DecisionCheck(horizon, decay) : null;
+        if (!check.equals("false") && !check.equals("true") && !check.equals("calibrate")) {
+            throw new IllegalArgumentException("bfio: check must be false, true or calibrate, got '" + check + "'");
+        }
+        this.check = check.equals("false") ? null : new DecisionCheck(horizon, decay);
+        this.calibrate = check.equals("calibrate");
         StringBuilder sb = new StringBuilder("bfio:h=").append(horizon);
         if (beta != DEFAULT_BETA) {
             sb.append(",beta=").append(fmt(beta));
@@ -150,8 +158,8 @@ public final class BfioPolicy implements Policy {
         if (!polish) {
             sb.append(",polish=false");
         }
-        if (check) {
-            sb.append(",check=true");
+        if (this.check != null) {
+            sb.append(",check=").append(check);
         }
         sb.append(",lookahead=").append(lookahead);
         this.name = sb.toString();
@@ -183,8 +191,21 @@ public final class BfioPolicy implements Policy {
         check.judge(ctx.step());
         LoadProjection projection = LoadProjection.of(ctx, ahead);
         check.record(ctx.step(), projection);
-        int trusted = check.horizon(ahead);
-        decide(ctx, trusted == ahead ? projection : projection.truncated(trusted));
+        if (calibrate) {
+            double[] factor = new double[ahead + 1];
+            boolean any = false;
+            for (int h = 1; h <= ahead && check.judged() >= DecisionCheck.WARMUP; h++) {
+                factor[h] = check.calibration(h);
+                any |= factor[h] > 0;
+            }
+            if (any) {
+                projection.scaleDifferences(factor);
+            }
+            decide(ctx, any ? projection : projection.truncated(0));
+        } else {
+            int trusted = check.horizon(ahead);
+            decide(ctx, trusted == ahead ? projection : projection.truncated(trusted));
+        }
         placePlan(ctx);
     }
 
@@ -239,7 +260,7 @@ public final class BfioPolicy implements Policy {
         }
     }
 
-    /** The self-check's state for reports and tests; null without {@code check=true}. */
+    /** The self-check's state for reports and tests; null with {@code check=false}. */
     DecisionCheck check() {
         return check;
     }

@@ -63,7 +63,7 @@ final class BuiltInPolicies implements PolicyProvider {
                         spec.integer("greedy", BfioPolicy.DEFAULT_GREEDY),
                         spec.integer("candidates", BfioPolicy.DEFAULT_CANDIDATES),
                         spec.bool("polish", true),
-                        spec.bool("check", false),
+                        spec.string("check", "false"),
                         lookahead.name());
             default:
                 return null;

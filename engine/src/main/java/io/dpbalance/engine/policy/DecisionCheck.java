@@ -37,6 +37,10 @@ final class DecisionCheck {
     private final double[] realized;
 
     private final double[] error;
+    /** Per h: sum of r p and of p^2, for the calibration factor. */
+    private final double[] cross;
+
+    private final double[] predictedSquares;
     private long judged;
 
     /** One decision waiting for its horizon to pass. */
@@ -68,6 +72,8 @@ final class DecisionCheck {
         }
         this.realized = new double[horizon + 1];
         this.error = new double[horizon + 1];
+        this.cross = new double[horizon + 1];
+        this.predictedSquares = new double[horizon + 1];
     }
 
     /**
@@ -128,9 +134,12 @@ final class DecisionCheck {
                 meanLost /= ranks;
                 for (int g = 0; g < ranks; g++) {
                     double r = lost[g] - meanLost;
-                    double e = r - (j.predicted[h * ranks + g] - meanPredicted);
+                    double p = j.predicted[h * ranks + g] - meanPredicted;
+                    double e = r - p;
                     realized[h] += r * r;
                     error[h] += e * e;
+                    cross[h] += r * p;
+                    predictedSquares[h] += p * p;
                 }
             }
             judged++;
@@ -170,6 +179,11 @@ final class DecisionCheck {
             }
         }
         return 0;
+    }
+
+    /** The least-squares factor, in [0, 1], by which the predicted per-rank differences best match the realized. */
+    double calibration(int h) {
+        return predictedSquares[h] <= 0 ? 0 : Math.max(0, Math.min(1, cross[h] / predictedSquares[h]));
     }
 
     long judged() {

@@ -101,6 +101,26 @@ public final class LoadProjection {
         return c;
     }
 
+    /**
+     * Scales, at each step h >= 1, how much the ranks' projected losses {@code L̂_g(k) - L̂_g(k+h)} differ from their
+     * mean over ranks by {@code factor[h]} (0: every rank loses the mean; 1: unchanged).
+     */
+    public void scaleDifferences(double[] factor) {
+        for (int h = 1; h <= horizon; h++) {
+            int row = h * ranks;
+            double mean = 0;
+            for (int g = 0; g < ranks; g++) {
+                mean += loads[g] - loads[row + g];
+            }
+            mean /= ranks;
+            for (int g = 0; g < ranks; g++) {
+                double lost = loads[g] - loads[row + g];
+                loads[row + g] = loads[g] - (mean + factor[h] * (lost - mean));
+            }
+        }
+        recomputeEnvelope();
+    }
+
     public LoadProjection copy() {
         LoadProjection c = new LoadProjection(ranks, horizon);
         System.arraycopy(loads, 0, c.loads, 0, loads.length);

@@ -81,6 +81,7 @@ class DecisionCheckTest {
         }
         assertThat(check.horizon(H)).isEqualTo(H);
         assertThat(check.horizon(3)).as("never beyond what BF-IO asks").isEqualTo(3);
+        assertThat(check.calibration(H)).isCloseTo(1.0, within(1e-9));
     }
 
     @Test
@@ -88,10 +89,14 @@ class DecisionCheckTest {
         DecisionCheck swapped = judge(400, Prediction.SWAPPED, 2);
         assertThat(swapped.skillUpTo(H)).isLessThan(0);
         assertThat(swapped.horizon(H)).isZero();
+        assertThat(swapped.calibration(H))
+                .as("unrelated predictions scale to about 0")
+                .isLessThan(0.2);
 
         DecisionCheck alike = judge(400, Prediction.ALIKE, 3);
         assertThat(alike.skillUpTo(H)).isCloseTo(0.0, within(1e-9));
         assertThat(alike.horizon(H)).isZero();
+        assertThat(alike.calibration(H)).isZero();
     }
 
     @Test
@@ -156,6 +161,8 @@ class DecisionCheckTest {
         SimulationResult h0 = run("bfio:h=0", policies);
         SimulationResult none = run("bfio:h=20,lookahead=none,check=true", policies);
         SimulationResult oracle = run("bfio:h=20,lookahead=oracle,check=true", policies);
+        SimulationResult noneCalibrated = run("bfio:h=20,lookahead=none,check=calibrate", policies);
+        SimulationResult oracleCalibrated = run("bfio:h=20,lookahead=oracle,check=calibrate", policies);
         assertThat(none.avgImbalance()).isEqualTo(h0.avgImbalance());
         assertThat(none.energyJoules()).isEqualTo(h0.energyJoules());
         assertThat(policies.get(1).check().horizon(20)).isZero();
@@ -166,5 +173,27 @@ class DecisionCheckTest {
         assertThat(oracleCheck.skillUpTo(20)).isGreaterThan(0.5);
         assertThat(oracleCheck.horizon(20)).isEqualTo(20);
         assertThat(oracle.avgImbalance()).isNotEqualTo(h0.avgImbalance());
+
+        // calibrated: the predicted differences scaled by how well they matched (none: by 0, so exactly h=0)
+        assertThat(noneCalibrated.avgImbalance()).isEqualTo(h0.avgImbalance());
+        assertThat(policies.get(3).check().calibration(20)).isZero();
+        DecisionCheck calibrated = policies.get(4).check();
+        assertThat(calibrated.calibration(20)).isGreaterThan(0.5);
+        assertThat(oracleCalibrated.avgImbalance()).isNotEqualTo(h0.avgImbalance());
+    }
+
+    @Test
+    void checkTakesFalseTrueOrCalibrate() {
+        assertThat(PolicyFactory.create(PolicySpec.parse("bfio:check=calibrate"), "oracle", 1)
+                        .policy()
+                        .name())
+                .isEqualTo("bfio:h=20,check=calibrate,lookahead=oracle");
+        assertThat(PolicyFactory.create(PolicySpec.parse("bfio:check=false"), "oracle", 1)
+                        .policy()
+                        .name())
+                .isEqualTo("bfio:h=20,lookahead=oracle");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> PolicyFactory.create(PolicySpec.parse("bfio:check=maybe"), "oracle", 1))
+                .hasMessageContaining("check must be false, true or calibrate");
     }
 }

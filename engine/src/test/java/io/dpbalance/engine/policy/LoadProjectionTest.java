@@ -84,4 +84,29 @@ class LoadProjectionTest {
         assertThat(p.newShare(4)).isEqualTo(1.0);
         assertThat(p.load(4, 0)).isEqualTo(7);
     }
+
+    @Test
+    void scalingTheDifferencesBetweenRanksKeepsTheMeanLossAndTruncationKeepsTheFirstSteps() {
+        // rank 0 loses 60 by h = 1 and 100 by h = 2, rank 1 loses 20 and 20: mean losses 40 and 60
+        double[][] loads = {{100, 50}, {40, 30}, {0, 30}};
+        LoadProjection same = LoadProjection.ofLoads(loads);
+        same.scaleDifferences(new double[] {0, 1, 1});
+        assertThat(same.load(2, 0)).isEqualTo(0);
+        assertThat(same.load(2, 1)).isEqualTo(30);
+
+        LoadProjection alike = LoadProjection.ofLoads(loads);
+        alike.scaleDifferences(new double[] {0, 0, 0.5});
+        assertThat(alike.load(1, 0)).isEqualTo(60); // loses the mean, 40
+        assertThat(alike.load(1, 1)).isEqualTo(10);
+        assertThat(alike.load(2, 0)).isEqualTo(100 - (60 + 0.5 * 40));
+        assertThat(alike.load(2, 1)).isEqualTo(50 - (60 - 0.5 * 40));
+        assertThat(alike.envelope(1)).isEqualTo(60);
+        assertThat(alike.load(0, 0)).isEqualTo(100);
+
+        LoadProjection first = LoadProjection.ofLoads(loads).truncated(1);
+        assertThat(first.horizon()).isEqualTo(1);
+        assertThat(first.load(1, 0)).isEqualTo(40);
+        assertThat(first.envelope(1)).isEqualTo(40);
+        assertThat(first.objective()).isEqualTo((2 * 100 - 150) + (2 * 40 - 70));
+    }
 }
