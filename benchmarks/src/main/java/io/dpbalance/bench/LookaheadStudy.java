@@ -21,16 +21,17 @@ import java.util.function.IntFunction;
 
 /**
  * Issue 12 item 4: what an oracle-free lookahead recovers of the gap between {@code bfio:h=0} and {@code bfio:h=20}
- * with the oracle, in arrival mode, on the shipped trace and on synthetic workloads of different output-length
- * distributions, over several seeds. Prints one row per workload and policy: the average imbalance (median, min,
+ * with the oracle, in arrival mode on the shipped trace and on synthetic workloads of different output-length
+ * distributions, and in pool mode on the shipped trace, over several seeds. Prints one row per workload and policy: the average imbalance (median, min,
  * max over the seeds), its gain over {@code h=0} on the same seed (median, min, max), the share of the oracle's gap
  * recovered, {@code median(h0 - X) / median(h0 - oracle)} (paired per seed: arrival-mode runs are chaotic, and one
  * seed's oracle gain can be near 0), and on how many seeds X was worse than {@code h=0}.
  *
  * <p>Seeds: the shipped trace is cut into {@code --seeds} consecutive segments of equal size (arrivals rebased to
- * the segment's first); a synthetic workload is drawn with seeds 1..N. All runs: G = 16, B = 8, reference cost
- * model, the trace at time scale 0.03 (the demo's overloaded cluster) and synthetic Poisson arrivals at a rate that
- * overloads it similarly.
+ * the segment's first); a synthetic workload is drawn with seeds 1..N. Arrival-mode runs: G = 16, B = 8, reference
+ * cost model, the trace at time scale 0.03 (the demo's overloaded cluster) and synthetic Poisson arrivals at a rate
+ * that overloads it similarly. Pool mode ({@code azure-pool}): G = 32, B = 72, R = 128, the whole trace in input order
+ * rotated to start at segment s (seed 1 is the known-answer run).
  *
  * <pre>
  * bin/dpbalance bench lookahead-study [--seeds 7] [--requests 10000] [--policies P;P;...] [--workloads a,b,...]
@@ -64,7 +65,8 @@ public final class LookaheadStudy {
     public static void main(String[] args) {
         int seeds = 7;
         int requests = 10000;
-        String policies = "bfio:h=0;bfio:h=20,lookahead=oracle;bfio:h=20,lookahead=hazard;bfio:h=20,lookahead=learned";
+        String policies = "bfio:h=0;bfio:h=20,lookahead=oracle;bfio:h=20,lookahead=hazard;bfio:h=20,lookahead=learned;"
+                + "bfio:h=20,lookahead=learned,check=true;bfio:h=20,lookahead=learned,check=calibrate";
         String only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -76,7 +78,7 @@ public final class LookaheadStudy {
                     System.out.println(
                             "usage: bin/dpbalance bench lookahead-study [--seeds N (7)] [--requests N (10000, "
                                     + "per synthetic workload)] [--policies 'P;P;...' (first: h=0 baseline, second: the oracle)] "
-                                    + "[--workloads azure,exp,...]");
+                                    + "[--workloads azure,exp,lognormal,bimodal,corr-lognormal,corr-bimodal,azure-pool]");
                     return;
                 }
                 default ->

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 
 /**
- * BF-IO's decision-level self-check ({@code bfio:...,check=true}, docs/design.md §5.3): how far ahead do the
+ * BF-IO's decision-level self-check ({@code bfio:...,check=true|calibrate}, docs/design.md §5.3): how far ahead do the
  * lookahead's predictions help the decision, judged by what actually happened? Learned online from finished requests
  * only, no oracle.
  *
@@ -19,9 +19,11 @@ import java.util.Iterator;
  *   skill(h) = 1 - sum (r - p)^2 / sum r^2,   p = P_g(h) - mean_g P(h),  r = R_g(h) - mean_g R(h)
  * </pre>
  * summed over ranks and judged decisions: 0 is "every rank loses alike" (what {@code h = 0} assumes), below 0 the
- * lookahead's differences between ranks are worse than none. {@link #horizon(int)} gives BF-IO the longest horizon
- * whose skill is above 0 and for which every shorter horizon is too, and 0 until {@link #WARMUP} decisions were
- * judged. So where the lookahead's per-rank predictions do not beat "all alike", BF-IO is exactly {@code bfio:h=0}.
+ * lookahead's differences between ranks are worse than none. {@link #horizon(int)} ({@code check=true}) gives BF-IO
+ * the longest horizon whose predictions taken together ({@link #skillUpTo}) have skill above 0, and 0 until
+ * {@link #WARMUP} decisions were judged: where the lookahead's per-rank predictions do not beat "all alike", BF-IO is
+ * exactly {@code bfio:h=0}. {@link #calibration(int)} ({@code check=calibrate}) is the least-squares factor in [0, 1]
+ * by which BF-IO scales the predicted differences instead.
  */
 final class DecisionCheck {
 
