@@ -82,6 +82,7 @@ public final class BfioExactPolicy implements Policy {
                 BfioPolicy.DEFAULT_GREEDY,
                 candidates,
                 true,
+                "false",
                 lookahead);
         StringBuilder sb = new StringBuilder("bfio-exact:h=").append(horizon);
         if (candidates != BfioPolicy.DEFAULT_CANDIDATES) {

@@ -67,7 +67,7 @@ public final class BfioPolicy implements Policy {
 
     /** BF-IO with the defaults of docs/design.md §5.1 and a local-search finish. */
     public BfioPolicy(int horizon, String lookahead) {
-        this(horizon, DEFAULT_BETA, DEFAULT_DECAY, 0, DEFAULT_GREEDY, DEFAULT_CANDIDATES, true, lookahead);
+        this(horizon, DEFAULT_BETA, DEFAULT_DECAY, 0, DEFAULT_GREEDY, DEFAULT_CANDIDATES, true, "false", lookahead);
     }
 
     /**
@@ -78,25 +78,11 @@ public final class BfioPolicy implements Policy {
      * @param greedy     greedy single-request phase while more than this many slots are free
      * @param candidates how many pool requests (oldest first) a decision considers
      * @param polish     finish each decision with a local search on the discounted objective
+     * @param check      the self-check of the lookahead ({@link DecisionCheck}, judged on the realized departures of
+     *                   earlier decisions): {@code false}; {@code true}, look ahead only as far as the lookahead's
+     *                   per-rank predictions have beaten "every rank loses alike"; {@code calibrate}, look ahead with
+     *                   the predicted differences between ranks scaled by how well they matched the realized ones
      * @param lookahead  the lookahead's name, for {@link #name()}
-     */
-    public BfioPolicy(
-            int horizon,
-            double beta,
-            double decay,
-            long maxWait,
-            int greedy,
-            int candidates,
-            boolean polish,
-            String lookahead) {
-        this(horizon, beta, decay, maxWait, greedy, candidates, polish, "false", lookahead);
-    }
-
-    /**
-     * As above, with {@code check} ({@link DecisionCheck}, judged on the realized departures of earlier decisions):
-     * {@code false}; {@code true}, look ahead only as far as the lookahead's per-rank predictions have beaten "every
-     * rank loses alike"; {@code calibrate}, look ahead with the predicted differences between ranks scaled by how
-     * well they matched the realized ones.
      */
     public BfioPolicy(
             int horizon,
@@ -534,15 +520,7 @@ public final class BfioPolicy implements Policy {
         private double[][] top = new double[3][0];
         private int[][] topRank = new int[3][0];
         private double[] gaps = new double[0];
-        private final double[] discount = new double[horizon + 1];
-
-        Polish() {
-            double w = 1.0;
-            for (int h = 0; h <= horizon; h++) {
-                discount[h] = w;
-                w *= decay;
-            }
-        }
+        private final double[] discount = MarginScore.powers(decay, horizon);
 
         /** The horizon of the decision being polished (the lookahead may shorten the configured one). */
         private int last;

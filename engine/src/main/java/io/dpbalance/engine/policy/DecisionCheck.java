@@ -66,12 +66,7 @@ final class DecisionCheck {
 
     DecisionCheck(int horizon, double decay) {
         this.horizon = horizon;
-        this.discount = new double[horizon + 1];
-        double w = 1;
-        for (int h = 0; h <= horizon; h++) {
-            discount[h] = w;
-            w *= decay;
-        }
+        this.discount = MarginScore.powers(decay, horizon);
         this.realized = new double[horizon + 1];
         this.error = new double[horizon + 1];
         this.cross = new double[horizon + 1];

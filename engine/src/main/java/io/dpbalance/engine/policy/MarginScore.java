@@ -22,16 +22,22 @@ final class MarginScore {
 
     MarginScore(int horizon, double beta, double decay) {
         this.beta = beta;
-        this.weight = new double[horizon + 1];
-        double w = 1.0;
-        for (int h = 0; h <= horizon; h++) {
-            weight[h] = w;
-            w *= decay;
-        }
+        this.weight = powers(decay, horizon);
         this.margins = new double[horizon + 1];
         this.weights = new double[horizon + 1];
         this.prefixWeight = new double[horizon + 2];
         this.prefixWeightedMargin = new double[horizon + 2];
+    }
+
+    /** {@code decay^h} for {@code h = 0..horizon}: the weight BF-IO's objective gives each step. */
+    static double[] powers(double decay, int horizon) {
+        double[] out = new double[horizon + 1];
+        double w = 1.0;
+        for (int h = 0; h <= horizon; h++) {
+            out[h] = w;
+            w *= decay;
+        }
+        return out;
     }
 
     /** Prepares F for {@code rank} under the projection's current envelope. */

@@ -95,14 +95,14 @@ class BfioPolicyTest {
         new BfioPolicy(0, "oracle").refill(unbounded);
         assertThat(placements(unbounded)).containsExactly(-1, 1);
         RefillState bounded = overdue.fresh();
-        new BfioPolicy(0, 43, 0.86, 40, 7, 1024, true, "oracle").refill(bounded);
+        new BfioPolicy(0, 43, 0.86, 40, 7, 1024, true, "false", "oracle").refill(bounded);
         assertThat(placements(bounded)).containsExactly(1, -1);
     }
 
     @Test
     void nameCarriesNonDefaultParametersAndTheLookahead() {
         assertThat(bfio(20).name()).isEqualTo("bfio:h=20,lookahead=oracle");
-        assertThat(new BfioPolicy(0, 10, 0.5, 100, 7, 1024, false, "hazard").name())
+        assertThat(new BfioPolicy(0, 10, 0.5, 100, 7, 1024, false, "false", "hazard").name())
                 .isEqualTo("bfio:h=0,beta=10,decay=0.5,max-wait=100,polish=false,lookahead=hazard");
     }
 
@@ -128,8 +128,8 @@ class BfioPolicyTest {
             int h = random.nextInt(3) * 5;
             RefillState plain = state(batch, cluster, pool);
             RefillState polished = plain.fresh();
-            new BfioPolicy(h, 43, 1.0, 0, 7, 1024, false, "oracle").refill(plain);
-            new BfioPolicy(h, 43, 1.0, 0, 7, 1024, true, "oracle").refill(polished);
+            new BfioPolicy(h, 43, 1.0, 0, 7, 1024, false, "false", "oracle").refill(plain);
+            new BfioPolicy(h, 43, 1.0, 0, 7, 1024, true, "false", "oracle").refill(polished);
             double before = objective(plain, h);
             double after = objective(polished, h);
             assertThat(after).as("instance %d", n).isLessThanOrEqualTo(before);
