@@ -188,31 +188,76 @@ final class DecisionCheck {
     }
 
     /**
-     * What was judged, for checkpoints, as {@code [judged, then per h = 0..H the two sums as raw double bits]};
-     * decisions still pending are dropped (their departures are not kept).
+     * Everything, for checkpoints, so a restored check judges and chooses exactly as this one: {@code [judged, then per
+     * h = 0..H the four sums (raw double bits), the number of pending decisions, then per pending decision its step,
+     * ranks, horizon, predicted and realized losses (raw double bits)]}.
      */
     long[] saveState() {
-        long[] out = new long[1 + 2 * (horizon + 1)];
-        out[0] = judged;
+        int size = 2 + 4 * (horizon + 1);
+        for (Judged j : pending) {
+            size += 3 + 2 * j.predicted.length;
+        }
+        long[] out = new long[size];
+        int n = 0;
+        out[n++] = judged;
         for (int h = 0; h <= horizon; h++) {
-            out[1 + 2 * h] = Double.doubleToRawLongBits(realized[h]);
-            out[2 + 2 * h] = Double.doubleToRawLongBits(error[h]);
+            out[n++] = Double.doubleToRawLongBits(realized[h]);
+            out[n++] = Double.doubleToRawLongBits(error[h]);
+            out[n++] = Double.doubleToRawLongBits(cross[h]);
+            out[n++] = Double.doubleToRawLongBits(predictedSquares[h]);
+        }
+        out[n++] = pending.size();
+        for (Judged j : pending) {
+            out[n++] = j.step;
+            out[n++] = j.ranks;
+            out[n++] = j.last;
+            for (double v : j.predicted) {
+                out[n++] = Double.doubleToRawLongBits(v);
+            }
+            for (double v : j.gone) {
+                out[n++] = Double.doubleToRawLongBits(v);
+            }
         }
         return out;
     }
 
+    /** Restores what {@link #saveState} returned; an empty state (a policy saved without the check) starts afresh. */
     void restoreState(long[] state) {
         pending.clear();
         Arrays.fill(realized, 0);
         Arrays.fill(error, 0);
+        Arrays.fill(cross, 0);
+        Arrays.fill(predictedSquares, 0);
         judged = 0;
-        if (state.length != 1 + 2 * (horizon + 1)) {
+        if (state.length == 0) {
             return;
         }
-        judged = state[0];
+        if (state.length < 2 + 4 * (horizon + 1)) {
+            throw new IllegalArgumentException("bfio check state of " + state.length + " values, expected at least "
+                    + (2 + 4 * (horizon + 1)) + " for h=" + horizon);
+        }
+        int n = 0;
+        judged = state[n++];
         for (int h = 0; h <= horizon; h++) {
-            realized[h] = Double.longBitsToDouble(state[1 + 2 * h]);
-            error[h] = Double.longBitsToDouble(state[2 + 2 * h]);
+            realized[h] = Double.longBitsToDouble(state[n++]);
+            error[h] = Double.longBitsToDouble(state[n++]);
+            cross[h] = Double.longBitsToDouble(state[n++]);
+            predictedSquares[h] = Double.longBitsToDouble(state[n++]);
+        }
+        long count = state[n++];
+        for (long i = 0; i < count; i++) {
+            long step = state[n++];
+            int ranks = (int) state[n++];
+            int last = (int) state[n++];
+            double[] predicted = new double[(last + 1) * ranks];
+            for (int k = 0; k < predicted.length; k++) {
+                predicted[k] = Double.longBitsToDouble(state[n++]);
+            }
+            Judged j = new Judged(step, ranks, last, predicted);
+            for (int k = 0; k < j.gone.length; k++) {
+                j.gone[k] = Double.longBitsToDouble(state[n++]);
+            }
+            pending.addLast(j);
         }
     }
 }

@@ -51,7 +51,16 @@ class ClusterStateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"round-robin", "vllm", "bfio:h=20", "bfio:h=20,lookahead=hazard", "trtllm"})
+    @ValueSource(
+            strings = {
+                "round-robin",
+                "vllm",
+                "bfio:h=20",
+                "bfio:h=20,lookahead=hazard",
+                "trtllm",
+                "bfio:h=20,check=true",
+                "bfio:h=20,lookahead=learned:warmup=20,check=calibrate"
+            })
     void restoredSimulationContinuesExactlyLikeAnUnbrokenOne(String policy) {
         List<Request> requests = WorkloadReader.read(
                         ProjectData.azureConversationTrace(),
