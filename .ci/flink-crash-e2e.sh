@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Crash test of both jobs on a real multi-process Flink session cluster (issue 10 item 4), driven as a user drives it,
-# with a TaskManager killed mid-stream (and the JobManager with FLINK_E2E_JM_KILL=1). Not run by .ci/run yet: see
-# docs/reliability.md, "TaskManager and JobManager kill -9", for what it found. Run: bash .ci/flink-crash-e2e.sh
+# Crash test of both jobs on a real multi-process Flink session cluster (issue 10 item 4), driven as a user drives it:
+# a TaskManager killed mid-stream, then the JobManager, then the broker stopped. Run by .ci/run; alone:
+# bash .ci/flink-crash-e2e.sh (FLINK_E2E_JM_KILL=0 leaves the JobManager kill out, FLINK_E2E_OUTAGE=N sets the
+# outage's seconds, FLINK_E2E_KEEP=1 keeps the work folder of a failed run). docs/reliability.md tells what it found.
 #  - a Kafka broker process and a Flink session cluster of one JobManager and three TaskManager processes of two slots
 #    (`bin/dpbalance kafka start`, `flink start`), on free ports and a folder of its own;
 #  - the analytics job and the shadow job submitted with `--jobmanager` (parallelism 2 each, exactly-once,
@@ -9,10 +10,11 @@
 #  - a decode log paced in real time by datagen (part 1); mid-stream a TaskManager that runs tasks of both jobs is
 #    killed with SIGKILL; both jobs must restart (numRestarts >= 1) on the slots left and run again, while
 #    `flink start` starts the killed TaskManager again;
-#  - a second paced log (part 2, other clusters); with FLINK_E2E_JM_KILL=1 (not in CI: the shadow job's output after
-#    it does not match yet, docs/reliability.md) the JobManager is killed with SIGKILL mid-stream, `flink start` starts
-#    it again (no HA: it knows no job), and both jobs are submitted again with --from-savepoint on their newest
+#  - a second paced log (part 2, other clusters); mid-stream the JobManager is killed with SIGKILL, `flink start`
+#    starts it again (no HA: it knows no job), and both jobs are submitted again with --from-savepoint on their newest
 #    retained checkpoint, as docs/reliability.md tells operators to;
+#  - a third paced log (part 3, other clusters) with the broker stopped (`kafka stop`) for FLINK_E2E_OUTAGE (35) s
+#    mid-stream and started again; datagen buffers meanwhile, the jobs wait (or fail over) and catch up;
 #  - once both jobs have committed the end offsets of their input, they are stopped with a draining savepoint (the
 #    end of event time, as a bounded run's end of input), and an unbroken bounded run of each job over the same topics
 #    writes the reference output;
@@ -27,6 +29,10 @@ RANKS=4
 CLUSTERS=2
 # How long each wait may take: the machine may be loaded (a start has been seen to take 57 s at load 30).
 TIMEOUT="${FLINK_E2E_TIMEOUT:-300}"
+# How long the broker is stopped in part 3 (the issue's probe stopped it for 34 s).
+OUTAGE="${FLINK_E2E_OUTAGE:-35}"
+# Whether part 2 kills the JobManager (1, the default) or not (0).
+JM_KILL="${FLINK_E2E_JM_KILL:-1}"
 DATAGEN_PID=""
 
 fail() {
@@ -300,15 +306,15 @@ echo "== waiting for datagen part 1"
 wait "$DATAGEN_PID" || { cat "$WORK/decode-log-1.txt" >&2; fail "datagen part 1 failed"; }
 DATAGEN_PID=""
 
-echo "== decode log part 2: $CLUSTERS other clusters, paced (about 25 s)${FLINK_E2E_JM_KILL:+; kill -9 the JobManager mid-stream}"
+echo "== decode log part 2: $CLUSTERS other clusters, paced (about 25 s)$([[ $JM_KILL == 1 ]] && echo "; kill -9 the JobManager mid-stream")"
 bin/dpbalance datagen decode-log --bootstrap "$BOOTSTRAP" \
   --synthetic "n=250;arrival=poisson:rate=10;prompt=lognormal:mean=400,sigma=1,max=4000;output=geometric:mean=48;seed=12" \
   --ranks "$RANKS" --batch 16 --clusters "$CLUSTERS" --cluster-prefix jm- --start-time 2026-01-01T00:01:00Z \
   >"$WORK/decode-log-2.txt" 2>&1 &
 DATAGEN_PID=$!
 datagen_started=$SECONDS
-# FLINK_E2E_JM_KILL=1: kill the JobManager too (not in CI: see docs/reliability.md, "JobManager restart").
-if [[ -n "${FLINK_E2E_JM_KILL:-}" ]]; then
+# The JobManager kill (FLINK_E2E_JM_KILL=0 leaves it out).
+if [[ $JM_KILL == 1 ]]; then
   analytics_checkpoint="$(newest_checkpoint "$analytics_id")"
   shadow_checkpoint="$(newest_checkpoint "$shadow_id")"
   while true; do
@@ -358,11 +364,45 @@ if [[ -n "${FLINK_E2E_JM_KILL:-}" ]]; then
     "$((jm_recovered_at - jm_killed_at)) s after it)"
 fi
 
-echo "== waiting for datagen part 2, then for both jobs to commit their input's end offsets"
+echo "== waiting for datagen part 2"
 wait "$DATAGEN_PID" || { cat "$WORK/decode-log-2.txt" >&2; fail "datagen part 2 failed"; }
 DATAGEN_PID=""
-produced() { # TOPIC: records both parts wrote to it (datagen's summary)
-  awk -v t="$1" '$1 == t {s += $2} END {print s + 0}' "$WORK"/decode-log-{1,2}.txt
+
+echo "== decode log part 3: $CLUSTERS other clusters, paced (about 25 s); the broker stopped for $OUTAGE s mid-stream"
+# datagen's producer waits out the outage (its records are buffered and sent after it), as a production logger would.
+bin/dpbalance datagen decode-log --bootstrap "$BOOTSTRAP" \
+  --synthetic "n=250;arrival=poisson:rate=10;prompt=lognormal:mean=400,sigma=1,max=4000;output=geometric:mean=48;seed=13" \
+  --ranks "$RANKS" --batch 16 --clusters "$CLUSTERS" --cluster-prefix ob- --start-time 2026-01-01T00:02:00Z \
+  --producer-property delivery.timeout.ms=600000 --producer-property max.block.ms=600000 \
+  >"$WORK/decode-log-3.txt" 2>&1 &
+DATAGEN_PID=$!
+datagen_started=$SECONDS
+# Mid-stream: once part 3's first rank-steps are on the broker (datagen's start-up takes a while on a loaded machine).
+before_part3="$(awk '$1 == "dp.rank-steps" {s += $2} END {print s + 0}' "$WORK"/decode-log-{1,2}.txt)"
+while true; do
+  kill -0 "$DATAGEN_PID" 2>/dev/null || fail "datagen part 3 ended before the broker was stopped: not mid-stream"
+  held="$(bin/dpbalance topics describe --bootstrap "$BOOTSTRAP" 2>/dev/null | awk '$1 == "dp.rank-steps" {print $4}')"
+  [[ "${held:-0}" -gt $((before_part3 + 2000)) ]] && break
+  ((SECONDS - datagen_started < TIMEOUT)) || fail "part 3's records did not reach the broker in $TIMEOUT s"
+  sleep 1
+done
+bin/dpbalance kafka stop --dir "$WORK/kafka" >"$WORK/kafka-stop.txt" 2>&1 || { cat "$WORK/kafka-stop.txt" >&2; fail "kafka stop failed"; }
+broker_stopped_at=$SECONDS
+sleep "$OUTAGE"
+bin/dpbalance kafka start --dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" \
+  --wait 120 >"$WORK/kafka-restart.txt" 2>&1 || { cat "$WORK/kafka-restart.txt" >&2; fail "kafka start (again) failed"; }
+broker_back_at=$SECONDS
+echo "(broker stopped $((broker_stopped_at - datagen_started)) s into part 3, answering again after $((broker_back_at - broker_stopped_at)) s)"
+for id in "$analytics_id" "$shadow_id"; do
+  state="$(rest "$id" state)"
+  [[ "$state" == RUNNING* || "$state" == RESTARTING* ]] || fail "job $id is $state after the outage"
+done
+wait "$DATAGEN_PID" || { cat "$WORK/decode-log-3.txt" >&2; fail "datagen part 3 failed (through the outage)"; }
+DATAGEN_PID=""
+
+echo "== waiting for both jobs to commit their input's end offsets"
+produced() { # TOPIC: records the three parts wrote to it (datagen's summary)
+  awk -v t="$1" '$1 == t {s += $2} END {print s + 0}' "$WORK"/decode-log-{1,2,3}.txt
 }
 expect_analytics="dp_rank-steps $(produced dp.rank-steps)
 dp_token-events $(produced dp.token-events)"
@@ -376,6 +416,8 @@ while true; do
     "'$expect_analytics' / '$expect_shadow'"
   sleep 3
 done
+restarts_at_end="$(rest "$analytics_id" restarts)"
+shadow_restarts_at_end="$(rest "$shadow_id" restarts)"
 echo "(input consumed and checkpointed $((SECONDS - t0)) s after datagen ended:" $a $s")"
 
 echo "== stop both jobs with a draining savepoint (end of event time: every window closes, the output commits)"
@@ -476,10 +518,12 @@ echo "== figures"
 echo "TaskManager kill -9 ($victim, part 1 mid-stream): numRestarts analytics $analytics_restarts, shadow" \
   "$shadow_restarts; both jobs running again after $((tm_recovered_at - tm_killed_at)) s, $victim started again" \
   "and registered after $((tm_back_at - tm_killed_at)) s"
-if [[ -n "${FLINK_E2E_JM_KILL:-}" ]]; then
+if [[ $JM_KILL == 1 ]]; then
   echo "JobManager kill -9 (part 2 mid-stream): JobManager back after $((jm_back_at - jm_killed_at)) s, both jobs" \
     "resumed from their newest checkpoints and running after $((jm_recovered_at - jm_killed_at)) s"
 fi
+echo "broker stop (part 3 mid-stream): the broker answered again $((broker_back_at - broker_stopped_at)) s after it" \
+  "stopped; numRestarts at the end of input: analytics $restarts_at_end, shadow $shadow_restarts_at_end"
 echo "committed output equal to the unbroken runs': $compared records (5 topics), 0 dead letters"
 
 echo "== flink stop, kafka stop"
