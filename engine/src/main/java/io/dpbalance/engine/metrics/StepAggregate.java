@@ -107,6 +107,45 @@ public final class StepAggregate {
         idleEnergyJoules += sampledSteps * idleEnergy;
     }
 
+    /**
+     * Adds every sample of {@code other} (with its weight) to this roll-up: the result is the roll-up of both runs of
+     * steps, as if this one's samples had been added and then {@code other}'s (sums are added as sums, so they may
+     * differ from one-by-one adding in the last bits; merging into an empty roll-up gives {@code other}'s exactly).
+     */
+    public void merge(StepAggregate other) {
+        int n = (int) other.steps;
+        if (n == 0) {
+            return;
+        }
+        int i = (int) steps;
+        if (i + n > idleFractions.length) {
+            idleFractions = Arrays.copyOf(idleFractions, Math.max(idleFractions.length * 2, i + n));
+        }
+        System.arraycopy(other.idleFractions, 0, idleFractions, i, n);
+        if (weights != null || other.weights != null) {
+            long[] merged = new long[idleFractions.length];
+            if (weights != null) {
+                System.arraycopy(weights, 0, merged, 0, i);
+            } else {
+                Arrays.fill(merged, 0, i, 1);
+            }
+            if (other.weights != null) {
+                System.arraycopy(other.weights, 0, merged, i, n);
+            } else {
+                Arrays.fill(merged, i, i + n, 1);
+            }
+            weights = merged;
+        }
+        steps += n;
+        extraSteps += other.extraSteps;
+        imbalanceSum += other.imbalanceSum;
+        idleFractionSum += other.idleFractionSum;
+        tokens += other.tokens;
+        seconds += other.seconds;
+        energyJoules += other.energyJoules;
+        idleEnergyJoules += other.idleEnergyJoules;
+    }
+
     /** The decode steps the samples stand for: {@code steps + extraSteps}. */
     public long totalSteps() {
         return steps + extraSteps;

@@ -59,6 +59,46 @@ class StepAggregateTest {
         assertThat(weighted.idleFractionPercentiles(QS)).containsExactly(repeated.idleFractionPercentiles(QS));
     }
 
+    /** Two runs of steps merged roll up as both runs added to one: every sum, mean, ratio, percentile and weight. */
+    @Test
+    void mergingTwoRollUpsEqualsAddingBothRunsToOne() {
+        Random random = new Random(5);
+        StepAggregate first = new StepAggregate();
+        StepAggregate second = new StepAggregate();
+        StepAggregate both = new StepAggregate();
+        StepAggregate firstAlone = new StepAggregate();
+        for (int i = 0; i < 40; i++) {
+            StepStats m = step(random, i + 1);
+            // Unweighted first run, partly sampled second run: the merge must weight the first run's samples 1.
+            long k = i < 25 ? 1 : 1 + random.nextInt(9);
+            (i < 25 ? first : second).add(m, k);
+            both.add(m, k);
+            if (i < 25) {
+                firstAlone.add(m, k);
+            }
+        }
+        StepAggregate empty = new StepAggregate();
+        empty.merge(first);
+        first.merge(second);
+
+        assertThat(first.samples()).isEqualTo(40).isEqualTo(both.samples());
+        assertThat(first.totalSteps()).isEqualTo(both.totalSteps());
+        assertThat(first.tokens).isEqualTo(both.tokens);
+        assertThat(first.avgImbalance()).isCloseTo(both.avgImbalance(), within(1e-9 * both.avgImbalance()));
+        assertThat(first.avgIdleFraction()).isCloseTo(both.avgIdleFraction(), within(1e-12));
+        assertThat(first.energyJoules).isCloseTo(both.energyJoules, within(1e-9 * both.energyJoules));
+        assertThat(first.idleEnergyJoules).isCloseTo(both.idleEnergyJoules, within(1e-9 * both.idleEnergyJoules));
+        assertThat(first.throughputTokensPerS())
+                .isCloseTo(both.throughputTokensPerS(), within(1e-9 * both.throughputTokensPerS()));
+        assertThat(first.idleFractionPercentiles(QS)).containsExactly(both.idleFractionPercentiles(QS));
+        // Into an empty roll-up, a merge is a copy: no sum changes in its last bits.
+        assertThat(empty.imbalanceSum).isEqualTo(firstAlone.imbalanceSum);
+        assertThat(empty.idleFractionSum).isEqualTo(firstAlone.idleFractionSum);
+        assertThat(empty.seconds).isEqualTo(firstAlone.seconds);
+        assertThat(empty.weights).isNull();
+        assertThat(empty.idleFractionPercentiles(QS)).containsExactly(firstAlone.idleFractionPercentiles(QS));
+    }
+
     @Test
     void weightsOneKeepTheUnweightedRollUp() {
         StepAggregate a = new StepAggregate();

@@ -4,7 +4,8 @@ import io.dpbalance.schemas.StepMetrics;
 
 /**
  * What the window rollup learns about one cluster under one policy: the metrics of one closed step (with the roster
- * ranks that had no record), or a count of input records that came after their step window had closed. A Flink POJO.
+ * ranks that had no record), a count of input records that came after their step window had closed, or a window
+ * restored from a savepoint of the previous state layout ({@link CarriedWindowsOperator}). A Flink POJO.
  */
 public final class StepOutcome {
 
@@ -18,6 +19,11 @@ public final class StepOutcome {
     public long missingRankSteps;
     /** Input records that arrived after their step window had closed. */
     public long lateRecords;
+    /**
+     * An open window of the previous state layout, whose start is {@link #time}; null for every other outcome. Only
+     * the first outcomes after a restore of such a savepoint carry one.
+     */
+    public WindowAggregate carried;
 
     public StepOutcome() {}
 
@@ -40,8 +46,21 @@ public final class StepOutcome {
         return outcome;
     }
 
+    static StepOutcome carried(long windowStart, WindowAggregate window) {
+        StepOutcome outcome = new StepOutcome();
+        outcome.clusterId = window.clusterId;
+        outcome.policy = window.policy;
+        outcome.time = windowStart;
+        outcome.carried = window;
+        return outcome;
+    }
+
     @Override
     public String toString() {
+        if (carried != null) {
+            return clusterId + "/" + policy + " window @" + time + " carried (" + carried.steps.totalSteps()
+                    + " steps)";
+        }
         return metrics != null
                 ? clusterId + "/" + policy + " step " + metrics.getStep() + " (" + missingRankSteps + " missing)"
                 : clusterId + "/" + policy + " " + lateRecords + " late @" + time;

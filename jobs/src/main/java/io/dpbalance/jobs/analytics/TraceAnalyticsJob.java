@@ -358,11 +358,18 @@ public final class TraceAnalyticsJob implements Runnable {
         deadLetters = deadLetters.union(stepWindows.getSideOutput(StepWindowFunction.DEAD_LETTERS));
         late = late == null ? lateRankSteps : late.union(lateRankSteps);
 
+        // The previous layout's window operator (uid window-metrics) stays on the late records' path: it hands the open
+        // windows of a savepoint of that layout to the step metrics, which now roll the windows up themselves.
+        DataStream<StepOutcome> lateCounts = late.keyBy(
+                        outcome -> Keys.clusterPolicy(outcome.clusterId, outcome.policy))
+                .transform("window metrics: carried windows", late.getType(), new CarriedWindowsOperator())
+                .uid("window-metrics");
         SingleOutputStreamOperator<StepOutcome> steps = stepWindows
                 .keyBy(loads -> loads.clusterId)
-                .process(new StepMetricsFunction(settings))
+                .connect(lateCounts.keyBy(outcome -> outcome.clusterId))
+                .process(new StepMetricsFunction(settings), late.getType())
                 .uid("step-metrics")
-                .name("step metrics");
+                .name("step metrics and windows");
         if (stepMetrics.writes()) {
             SinkApplier.write(
                     steps.map(outcome -> outcome.metrics)
@@ -373,15 +380,8 @@ public final class TraceAnalyticsJob implements Runnable {
                     "step-metrics-sink",
                     "step metrics sink");
         }
-
         SinkApplier.write(
-                steps.union(late)
-                        .keyBy(outcome -> Keys.clusterPolicy(outcome.clusterId, outcome.policy))
-                        .process(
-                                new WindowMetricsFunction(settings.window(), settings.maxStepSpread()),
-                                new AvroTypeInfo<>(WindowMetrics.class))
-                        .uid("window-metrics")
-                        .name("window metrics"),
+                steps.getSideOutput(StepMetricsFunction.WINDOWS),
                 windowMetrics,
                 "window-metrics-sink",
                 "window metrics sink");

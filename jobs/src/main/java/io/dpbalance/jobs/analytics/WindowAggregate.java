@@ -42,6 +42,13 @@ public final class WindowAggregate {
         missingRankSteps += missingRanks;
     }
 
+    /** Adds everything {@code other} rolled up (its steps, late records and missing rank-steps) to this window. */
+    public void merge(WindowAggregate other) {
+        steps.merge(other.steps);
+        lateRecords += other.lateRecords;
+        missingRankSteps += other.missingRankSteps;
+    }
+
     public void addLate(long records) {
         lateRecords += records;
     }

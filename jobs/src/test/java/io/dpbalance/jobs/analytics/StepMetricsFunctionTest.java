@@ -11,20 +11,32 @@ import io.dpbalance.engine.metrics.CostModel;
 import io.dpbalance.schemas.StepMetrics;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class StepMetricsFunctionTest {
 
     private static final long CLOSE = 100;
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, StepLoads, StepOutcome> harness(
+    /**
+     * Steps on the first input, late counts on the second; step metrics out, window metrics to a side output. Not
+     * opened yet.
+     */
+    static KeyedTwoInputStreamOperatorTestHarness<String, StepLoads, StepOutcome, StepOutcome> unopened(
             AnalyticsSettings settings) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new StepMetricsFunction(settings)),
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new StepMetricsFunction(settings)),
                 (StepLoads s) -> s.clusterId,
+                (StepOutcome o) -> o.clusterId,
                 Types.STRING);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, StepLoads, StepOutcome, StepOutcome> harness(
+            AnalyticsSettings settings) throws Exception {
+        var h = unopened(settings);
         h.open();
         return h;
     }
@@ -36,8 +48,8 @@ class StepMetricsFunctionTest {
     @Test
     void countsRosterRanksWithoutARecordAsLoadZeroAndAsMissing() throws Exception {
         try (var h = harness(settings().withRoster(Map.of("a", 4)))) {
-            h.processElement(step("a", 3, T0, load("a", 0, 3, T0, 2, 10), load("a", 2, 3, T0, 1, 4)), T0 + CLOSE);
-            h.processWatermark(T0 + CLOSE);
+            h.processElement1(step("a", 3, T0, load("a", 0, 3, T0, 2, 10), load("a", 2, 3, T0, 1, 4)), T0 + CLOSE);
+            h.processBothWatermarks(new Watermark(T0 + CLOSE));
 
             StepOutcome outcome = h.extractOutputValues().get(0);
             StepMetrics m = outcome.metrics;
@@ -53,18 +65,21 @@ class StepMetricsFunctionTest {
             assertThat(m.getStepSeconds()).isCloseTo(CostModel.reference(72).stepSeconds(10), within(1e-15));
             assertThat(m.getTimeIdleFraction()).isNull();
             assertThat(outcome.missingRankSteps).isEqualTo(2);
-            assertThat(h.numKeyedStateEntries()).isZero();
+            try (var buffered =
+                    h.getOperator().<String>getKeyedStateBackend().getKeys("closed-steps", VoidNamespace.INSTANCE)) {
+                assertThat(buffered).as("the handled step left the buffer").isEmpty();
+            }
         }
     }
 
     @Test
     void learnsTheRosterInStepOrderWhateverOrderTheStepsArriveIn() throws Exception {
         try (var h = harness(settings())) {
-            h.processElement(
+            h.processElement1(
                     step("b", 2, T0 + 20, load("b", 0, 2, T0 + 20, 1, 5), load("b", 2, 2, T0 + 20, 1, 5)),
                     T0 + 20 + CLOSE);
-            h.processElement(step("b", 1, T0, load("b", 0, 1, T0, 1, 5), load("b", 1, 1, T0, 1, 5)), T0 + CLOSE);
-            h.processWatermark(T0 + 20 + CLOSE);
+            h.processElement1(step("b", 1, T0, load("b", 0, 1, T0, 1, 5), load("b", 1, 1, T0, 1, 5)), T0 + CLOSE);
+            h.processBothWatermarks(new Watermark(T0 + 20 + CLOSE));
 
             assertThat(h.extractOutputValues())
                     .extracting(o -> o.metrics.getStep(), o -> o.metrics.getRanks(), o -> o.missingRankSteps)
@@ -83,9 +98,9 @@ class StepMetricsFunctionTest {
         RankLoad u1 = load("s", 1, 81, T0 + 20, 1, 50);
         u1.sampledSteps = 40L;
         try (var h = harness(settings())) {
-            h.processElement(step("s", 80, T0, r0, r1), T0 + CLOSE);
-            h.processElement(step("s", 81, T0 + 20, u0, u1), T0 + 20 + CLOSE);
-            h.processWatermark(T0 + 20 + CLOSE);
+            h.processElement1(step("s", 80, T0, r0, r1), T0 + CLOSE);
+            h.processElement1(step("s", 81, T0 + 20, u0, u1), T0 + 20 + CLOSE);
+            h.processBothWatermarks(new Watermark(T0 + 20 + CLOSE));
 
             assertThat(h.extractOutputValues())
                     .extracting(o -> o.metrics.getStep(), o -> o.metrics.getSampledSteps())
@@ -100,8 +115,8 @@ class StepMetricsFunctionTest {
         RankLoad r0 = RankLoad.of(LogFixtures.rankStep("c", 0, 1, T0, 2, 100, 8_000L, 10_000L));
         RankLoad r1 = RankLoad.of(LogFixtures.rankStep("c", 1, 1, T0, 1, 50, 4_000L, 10_000L));
         try (var h = harness(settings())) {
-            h.processElement(step("c", 1, T0, r0, r1), T0 + CLOSE);
-            h.processWatermark(T0 + CLOSE);
+            h.processElement1(step("c", 1, T0, r0, r1), T0 + CLOSE);
+            h.processBothWatermarks(new Watermark(T0 + CLOSE));
 
             StepMetrics m = h.extractOutputValues().get(0).metrics;
             assertThat(m.getStepSeconds()).isEqualTo(0.01);
@@ -122,12 +137,12 @@ class StepMetricsFunctionTest {
     @Test
     void handlesEveryStepOneWatermarkClosesAtItsFirstTimerInCloseOrder() throws Exception {
         try (var h = harness(settings())) {
-            h.processElement(step("a", 2, T0 + 20, load("a", 0, 2, T0 + 20, 1, 5)), T0 + 20 + CLOSE);
-            h.processElement(step("b", 2, T0 + 30, load("b", 0, 2, T0 + 30, 1, 5)), T0 + 30 + CLOSE);
-            h.processElement(step("a", 1, T0, load("a", 0, 1, T0, 1, 5)), T0 + CLOSE);
-            h.processElement(step("b", 1, T0 + 10, load("b", 0, 1, T0 + 10, 1, 5)), T0 + 10 + CLOSE);
-            h.processElement(step("a", 4, T0 + 500, load("a", 0, 4, T0 + 500, 1, 5)), T0 + 500 + CLOSE);
-            h.processWatermark(T0 + 30 + CLOSE);
+            h.processElement1(step("a", 2, T0 + 20, load("a", 0, 2, T0 + 20, 1, 5)), T0 + 20 + CLOSE);
+            h.processElement1(step("b", 2, T0 + 30, load("b", 0, 2, T0 + 30, 1, 5)), T0 + 30 + CLOSE);
+            h.processElement1(step("a", 1, T0, load("a", 0, 1, T0, 1, 5)), T0 + CLOSE);
+            h.processElement1(step("b", 1, T0 + 10, load("b", 0, 1, T0 + 10, 1, 5)), T0 + 10 + CLOSE);
+            h.processElement1(step("a", 4, T0 + 500, load("a", 0, 4, T0 + 500, 1, 5)), T0 + 500 + CLOSE);
+            h.processBothWatermarks(new Watermark(T0 + 30 + CLOSE));
 
             // Timers fire at a's step 1, b's step 1, a's step 2, b's step 2: one timer per step would interleave the
             // clusters (a1 b1 a2 b2).
@@ -136,8 +151,8 @@ class StepMetricsFunctionTest {
                     .containsExactly(tuple("a", 1L), tuple("a", 2L), tuple("b", 1L), tuple("b", 2L));
 
             // Closed before the watermark that was already passed: handled at the next one, before the step it closes.
-            h.processElement(step("a", 3, T0 + 25, load("a", 0, 3, T0 + 25, 1, 5)), T0 + 25 + CLOSE);
-            h.processWatermark(T0 + 500 + CLOSE);
+            h.processElement1(step("a", 3, T0 + 25, load("a", 0, 3, T0 + 25, 1, 5)), T0 + 25 + CLOSE);
+            h.processBothWatermarks(new Watermark(T0 + 500 + CLOSE));
 
             assertThat(h.extractOutputValues())
                     .extracting(o -> o.metrics.getClusterId(), o -> o.metrics.getStep())

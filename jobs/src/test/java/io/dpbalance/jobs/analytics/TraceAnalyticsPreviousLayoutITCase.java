@@ -40,9 +40,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 import picocli.CommandLine;
 
 /**
@@ -59,8 +60,20 @@ import picocli.CommandLine;
  */
 class TraceAnalyticsPreviousLayoutITCase {
 
-    private static final String LAYOUT = "analytics-layout-1";
-    private static final String PREFIX = "layout.";
+    /**
+     * The committed layouts, oldest first: layout 1 rolled the windows up in a separate operator (uid window-metrics),
+     * layout 2 in the step-metrics operator. The newest is today's; a deliberate layout change adds one.
+     */
+    private static final List<String> LAYOUTS = List.of("analytics-layout-1", "analytics-layout-2");
+
+    /** The topics' prefix a layout's savepoint was written with: its Kafka source state names them. */
+    private static String prefix(String layout) {
+        return layout.equals("analytics-layout-1") ? "layout." : layout + ".";
+    }
+
+    /** The unbroken run's output, the same for every layout: run once. */
+    private static List<String> unbroken;
+
     private static final int PARTITIONS = 2;
     private static final AnalyticsSettings SETTINGS = AnalyticsSettings.defaults()
             .withWatermarks(Duration.ofMillis(200), Duration.ofMillis(100))
@@ -281,9 +294,9 @@ class TraceAnalyticsPreviousLayoutITCase {
     }
 
     /** Waits until the job's consumer group has committed {@code offsets} records in all. */
-    private static void awaitRead(MiniCluster mini, JobID id, long offsets) throws Exception {
+    private static void awaitRead(MiniCluster mini, JobID id, String prefix, long offsets) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (readOffsets(PREFIX) < offsets) {
+        while (readOffsets(prefix) < offsets) {
             org.apache.flink.api.common.JobStatus status = mini.getJobStatus(id).get();
             if (status.isGloballyTerminalState()) {
                 var failure = mini.requestJobResult(id).get().getSerializedThrowable();
@@ -303,16 +316,21 @@ class TraceAnalyticsPreviousLayoutITCase {
         }
     }
 
-    @Test
-    void aSavepointOfThePreviousLayoutRestoresAndCarriesOn(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @FieldSource("LAYOUTS")
+    void aSavepointOfThePreviousLayoutRestoresAndCarriesOn(String layout, @TempDir Path dir) throws Exception {
+        String prefix = prefix(layout);
         String write = System.getProperty("dpbalance.layout.write");
-        createTopics(PREFIX);
+        createTopics(prefix);
         if (write != null) {
-            writeResource(Path.of(write).resolve(LAYOUT), dir);
+            // Only today's layout can be written.
+            if (layout.equals(LAYOUTS.get(LAYOUTS.size() - 1))) {
+                writeResource(Path.of(write).resolve(layout), prefix, dir);
+            }
             return;
         }
         Path resource = Path.of(getClass()
-                        .getResource("/savepoints/" + LAYOUT + "/_metadata")
+                        .getResource("/savepoints/" + layout + "/_metadata")
                         .toURI())
                 .getParent();
         List<String> before = Files.readAllLines(resource.resolve("committed-before.txt"));
@@ -323,22 +341,25 @@ class TraceAnalyticsPreviousLayoutITCase {
         before = withoutFieldsAddedSince(before);
 
         // Unbroken run, today's job.
-        createTopics("unbroken.");
-        produce("unbroken.", 1);
-        try (MiniCluster mini = miniCluster()) {
-            JobID id = mini.submitJob(job("unbroken.")).get().getJobID();
-            assertThat(mini.requestJobResult(id).get(5, TimeUnit.MINUTES).isSuccess())
-                    .isTrue();
+        if (unbroken == null) {
+            createTopics("unbroken.");
+            produce("unbroken.", 1);
+            try (MiniCluster mini = miniCluster()) {
+                JobID id = mini.submitJob(job("unbroken.")).get().getJobID();
+                assertThat(mini.requestJobResult(id).get(5, TimeUnit.MINUTES).isSuccess())
+                        .isTrue();
+            }
+            unbroken = withoutFieldsAddedSince(committedOutput("unbroken."));
         }
-        List<String> expected = withoutFieldsAddedSince(committedOutput("unbroken."));
+        List<String> expected = unbroken;
 
         // The old run's savepoint was taken after it had read the first half; the broker now holds the whole log.
-        produce(PREFIX, 1);
+        produce(prefix, 1);
         try (MiniCluster mini = miniCluster()) {
-            JobID id = mini.submitJob(job(PREFIX, "--from-savepoint", resource.toString()))
+            JobID id = mini.submitJob(job(prefix, "--from-savepoint", resource.toString()))
                     .get()
                     .getJobID();
-            awaitRead(mini, id, inputRecords(1));
+            awaitRead(mini, id, prefix, inputRecords(1));
             mini.stopWithSavepoint(id, dir.resolve("final").toUri().toString(), true, SavepointFormatType.DEFAULT)
                     .get(2, TimeUnit.MINUTES);
             assertThat(mini.requestJobResult(id).get(1, TimeUnit.MINUTES).isSuccess())
@@ -350,12 +371,12 @@ class TraceAnalyticsPreviousLayoutITCase {
                     .as("the job restored the committed savepoint")
                     .isNotNull();
         }
-        List<String> after = withoutFieldsAddedSince(committedOutput(PREFIX));
+        List<String> after = withoutFieldsAddedSince(committedOutput(prefix));
         List<String> all = new ArrayList<>(before);
         all.addAll(after);
         all.sort(Comparator.naturalOrder());
-        System.out.println("analytics previous layout: " + before.size() + " records committed before the savepoint, "
-                + after.size() + " after the restore, " + expected.size() + " in the unbroken run");
+        System.out.println(layout + ": " + before.size() + " records committed before the savepoint, " + after.size()
+                + " after the restore, " + expected.size() + " in the unbroken run");
         List<String> missing = new ArrayList<>(expected);
         all.forEach(missing::remove);
         List<String> extra = new ArrayList<>(all);
@@ -380,12 +401,12 @@ class TraceAnalyticsPreviousLayoutITCase {
     }
 
     /** Runs the job over the first half, stops it with a savepoint and writes it with the output committed so far. */
-    private void writeResource(Path target, Path dir) throws Exception {
-        produce(PREFIX, 0.5);
+    private void writeResource(Path target, String prefix, Path dir) throws Exception {
+        produce(prefix, 0.5);
         String savepoint;
         try (MiniCluster mini = miniCluster()) {
-            JobID id = mini.submitJob(job(PREFIX)).get().getJobID();
-            awaitRead(mini, id, inputRecords(0.5));
+            JobID id = mini.submitJob(job(prefix)).get().getJobID();
+            awaitRead(mini, id, prefix, inputRecords(0.5));
             savepoint = mini.stopWithSavepoint(id, dir.toUri().toString(), false, SavepointFormatType.CANONICAL)
                     .get(2, TimeUnit.MINUTES);
             assertThat(mini.requestJobResult(id).get(1, TimeUnit.MINUTES).isSuccess())
@@ -398,7 +419,7 @@ class TraceAnalyticsPreviousLayoutITCase {
                 Files.copy(f, target.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        Files.write(target.resolve("committed-before.txt"), committedOutput(PREFIX));
+        Files.write(target.resolve("committed-before.txt"), committedOutput(prefix));
         System.out.println("wrote " + target);
     }
 }
