@@ -34,6 +34,21 @@ public interface ClusterView {
     int slotRemaining(int slot);
 
     /**
+     * The running requests of {@code rank} in slot order: their loads ({@code prompt + generated} tokens) into
+     * {@code loads} and their {@link #slotRemaining} into {@code remaining}; returns how many there are. One call a
+     * rank instead of four a request, for {@link LoadProjection}, which runs at every BF-IO decision.
+     */
+    default int runningLoads(int rank, double[] loads, int[] remaining) {
+        int n = running(rank);
+        for (int i = 0; i < n; i++) {
+            int slot = slot(rank, i);
+            loads[i] = (double) slotPrompt(slot) + slotGenerated(slot);
+            remaining[i] = slotRemaining(slot);
+        }
+        return n;
+    }
+
+    /**
      * Probability that the request in {@code slot} is still running {@code steps} steps ahead. Point predictions
      * give 1 before the predicted end and 0 from it on.
      */

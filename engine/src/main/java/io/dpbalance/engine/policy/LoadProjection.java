@@ -43,21 +43,26 @@ public final class LoadProjection {
                 p.newShare[h] = view.newRequestSurvival(h);
             }
         }
+        double[] slotLoads = expected || horizon == 0 ? null : new double[view.batch()];
+        int[] slotRemaining = slotLoads == null ? null : new int[slotLoads.length];
         for (int g = 0; g < ranks; g++) {
             if (horizon > 0) {
                 Arrays.fill(gone, 0.0);
-                int n = view.running(g);
-                for (int i = 0; i < n; i++) {
-                    int slot = view.slot(g, i);
-                    double w = (double) view.slotPrompt(slot) + view.slotGenerated(slot);
-                    if (expected) {
+                if (expected) {
+                    int n = view.running(g);
+                    for (int i = 0; i < n; i++) {
+                        int slot = view.slot(g, i);
+                        double w = (double) view.slotPrompt(slot) + view.slotGenerated(slot);
                         for (int h = 1; h <= horizon; h++) {
                             gone[h] += w * (1.0 - view.slotSurvival(slot, h));
                         }
-                    } else {
-                        int remaining = view.slotRemaining(slot);
+                    }
+                } else {
+                    int n = view.runningLoads(g, slotLoads, slotRemaining);
+                    for (int i = 0; i < n; i++) {
+                        int remaining = slotRemaining[i];
                         if (remaining != Lookahead.UNKNOWN && remaining <= horizon) {
-                            gone[Math.max(1, remaining)] += w;
+                            gone[Math.max(1, remaining)] += slotLoads[i];
                         }
                     }
                 }

@@ -411,6 +411,18 @@ public final class ClusterSimulation {
         }
 
         @Override
+        public int runningLoads(int rank, double[] loads, int[] remaining) {
+            int n = running[rank];
+            int base = rank * batch;
+            for (int i = 0; i < n; i++) {
+                int s = base + i;
+                loads[i] = (double) slotPrompt[s] + slotGenerated[s];
+                remaining[i] = lookahead.remaining(slotRequest[s].sequence(), slotGenerated[s], slotOutput[s]);
+            }
+            return n;
+        }
+
+        @Override
         public double slotSurvival(int slot, int steps) {
             return lookahead.survival(
                     slotRequest[slot].sequence(), slotPrompt[slot], slotGenerated[slot], slotOutput[slot], steps);

@@ -5,12 +5,14 @@ import java.math.RoundingMode;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Trace timestamps as integer nanoseconds, parsed without a detour through floating point: an epoch-scale time in
  * seconds as a double keeps only about 7 fractional digits, which the Azure traces already use.
+ *
+ * <p>Date-times are read by hand rather than by a regular expression: the Azure trace's 19,366 rows are read on
+ * every start of {@code bin/dpbalance simulate}, before the JIT has compiled anything, and the regex engine's
+ * interpreted matching was a third of the reading time.
  */
 final class Timestamps {
 
@@ -20,8 +22,8 @@ final class Timestamps {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final int FRACTION_DIGITS = 9;
     private static final int MAX_LONG_DIGITS = 19;
-    private static final Pattern DATE_TIME = Pattern.compile(
-            "(\\d{4})-(\\d{2})-(\\d{2})[ T](\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?(Z|[+-]\\d{2}(?::?\\d{2})?)?");
+    /** Length of {@code yyyy-MM-dd HH:mm:ss}, the part every date-time has. */
+    private static final int DATE_TIME_LENGTH = 19;
 
     private Timestamps() {}
 
@@ -33,29 +35,102 @@ final class Timestamps {
      * @throws IllegalArgumentException if the text is not such a date-time at or after 1970
      */
     static long dateTimeNanos(String text) {
-        Matcher m = DATE_TIME.matcher(text.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a date-time: " + text);
+        // yyyy-MM-dd[ T]HH:mm:ss, then .f{1,9} and Z|+hh|+hhmm|+hh:mm (or -), each optional; ASCII digits only
+        String t = text.trim();
+        int length = t.length();
+        if (length < DATE_TIME_LENGTH
+                || !digits(t, 0, 4)
+                || t.charAt(4) != '-'
+                || !digits(t, 5, 2)
+                || t.charAt(7) != '-'
+                || !digits(t, 8, 2)
+                || (t.charAt(10) != ' ' && t.charAt(10) != 'T')
+                || !digits(t, 11, 2)
+                || t.charAt(13) != ':'
+                || !digits(t, 14, 2)
+                || t.charAt(16) != ':'
+                || !digits(t, 17, 2)) {
+            throw notADateTime(text);
+        }
+        int pos = DATE_TIME_LENGTH;
+        long nanos = 0;
+        if (pos < length && t.charAt(pos) == '.') {
+            int end = pos + 1;
+            while (end < length && isDigit(t.charAt(end))) {
+                end++;
+            }
+            int fractionDigits = end - pos - 1;
+            if (fractionDigits < 1 || fractionDigits > FRACTION_DIGITS) {
+                throw notADateTime(text);
+            }
+            nanos = number(t, pos + 1, fractionDigits) * pow10(FRACTION_DIGITS - fractionDigits);
+            pos = end;
+        }
+        String offset = pos < length ? t.substring(pos) : null;
+        if (offset != null && !isOffset(offset)) {
+            throw notADateTime(text);
         }
         try {
             LocalDateTime dateTime = LocalDateTime.of(
-                    Integer.parseInt(m.group(1)),
-                    Integer.parseInt(m.group(2)),
-                    Integer.parseInt(m.group(3)),
-                    Integer.parseInt(m.group(4)),
-                    Integer.parseInt(m.group(5)),
-                    Integer.parseInt(m.group(6)));
-            ZoneOffset offset = m.group(8) == null ? ZoneOffset.UTC : ZoneOffset.of(m.group(8));
-            long seconds = dateTime.toEpochSecond(offset);
+                    (int) number(t, 0, 4),
+                    (int) number(t, 5, 2),
+                    (int) number(t, 8, 2),
+                    (int) number(t, 11, 2),
+                    (int) number(t, 14, 2),
+                    (int) number(t, 17, 2));
+            long seconds = dateTime.toEpochSecond(offset == null ? ZoneOffset.UTC : ZoneOffset.of(offset));
             if (seconds < 0) {
                 throw new IllegalArgumentException("before 1970: " + text);
             }
-            String fraction = m.group(7) == null ? "" : m.group(7);
-            long nanos = fraction.isEmpty() ? 0 : Long.parseLong(fraction) * pow10(FRACTION_DIGITS - fraction.length());
             return Math.addExact(Math.multiplyExact(seconds, NANOS_PER_SECOND), nanos);
         } catch (DateTimeException | ArithmeticException e) {
             throw new IllegalArgumentException("not a valid date-time: " + text, e);
         }
+    }
+
+    /** {@code Z}, or a sign and two digits, optionally followed by two more with or without a colon. */
+    private static boolean isOffset(String s) {
+        if (s.equals("Z")) {
+            return true;
+        }
+        if ((s.charAt(0) != '+' && s.charAt(0) != '-') || !digits(s, 1, 2)) {
+            return false;
+        }
+        return switch (s.length()) {
+            case 3 -> true;
+            case 5 -> digits(s, 3, 2);
+            case 6 -> s.charAt(3) == ':' && digits(s, 4, 2);
+            default -> false;
+        };
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean digits(String s, int from, int count) {
+        if (from + count > s.length()) {
+            return false;
+        }
+        for (int i = from; i < from + count; i++) {
+            if (!isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The value of {@code count} ASCII digits (at most 18) starting at {@code from}, already checked. */
+    private static long number(String s, int from, int count) {
+        long value = 0;
+        for (int i = from; i < from + count; i++) {
+            value = value * 10 + (s.charAt(i) - '0');
+        }
+        return value;
+    }
+
+    private static IllegalArgumentException notADateTime(String text) {
+        return new IllegalArgumentException("not a date-time: " + text);
     }
 
     /**

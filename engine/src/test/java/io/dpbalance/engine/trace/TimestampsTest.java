@@ -20,7 +20,8 @@ class TimestampsTest {
         assertThat(Timestamps.dateTimeNanos("2024-05-10T02:00:00+02:00"))
                 .isEqualTo(Timestamps.dateTimeNanos("2024-05-10 00:00:00"))
                 .isEqualTo(Timestamps.dateTimeNanos("2024-05-10 00:00:00Z"))
-                .isEqualTo(Timestamps.dateTimeNanos("2024-05-09 19:00:00-0500"));
+                .isEqualTo(Timestamps.dateTimeNanos("2024-05-09 19:00:00-0500"))
+                .isEqualTo(Timestamps.dateTimeNanos("2024-05-09 21:00:00.000-03"));
     }
 
     @ParameterizedTest
@@ -34,7 +35,15 @@ class TimestampsTest {
                 "2023-11-16 18:15:46.1234567890",
                 "1969-12-31 23:59:59",
                 "2023-11-16 18:15:46 UTC",
-                "16/11/2023 18:15:46"
+                "16/11/2023 18:15:46",
+                "2023-11-16 18:15:46.",
+                "2023-11-16 18:15:46+02:",
+                "2023-11-16 18:15:46+2",
+                "2023-11-16 18:15:46+02:000",
+                "2023-11-16 18:15:46Z0",
+                "2023-11-16 18:15:46.5 +02:00",
+                "2023-11-16 18:15:4\u0666",
+                "2023-11-16 18:15:46+25:00"
             })
     void rejectsWhatIsNoDateTimeAtOrAfter1970(String text) {
         assertThatThrownBy(() -> Timestamps.dateTimeNanos(text)).isInstanceOf(IllegalArgumentException.class);
