@@ -170,10 +170,22 @@ public final class EndOffsets {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("end-offset watcher of {} stopped; it starts again at the next question", bootstrapServers, e);
-            synchronized (SHARED) {
-                if (thread == me) {
-                    thread = null;
-                }
+            forget(me);
+        } catch (LinkageError e) {
+            // The job's class loader was closed under the watcher (the job ended, was cancelled or failed over, in a
+            // session cluster's TaskManager) before it noticed nobody asks any more: its job is gone, so is it.
+            LOG.info(
+                    "end-offset watcher of {} stopped: its job's classes are gone ({})",
+                    bootstrapServers,
+                    e.toString());
+            forget(me);
+        }
+    }
+
+    private void forget(Thread me) {
+        synchronized (SHARED) {
+            if (thread == me) {
+                thread = null;
             }
         }
     }
