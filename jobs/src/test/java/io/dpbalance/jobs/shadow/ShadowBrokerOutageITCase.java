@@ -76,15 +76,7 @@ class ShadowBrokerOutageITCase {
         List<List<RequestArrival>> requests = ShadowReplay.perCluster(CLUSTERS, 300);
         List<ProducerRecord<byte[], byte[]>> calm = records("calm.dp.requests", requests);
         List<ProducerRecord<byte[], byte[]>> stream = records("outage.dp.requests", requests);
-        for (String prefix : List.of("calm.", "outage.")) {
-            KAFKA.createTopics(
-                    CLUSTERS.size(),
-                    prefix + "dp.requests",
-                    prefix + "dp.step-metrics",
-                    prefix + "dp.assignments",
-                    prefix + "dp.window-metrics",
-                    prefix + "dp.dead-letter");
-        }
+        createTopics("calm.", "outage.");
 
         // The run without an outage: bounded over the whole stream, produced before it starts.
         try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
@@ -106,23 +98,7 @@ class ShadowBrokerOutageITCase {
         define(live, "outage.", false, plainIdleness);
         JobClient job = live.executeAsync("shadow outage run");
         long outageSeen = KAFKA.produceWithOutage(stream, CHUNKS, OUTAGE);
-        // Read to the end (its consumer group committed the end offsets on a checkpoint), then the end of event time.
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (KAFKA.committedOffsets("outage.group") < stream.size()) {
-            assertThat(job.getJobStatus().get().isGloballyTerminalState())
-                    .as("the live job ended")
-                    .isFalse();
-            assertThat(System.nanoTime())
-                    .as("the live job reads the stream within 2 minutes")
-                    .isLessThan(deadline);
-            Thread.sleep(200);
-        }
-        // Quiet for well over the idleness: every partition is idle when the job drains (FLINK-40499's case, which
-        // InputTriage's end-of-input operator works around).
-        Thread.sleep(IDLENESS.multipliedBy(3).toMillis());
-        job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.DEFAULT)
-                .get(2, TimeUnit.MINUTES);
-        job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+        drainOnceReadAndIdle(job, "outage.group", stream.size(), dir);
         long liveSeconds = (System.nanoTime() - started) / 1_000_000_000;
 
         Map<String, List<String>> actual = output("outage.");
@@ -157,15 +133,7 @@ class ShadowBrokerOutageITCase {
     @Test
     void aDrainWhileEveryPartitionIsIdleStillEndsEventTime(@TempDir Path dir) throws Exception {
         List<List<RequestArrival>> requests = ShadowReplay.perCluster(CLUSTERS, 300);
-        for (String prefix : List.of("idle-calm.", "idle.")) {
-            KAFKA.createTopics(
-                    CLUSTERS.size(),
-                    prefix + "dp.requests",
-                    prefix + "dp.step-metrics",
-                    prefix + "dp.assignments",
-                    prefix + "dp.window-metrics",
-                    prefix + "dp.dead-letter");
-        }
+        createTopics("idle-calm.", "idle.");
         List<ProducerRecord<byte[], byte[]>> stream = records("idle.dp.requests", requests);
         try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
             records("idle-calm.dp.requests", requests).forEach(producer::send);
@@ -181,20 +149,7 @@ class ShadowBrokerOutageITCase {
         StreamExecutionEnvironment live = environment();
         define(live, "idle.", false, true);
         JobClient job = live.executeAsync("shadow drained while idle");
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (KAFKA.committedOffsets("idle.group") < stream.size()) {
-            assertThat(job.getJobStatus().get().isGloballyTerminalState())
-                    .as("the live job ended")
-                    .isFalse();
-            assertThat(System.nanoTime())
-                    .as("the live job reads the requests within 2 minutes")
-                    .isLessThan(deadline);
-            Thread.sleep(200);
-        }
-        Thread.sleep(IDLENESS.multipliedBy(3).toMillis());
-        job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.DEFAULT)
-                .get(2, TimeUnit.MINUTES);
-        job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+        drainOnceReadAndIdle(job, "idle.group", stream.size(), dir);
 
         System.out.printf(
                 "shadow drained while idle: per shadow, bounded run %s, drained run %s%n",
@@ -203,6 +158,42 @@ class ShadowBrokerOutageITCase {
         Map<String, List<String>> actual = output("idle.");
         expected.forEach(
                 (topic, records) -> assertThat(actual.get(topic)).as(topic).isEqualTo(records));
+    }
+
+    /**
+     * Waits until the live job's consumer group has committed {@code records} offsets (it read to the end and
+     * checkpointed), then for three times the idleness, so that every partition is idle when the job drains
+     * (FLINK-40499's case, which InputTriage's end-of-input operator works around), then stops it with a draining
+     * savepoint into {@code dir}: the end of event time, as a bounded run's end of input.
+     */
+    private static void drainOnceReadAndIdle(JobClient job, String group, int records, Path dir) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (KAFKA.committedOffsets(group) < records) {
+            assertThat(job.getJobStatus().get().isGloballyTerminalState())
+                    .as("the live job ended")
+                    .isFalse();
+            assertThat(System.nanoTime())
+                    .as("the live job reads its input within 2 minutes")
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        Thread.sleep(IDLENESS.multipliedBy(3).toMillis());
+        job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.DEFAULT)
+                .get(2, TimeUnit.MINUTES);
+        job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+    }
+
+    /** The input and output topics of each run prefix, a partition per cluster. */
+    private static void createTopics(String... prefixes) throws Exception {
+        for (String prefix : prefixes) {
+            KAFKA.createTopics(
+                    CLUSTERS.size(),
+                    prefix + "dp.requests",
+                    prefix + "dp.step-metrics",
+                    prefix + "dp.assignments",
+                    prefix + "dp.window-metrics",
+                    prefix + "dp.dead-letter");
+        }
     }
 
     private static StreamExecutionEnvironment environment() {
