@@ -126,9 +126,14 @@ final class StepMetricsFunction extends KeyedCoProcessFunction<String, StepLoads
         long closed = Math.max(ctx.timerService().currentWatermark(), orMin(closedUpTo.value()));
         long start = windowFor(outcome.time, closed);
         if (outcome.carried != null) {
-            change(start, ctx.getCurrentKey(), ctx.timerService(), window -> window.merge(outcome.carried));
+            change(start, ctx.getCurrentKey(), ctx.timerService(), closed, window -> window.merge(outcome.carried));
         } else {
-            change(start, ctx.getCurrentKey(), ctx.timerService(), window -> window.addLate(outcome.lateRecords));
+            change(
+                    start,
+                    ctx.getCurrentKey(),
+                    ctx.timerService(),
+                    closed,
+                    window -> window.addLate(outcome.lateRecords));
         }
     }
 
@@ -175,6 +180,7 @@ final class StepMetricsFunction extends KeyedCoProcessFunction<String, StepLoads
                     windowFor(step.time, closed),
                     cluster,
                     ctx.timerService(),
+                    watermark,
                     window -> window.add(step.metrics, step.missingRankSteps));
             out.collect(step);
         }
@@ -213,15 +219,20 @@ final class StepMetricsFunction extends KeyedCoProcessFunction<String, StepLoads
     }
 
     /**
-     * Applies {@code change} to the current cluster's window at {@code start}, opening it (with a timer at its close)
-     * if it holds nothing yet. The changed aggregate is written back: a serializing state backend hands out copies.
+     * Applies {@code change} to the current cluster's window at {@code start}, opening it if it holds nothing yet,
+     * with a timer at its close unless {@code watermark} has passed that already (then the pass under way closes it;
+     * batch execution, whose one pass at the end of input opens and closes every window, warns of a timer set then).
+     * The changed aggregate is written back: a serializing state backend hands out copies.
      */
-    private void change(long start, String clusterId, TimerService timers, Consumer<WindowAggregate> change)
+    private void change(
+            long start, String clusterId, TimerService timers, long watermark, Consumer<WindowAggregate> change)
             throws Exception {
         WindowAggregate window = windows.get(start);
         if (window == null) {
             window = new WindowAggregate(clusterId, AnalyticsSettings.OBSERVED);
-            timers.registerEventTimeTimer(closeTime(start));
+            if (closeTime(start) > watermark) {
+                timers.registerEventTimeTimer(closeTime(start));
+            }
         }
         change.accept(window);
         windows.put(start, window);
