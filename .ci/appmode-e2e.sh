@@ -22,22 +22,9 @@ JM_PID=""
 TM_PID=""
 DATAGEN_PID=""
 
-fail() {
-  echo "appmode-e2e: FAILED: $*" >&2
-  exit 1
-}
-
-free_port() {
-  local port
-  for _ in $(seq 50); do
-    port=$((20000 + RANDOM % 10000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  fail "no free port found"
-}
+E2E_NAME=appmode-e2e
+# shellcheck source=.ci/lib.sh
+source .ci/lib.sh
 
 KAFKA_PORT="$(free_port)"
 KAFKA_CONTROLLER_PORT="$(free_port)"

@@ -35,23 +35,9 @@ OUTAGE="${FLINK_E2E_OUTAGE:-35}"
 JM_KILL="${FLINK_E2E_JM_KILL:-1}"
 DATAGEN_PID=""
 
-fail() {
-  echo "flink-crash-e2e: FAILED: $*" >&2
-  exit 1
-}
-
-# A port nothing listens on, picked at random in 20000-29999 (checked again by the start commands).
-free_port() {
-  local port
-  for _ in $(seq 50); do
-    port=$((20000 + RANDOM % 10000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  fail "no free port found"
-}
+E2E_NAME=flink-crash-e2e
+# shellcheck source=.ci/lib.sh
+source .ci/lib.sh
 
 KAFKA_PORT="${FLINK_E2E_KAFKA_PORT:-$(free_port)}"
 KAFKA_CONTROLLER_PORT="${FLINK_E2E_KAFKA_CONTROLLER_PORT:-$(free_port)}"
@@ -65,13 +51,7 @@ FLINK="$WORK/flink"
 cleanup() {
   local status=$?
   if [[ $status != 0 ]]; then
-    echo "== flink-crash-e2e failed; the cluster's view and its logs' last lines:" >&2
-    bin/dpbalance flink jobs --dir "$FLINK" >&2 || true
-    for log in "$FLINK"/log/*.log "$FLINK"/log/*.out; do
-      [[ -s "$log" ]] || continue
-      echo "--- $log (WARN/ERROR, last 30)" >&2
-      grep -E ' (WARN|ERROR) |Exception' "$log" | grep -v 'Name collision' | tail -n 30 | cut -c1-400 >&2 || true
-    done
+    show_flink_failure "$FLINK"
   fi
   [[ -z "$DATAGEN_PID" ]] || kill "$DATAGEN_PID" 2>/dev/null || true
   bin/dpbalance flink stop --dir "$FLINK" >/dev/null 2>&1 || true

@@ -14,24 +14,9 @@ CLUSTERS=2
 # How long the job may take to write every step's metrics once it runs (84 s seen on a machine at load 20).
 RESULT_TIMEOUT="${FLINK_E2E_RESULT_TIMEOUT:-300}"
 
-
-fail() {
-  echo "flink-e2e: FAILED: $*" >&2
-  exit 1
-}
-
-# A port nothing listens on, picked at random in 20000-29999 (checked again by the start commands).
-free_port() {
-  local port
-  for _ in $(seq 50); do
-    port=$((20000 + RANDOM % 10000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  fail "no free port found"
-}
+E2E_NAME=flink-e2e
+# shellcheck source=.ci/lib.sh
+source .ci/lib.sh
 
 KAFKA_PORT="${FLINK_E2E_KAFKA_PORT:-$(free_port)}"
 KAFKA_CONTROLLER_PORT="${FLINK_E2E_KAFKA_CONTROLLER_PORT:-$(free_port)}"
@@ -43,13 +28,7 @@ JOBMANAGER="127.0.0.1:$REST_PORT"
 cleanup() {
   local status=$?
   if [[ $status != 0 ]]; then
-    echo "== flink-e2e failed; the cluster's view and its logs' last lines:" >&2
-    bin/dpbalance flink jobs --dir "$WORK/flink" >&2 || true
-    for log in "$WORK"/flink/log/*.log "$WORK"/flink/log/*.out; do
-      [[ -s "$log" ]] || continue
-      echo "--- $log (WARN/ERROR, last 30)" >&2
-      grep -E ' (WARN|ERROR) |Exception' "$log" | tail -n 30 | cut -c1-400 >&2 || true
-    done
+    show_flink_failure "$WORK/flink"
   fi
   bin/dpbalance flink stop --dir "$WORK/flink" >/dev/null 2>&1 || true
   bin/dpbalance kafka stop --dir "$WORK/kafka" >/dev/null 2>&1 || true
