@@ -3,6 +3,7 @@
 
 # Fails the script with a message on stderr.
 fail() {
+  E2E_FAILURE="$*"
   echo "${E2E_NAME:-e2e}: FAILED: $*" >&2
   exit 1
 }
@@ -29,4 +30,6 @@ show_flink_failure() { # FLINK_DIR
     echo "--- $log (WARN/ERROR, last 30)" >&2
     grep -E ' (WARN|ERROR) |Exception' "$log" | grep -v 'Name collision' | tail -n 30 | cut -c1-400 >&2 || true
   done
+  # Once more after the logs, so that the tail of a CI log still says what failed.
+  [[ -z "${E2E_FAILURE:-}" ]] || echo "$E2E_NAME: FAILED: $E2E_FAILURE (the cluster's logs above)" >&2
 }

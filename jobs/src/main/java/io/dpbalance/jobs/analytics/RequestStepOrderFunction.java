@@ -56,6 +56,8 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
     private transient ValueState<RequestProgress> progress;
     private transient ListState<RequestToken> waiting;
     private transient Counter lateRecords;
+    /** The latest time of a token this subtask has held (an upper bound of those still waiting). */
+    private transient long latestWaiting;
 
     RequestStepOrderFunction(AnalyticsSettings settings) {
         this.maxStepSpreadMillis = settings.maxStepSpread().toMillis();
@@ -66,8 +68,24 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
     public void open(OpenContext openContext) {
         progress = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>("request-progress", TypeInformation.of(RequestProgress.class)));
-        waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting-tokens", RequestToken.TYPE));
+        waiting = getRuntimeContext().getListState(waitingDescriptor());
         lateRecords = getRuntimeContext().getMetricGroup().counter("lateRecords");
+        latestWaiting = Long.MIN_VALUE;
+    }
+
+    /** The state of the tokens that wait for the watermark, per request. */
+    static ListStateDescriptor<RequestToken> waitingDescriptor() {
+        return new ListStateDescriptor<>("waiting-tokens", RequestToken.TYPE);
+    }
+
+    /** Notes that a token of this time waits (restored from state, or just arrived). */
+    void waited(long time) {
+        latestWaiting = Math.max(latestWaiting, time);
+    }
+
+    /** The latest time of a token this subtask has held: no token waits later ({@link RequestStepOrderOperator}). */
+    long latestWaiting() {
+        return latestWaiting;
     }
 
     @Override
@@ -95,6 +113,7 @@ final class RequestStepOrderFunction extends KeyedProcessFunction<String, Reques
         request.waits(token.time());
         progress.update(request);
         waiting.add(request.waiting(token));
+        waited(token.time());
     }
 
     @Override

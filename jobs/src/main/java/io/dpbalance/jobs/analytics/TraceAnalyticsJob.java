@@ -308,7 +308,10 @@ public final class TraceAnalyticsJob implements Runnable {
                     .uid("token-events-as-tokens")
                     .name("token events -> tokens")
                     .keyBy(token -> Keys.request(token.clusterId(), token.requestId()))
-                    .process(new RequestStepOrderFunction(settings), RequestToken.TYPE)
+                    .transform(
+                            "requests: step order",
+                            RequestToken.TYPE,
+                            new RequestStepOrderOperator(new RequestStepOrderFunction(settings)))
                     .uid("request-step-order")
                     .name("requests: step order");
             rankLoads = ordered.transform(

@@ -11,7 +11,9 @@ import io.dpbalance.jobs.common.Keys;
 import io.dpbalance.schemas.TokenEvent;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +22,7 @@ class RequestStepOrderFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, RequestToken, RequestToken> harness()
             throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new RequestStepOrderFunction(settings())),
+                new RequestStepOrderOperator(new RequestStepOrderFunction(settings())),
                 (RequestToken t) -> Keys.request(t.clusterId(), t.requestId()),
                 Types.STRING);
         h.open();
@@ -185,6 +187,63 @@ class RequestStepOrderFunctionTest {
     }
 
     @Test
+    void whenItsInputGoesIdleItFirstLetsEveryTokenItHoldsThrough() throws Exception {
+        try (var h = harness()) {
+            feed(h, token("a", 0, 1, "r1", T0, 10, false), 0);
+            feed(h, token("a", 0, 2, "r1", T0 + 20, 11, false), 1);
+            feed(h, token("b", 1, 7, "r2", T0 + 30, 12, true), 2);
+            h.processWatermark(T0);
+            assertThat(h.extractOutputValues()).extracting(RequestToken::step).containsExactly(1L);
+
+            // The token input is caught up with the broker and goes idle: the tokens waiting for a watermark that an
+            // idle input will not bring go through first (in time order), then a watermark at the latest of them,
+            // then the idle status: downstream nothing of this path is left behind when its watermark is ignored.
+            h.processWatermarkStatus(WatermarkStatus.IDLE);
+
+            assertThat(h.extractOutputValues()).extracting(RequestToken::step).containsExactly(1L, 2L, 7L);
+            var tail = h.getOutput().stream().skip(h.getOutput().size() - 4L).toList();
+            assertThat(tail.get(0)).isInstanceOf(StreamRecord.class);
+            assertThat(tail.get(1)).isInstanceOf(StreamRecord.class);
+            assertThat(tail.get(2)).isEqualTo(new Watermark(T0 + 30));
+            assertThat(tail.get(3)).isEqualTo(WatermarkStatus.IDLE);
+
+            // Active again: a watermark behind the flush is not passed on; the next tokens go through as before.
+            h.processWatermarkStatus(WatermarkStatus.ACTIVE);
+            int before = h.getOutput().size();
+            h.processWatermark(T0 + 10);
+            assertThat(h.getOutput()).hasSize(before + 0);
+            feed(h, token("a", 0, 3, "r1", T0 + 1_000, 13, false), 3);
+            h.processWatermark(T0 + 1_000);
+            assertThat(h.extractOutputValues()).extracting(RequestToken::step).containsExactly(1L, 2L, 7L, 3L);
+            assertThat(h.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS)).isNull();
+        }
+    }
+
+    @Test
+    void aRestoredSubtaskFlushesTheTokensItsStateHoldsWhenItsInputGoesIdle() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            feed(h, token("a", 0, 1, "r1", T0, 10, false), 0);
+            feed(h, token("a", 0, 2, "r1", T0 + 40, 11, false), 1);
+            h.processWatermark(T0);
+            snapshot = h.snapshot(1L, T0);
+        }
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+                new RequestStepOrderOperator(new RequestStepOrderFunction(settings())),
+                (RequestToken t) -> Keys.request(t.clusterId(), t.requestId()),
+                Types.STRING)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processWatermarkStatus(WatermarkStatus.IDLE);
+
+            assertThat(restored.extractOutputValues())
+                    .extracting(RequestToken::step)
+                    .containsExactly(2L);
+            assertThat(restored.getOutput()).contains(new Watermark(T0 + 40));
+        }
+    }
+
+    @Test
     void restoredRequestKeepsItsWaitingTokensAndItsLastStep() throws Exception {
         OperatorSubtaskState snapshot;
         try (var h = harness()) {
@@ -195,7 +254,7 @@ class RequestStepOrderFunctionTest {
             snapshot = h.snapshot(1L, T0);
         }
         try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new RequestStepOrderFunction(settings())),
+                new RequestStepOrderOperator(new RequestStepOrderFunction(settings())),
                 (RequestToken t) -> Keys.request(t.clusterId(), t.requestId()),
                 Types.STRING)) {
             restored.initializeState(snapshot);
