@@ -46,8 +46,6 @@ public final class BfioPolicy implements Policy {
     private final DecisionCheck check;
 
     private final boolean calibrate;
-    /** The plan-level self-check; null unless {@code check=plan}. */
-    private final PlanCheck planCheck;
 
     private int[] order = new int[0];
     private int[] positionOf = new int[0];
@@ -83,9 +81,7 @@ public final class BfioPolicy implements Policy {
      * @param check      the self-check of the lookahead ({@link DecisionCheck}, judged on the realized departures of
      *                   earlier decisions): {@code false}; {@code true}, look ahead only as far as the lookahead's
      *                   per-rank predictions have beaten "every rank loses alike"; {@code calibrate}, look ahead with
-     *                   the predicted differences between ranks scaled by how well they matched the realized ones;
-     *                   {@code plan}, plan with the lookahead and with {@code h = 0} and place the lookahead's plan
-     *                   while it has balanced the realized departures better ({@link PlanCheck})
+     *                   the predicted differences between ranks scaled by how well they matched the realized ones
      * @param lookahead  the lookahead's name, for {@link #name()}
      */
     public BfioPolicy(
@@ -124,14 +120,11 @@ public final class BfioPolicy implements Policy {
         this.candidates = candidates;
         this.score = new MarginScore(horizon, beta, decay);
         this.polish = polish ? new Polish() : null;
-        if (!check.equals("false") && !check.equals("true") && !check.equals("calibrate") && !check.equals("plan")) {
-            throw new IllegalArgumentException(
-                    "bfio: check must be false, true, calibrate or plan, got '" + check + "'");
+        if (!check.equals("false") && !check.equals("true") && !check.equals("calibrate")) {
+            throw new IllegalArgumentException("bfio: check must be false, true or calibrate, got '" + check + "'");
         }
-        boolean judgesPlans = check.equals("plan");
-        this.check = check.equals("false") || judgesPlans ? null : new DecisionCheck(horizon, decay);
+        this.check = check.equals("false") ? null : new DecisionCheck(horizon, decay);
         this.calibrate = check.equals("calibrate");
-        this.planCheck = judgesPlans ? new PlanCheck(horizon, decay) : null;
         StringBuilder sb = new StringBuilder("bfio:h=").append(horizon);
         if (beta != DEFAULT_BETA) {
             sb.append(",beta=").append(fmt(beta));
@@ -151,7 +144,7 @@ public final class BfioPolicy implements Policy {
         if (!polish) {
             sb.append(",polish=false");
         }
-        if (this.check != null || planCheck != null) {
+        if (this.check != null) {
             sb.append(",check=").append(check);
         }
         sb.append(",lookahead=").append(lookahead);
@@ -175,10 +168,6 @@ public final class BfioPolicy implements Policy {
     public void refill(RefillContext ctx) {
         // the configured horizon, or a shorter one when the lookahead is not confident enough (learned)
         int ahead = Math.max(0, Math.min(horizon, ctx.lookaheadHorizon(horizon)));
-        if (planCheck != null && ahead > 0) {
-            refillJudgingPlans(ctx, ahead);
-            return;
-        }
         if (check == null) {
             decide(ctx, LoadProjection.of(ctx, ahead));
             placePlan(ctx);
@@ -204,32 +193,6 @@ public final class BfioPolicy implements Policy {
             decide(ctx, trusted == ahead ? projection : projection.truncated(trusted));
         }
         placePlan(ctx);
-    }
-
-    /**
-     * {@code check=plan}: plans on the lookahead's projection and on the current step only, places the lookahead's plan
-     * while {@link PlanCheck} finds it has paid and the {@code h = 0} plan otherwise, and records both for judgement.
-     */
-    private void refillJudgingPlans(RefillContext ctx, int ahead) {
-        planCheck.judge(ctx.step());
-        LoadProjection projection = LoadProjection.of(ctx, ahead);
-        boolean trusted = planCheck.trusted();
-        // the plan placed is decided last (placePlan places the last plan)
-        decide(ctx, trusted ? projection.truncated(0) : projection.copy());
-        double[] first = plannedMass(ctx.ranks());
-        decide(ctx, trusted ? projection.copy() : projection.truncated(0));
-        double[] second = plannedMass(ctx.ranks());
-        planCheck.record(ctx.step(), projection, ahead, trusted ? first : second, trusted ? second : first);
-        placePlan(ctx);
-    }
-
-    /** The prompt mass the current plan adds to each rank. */
-    private double[] plannedMass(int ranks) {
-        double[] mass = new double[ranks];
-        for (int i = 0; i < planned; i++) {
-            mass[planRank[i]] += sortedPrompt[planPosition[i]];
-        }
-        return mass;
     }
 
     /** Plans a decision on {@code projection} (phases 1-4) without placing it. */
@@ -269,16 +232,10 @@ public final class BfioPolicy implements Policy {
         if (check != null) {
             check.onFinished(rank, promptTokens, outputTokens, step);
         }
-        if (planCheck != null) {
-            planCheck.onFinished(rank, promptTokens, outputTokens, step);
-        }
     }
 
     @Override
     public long[] saveState() {
-        if (planCheck != null) {
-            return planCheck.saveState();
-        }
         return check == null ? new long[0] : check.saveState();
     }
 
@@ -287,19 +244,11 @@ public final class BfioPolicy implements Policy {
         if (check != null) {
             check.restoreState(state);
         }
-        if (planCheck != null) {
-            planCheck.restoreState(state);
-        }
     }
 
     /** The self-check's state for reports and tests; null with {@code check=false}. */
     DecisionCheck check() {
         return check;
-    }
-
-    /** The plan-level self-check's state for reports and tests; null unless {@code check=plan}. */
-    PlanCheck planCheck() {
-        return planCheck;
     }
 
     private void prepare(RefillContext ctx) {

@@ -194,6 +194,6 @@ class DecisionCheckTest {
                 .isEqualTo("bfio:h=20,lookahead=oracle");
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> PolicyFactory.create(PolicySpec.parse("bfio:check=maybe"), "oracle", 1))
-                .hasMessageContaining("check must be false, true, calibrate or plan");
+                .hasMessageContaining("check must be false, true or calibrate");
     }
 }
