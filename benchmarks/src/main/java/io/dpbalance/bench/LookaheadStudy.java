@@ -27,14 +27,16 @@ import java.util.function.IntFunction;
  * recovered, {@code median(h0 - X) / median(h0 - oracle)} (paired per seed: arrival-mode runs are chaotic, and one
  * seed's oracle gain can be near 0), and on how many seeds X was worse than {@code h=0}.
  *
- * <p>Seeds: the shipped trace is cut into {@code --seeds} consecutive segments of equal size (arrivals rebased to
- * the segment's first); a synthetic workload is drawn with seeds 1..N. Arrival-mode runs: G = 16, B = 8, reference
+ * <p>Seeds F..F+N-1 ({@code --first-seed F}, default 1; {@code --seeds N}, default 7): the shipped trace is cut into
+ * F-1+N consecutive segments of equal size (arrivals rebased to the segment's first) and seed s runs segment s; a
+ * synthetic workload is drawn with seed s. So {@code --first-seed 8} holds out seeds 8..14 (the trace in 14 segments of
+ * half the size, the last 7 run) from choices made on 1..7. Arrival-mode runs: G = 16, B = 8, reference
  * cost model, the trace at time scale 0.03 (the demo's overloaded cluster) and synthetic Poisson arrivals at a rate
  * that overloads it similarly. Pool mode ({@code azure-pool}): G = 32, B = 72, R = 128, the whole trace in input order
  * rotated to start at segment s (seed 1 is the known-answer run).
  *
  * <pre>
- * bin/dpbalance bench lookahead-study [--seeds 7] [--requests 10000] [--policies P;P;...] [--workloads a,b,...]
+ * bin/dpbalance bench lookahead-study [--seeds 7] [--first-seed 1] [--requests 10000] [--policies P;P;...] [--workloads a,b,...]
  * </pre>
  */
 public final class LookaheadStudy {
@@ -64,6 +66,7 @@ public final class LookaheadStudy {
 
     public static void main(String[] args) {
         int seeds = 7;
+        int first = 1;
         int requests = 10000;
         String policies = "bfio:h=0;bfio:h=20,lookahead=oracle;bfio:h=20,lookahead=hazard;bfio:h=20,lookahead=learned;"
                 + "bfio:h=20,lookahead=learned,check=true;bfio:h=20,lookahead=learned,check=calibrate";
@@ -71,19 +74,21 @@ public final class LookaheadStudy {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seeds" -> seeds = positive("--seeds", value(args, ++i));
+                case "--first-seed" -> first = positive("--first-seed", value(args, ++i));
                 case "--requests" -> requests = positive("--requests", value(args, ++i));
                 case "--policies" -> policies = value(args, ++i);
                 case "--workloads" -> only = value(args, ++i);
                 case "-h", "--help" -> {
                     System.out.println(
-                            "usage: bin/dpbalance bench lookahead-study [--seeds N (7)] [--requests N (10000, "
+                            "usage: bin/dpbalance bench lookahead-study [--seeds N (7)] [--first-seed F (1)] "
+                                    + "[--requests N (10000, "
                                     + "per synthetic workload)] [--policies 'P;P;...' (first: h=0 baseline, second: the oracle)] "
                                     + "[--workloads azure,exp,lognormal,bimodal,corr-lognormal,corr-bimodal,azure-pool]");
                     return;
                 }
                 default ->
                     throw new IllegalArgumentException("lookahead-study: unknown option '" + args[i]
-                            + "'; expected --seeds, --requests, --policies, --workloads");
+                            + "'; expected --seeds, --first-seed, --requests, --policies, --workloads");
             }
         }
         List<PolicySpec> specs = PolicySpec.parseList(policies);
@@ -98,7 +103,9 @@ public final class LookaheadStudy {
                         WorkloadFormat.AZURE,
                         ReadOptions.defaults().withTimeScale(TRACE_TIME_SCALE))
                 .sortedByArrival();
-        int segments = seeds;
+        // seeds first..first+N-1: the trace is cut into first-1+N segments, so seeds 8..14 are held out from 1..7
+        int segments = first - 1 + seeds;
+        int firstSeed = first;
         ClusterConfig arrival = ClusterConfig.reference(RANKS, BATCH);
         workloads.add(new Workload(
                 "azure",
@@ -126,11 +133,12 @@ public final class LookaheadStudy {
 
         System.out.printf(
                 Locale.ROOT,
-                "arrival mode G=%d, B=%d unless a workload says otherwise, %d seeds; avg_imbalance median [min..max]; "
-                        + "gain = h0 - X per seed; recovered = median gain / median oracle gain%n",
+                "arrival mode G=%d, B=%d unless a workload says otherwise, seeds %d..%d; avg_imbalance median "
+                        + "[min..max]; gain = h0 - X per seed; recovered = median gain / median oracle gain%n",
                 RANKS,
                 BATCH,
-                seeds);
+                first,
+                first - 1 + seeds);
         for (Workload workload : workloads) {
             if (only != null && !Arrays.asList(only.split(",")).contains(workload.name())) {
                 continue;
@@ -138,9 +146,10 @@ public final class LookaheadStudy {
             System.out.printf("%n%s: %s%n", workload.name(), workload.description());
             double[][] imbalance = new double[specs.size()][seeds];
             for (int seed = 1; seed <= seeds; seed++) {
-                List<Request> requestsOfSeed = workload.requests().apply(seed);
+                List<Request> requestsOfSeed = workload.requests().apply(firstSeed - 1 + seed);
                 for (int p = 0; p < specs.size(); p++) {
-                    PolicyFactory.Instance instance = PolicyFactory.create(specs.get(p), "oracle", seed);
+                    PolicyFactory.Instance instance =
+                            PolicyFactory.create(specs.get(p), "oracle", firstSeed - 1 + seed);
                     SimulationResult result = Simulator.run(
                             requestsOfSeed,
                             workload.mode(),

@@ -13,7 +13,7 @@ final class LookaheadOptions {
             paramLabel = "L",
             defaultValue = "oracle",
             description = "What BF-IO may know of running requests' remaining tokens: oracle, noisy:D, none, hazard "
-                    + "(learned online from finished requests), learned[:prior=K:ratio=R:min-skill=S:warmup=N] (learned "
+                    + "(learned online from finished requests), learned[:prior=K:ratio=R:min-skill=S:warmup=N:tail=M] (learned "
                     + "online per prompt-length bucket; BF-IO's horizon shrinks to what it predicts with skill). A "
                     + "policy's own lookahead=... wins. Default ${DEFAULT-VALUE}.")
     String lookahead;

@@ -32,6 +32,8 @@ public final class LearnedLookahead implements Lookahead {
     public static final double DEFAULT_MIN_SKILL = 0.03;
     /** Finished requests scored before the skill is trusted. */
     public static final int DEFAULT_WARMUP = 200;
+    /** Requests that never finish assumed in every bucket and the pool: 0, none (the survival of finished ones). */
+    public static final double DEFAULT_TAIL = 0;
 
     public static final int MAX_TRACKED_LENGTH = 1 << 17;
     /** Horizons whose skill is tracked; {@link #horizon(int)} picks among them. */
@@ -45,6 +47,7 @@ public final class LearnedLookahead implements Lookahead {
     private final double ratio;
     private final double minSkill;
     private final int warmup;
+    private final double tail;
     private final double logRatio;
     private final String name;
     /** The last prompt bucketed and its bucket: a decision asks for one request's survival H times in a row. */
@@ -67,13 +70,21 @@ public final class LearnedLookahead implements Lookahead {
         this(DEFAULT_PRIOR, DEFAULT_RATIO, DEFAULT_MIN_SKILL, DEFAULT_WARMUP);
     }
 
+    public LearnedLookahead(double prior, double ratio, double minSkill, int warmup) {
+        this(prior, ratio, minSkill, warmup, DEFAULT_TAIL);
+    }
+
     /**
      * @param prior    pseudo-count k of the pooled survival in a bucket's estimate, >= 0
      * @param ratio    prompt-length ratio between bucket bounds, > 1 (a huge ratio: one bucket, no conditioning)
      * @param minSkill Brier skill a horizon needs before BF-IO uses it, in [0, 1]; 0 trusts any horizon at once
      * @param warmup   finished requests scored before any horizon is trusted, >= 0
+     * @param tail     pseudo-count m of requests that never finish, added to every bucket and the pool: the survival
+     *                 where few finished requests reached an age leans toward "keeps running" instead of toward
+     *                 "leaves by the longest length seen so far" (finished requests under-represent long ones while
+     *                 they are still running); >= 0, 0 = none
      */
-    public LearnedLookahead(double prior, double ratio, double minSkill, int warmup) {
+    public LearnedLookahead(double prior, double ratio, double minSkill, int warmup, double tail) {
         if (!(prior >= 0) || Double.isInfinite(prior)) {
             throw new IllegalArgumentException("learned lookahead: prior must be a number >= 0, got " + prior);
         }
@@ -86,10 +97,14 @@ public final class LearnedLookahead implements Lookahead {
         if (warmup < 0) {
             throw new IllegalArgumentException("learned lookahead: warmup must be >= 0, got " + warmup);
         }
+        if (!(tail >= 0) || Double.isInfinite(tail)) {
+            throw new IllegalArgumentException("learned lookahead: tail must be a number >= 0, got " + tail);
+        }
         this.prior = prior;
         this.ratio = ratio;
         this.minSkill = minSkill;
         this.warmup = warmup;
+        this.tail = tail;
         this.logRatio = Math.log(ratio);
         for (int b = 0; b <= MAX_BUCKETS; b++) {
             alive[b] = new int[0];
@@ -107,6 +122,9 @@ public final class LearnedLookahead implements Lookahead {
         if (warmup != DEFAULT_WARMUP) {
             sb.append(":warmup=").append(warmup);
         }
+        if (tail != DEFAULT_TAIL) {
+            sb.append(":tail=").append(fmt(tail));
+        }
         this.name = sb.toString();
     }
 
@@ -116,6 +134,7 @@ public final class LearnedLookahead implements Lookahead {
         double ratio = DEFAULT_RATIO;
         double minSkill = DEFAULT_MIN_SKILL;
         int warmup = DEFAULT_WARMUP;
+        double tail = DEFAULT_TAIL;
         for (String piece : params.split(":")) {
             if (piece.isBlank()) {
                 continue;
@@ -129,9 +148,11 @@ public final class LearnedLookahead implements Lookahead {
                     case "ratio" -> ratio = Double.parseDouble(value);
                     case "min-skill" -> minSkill = Double.parseDouble(value);
                     case "warmup" -> warmup = Integer.parseInt(value);
+                    case "tail" -> tail = Double.parseDouble(value);
                     default ->
-                        throw new IllegalArgumentException("lookahead '" + text + "': learned has no parameter '" + key
-                                + "'; known: prior, ratio, min-skill, warmup (e.g. learned:prior=16:min-skill=0.03)");
+                        throw new IllegalArgumentException(
+                                "lookahead '" + text + "': learned has no parameter '" + key
+                                        + "'; known: prior, ratio, min-skill, warmup, tail (e.g. learned:prior=16:min-skill=0.03)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
@@ -139,7 +160,7 @@ public final class LearnedLookahead implements Lookahead {
             }
         }
         try {
-            return new LearnedLookahead(prior, ratio, minSkill, warmup);
+            return new LearnedLookahead(prior, ratio, minSkill, warmup, tail);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("lookahead '" + text + "': " + e.getMessage(), e);
         }
@@ -286,15 +307,15 @@ public final class LearnedLookahead implements Lookahead {
         }
         int poolNow = pool[a];
         int end = a + steps;
-        double q = end >= longest[MAX_BUCKETS] ? 0.0 : (double) pool[end] / poolNow;
+        double q = ((end >= longest[MAX_BUCKETS] ? 0.0 : pool[end]) + tail) / (poolNow + tail);
         if (b < 0) {
             return q;
         }
         int[] own = alive[b];
         int now = a < longest[b] ? own[a] : 0;
         int later = end < longest[b] ? own[end] : 0;
-        double denominator = now + prior;
-        return denominator <= 0 ? q : (later + prior * q) / denominator;
+        double denominator = now + tail + prior;
+        return denominator <= 0 ? q : (later + tail + prior * q) / denominator;
     }
 
     @Override

@@ -115,5 +115,40 @@ class LearnedLookaheadTest {
         assertThatThrownBy(() -> Lookahead.parse("learned:prior=x", 1)).hasMessageContaining("prior needs a number");
         assertThatThrownBy(() -> Lookahead.parse("learned:ratio=1", 1)).hasMessageContaining("ratio must be > 1");
         assertThatThrownBy(() -> Lookahead.parse("learned:min-skill=2", 1)).hasMessageContaining("min-skill");
+        assertThat(Lookahead.parse("learned:tail=16", 1).name()).isEqualTo("learned:tail=16");
+        assertThatThrownBy(() -> Lookahead.parse("learned:tail=-1", 1)).hasMessageContaining("tail must be");
+    }
+
+    /**
+     * Without {@code tail} a request near the longest length seen so far is predicted to leave by then for sure; with
+     * {@code tail=m} (m requests that never finish in every bucket and the pool) it leans toward "keeps running"
+     * where few finished requests reached its age, and barely changes where many did.
+     */
+    @Test
+    void theTailKeepsRequestsNearTheLongestSeenRunning() {
+        LearnedLookahead plain = new LearnedLookahead();
+        LearnedLookahead tailed = new LearnedLookahead(16, 2, 0.03, 200, 16);
+        for (LearnedLookahead l : new LearnedLookahead[] {plain, tailed}) {
+            for (int i = 0; i < 900; i++) {
+                l.onFinished(0, 10 + i % 90); // lengths 10..99, 10 of each, pooled only
+            }
+        }
+        // age 95: 40 of 900 finished requests got there (96..99), none beyond 115
+        assertThat(plain.survival(0, 95, 0, 20)).isZero();
+        assertThat(tailed.survival(0, 95, 0, 20)).isCloseTo(16.0 / (40 + 16), within(1e-12));
+        // age 0, 5 steps on: every finished request is still running at 5, with or without the tail
+        assertThat(tailed.survival(0, 0, 0, 5))
+                .isEqualTo(plain.survival(0, 0, 0, 5))
+                .isEqualTo(1.0);
+        // age 20, 10 steps on: 690 of the 790 that got there; the tail moves it by under 0.3 %
+        assertThat(plain.survival(0, 20, 0, 10)).isCloseTo(690.0 / 790, within(1e-12));
+        assertThat(tailed.survival(0, 20, 0, 10)).isCloseTo((690.0 + 16) / (790 + 16), within(1e-12));
+        // a bucket's own estimate gets the same pseudo-requests: prompts of 400 tokens, lengths 10..99 again
+        for (int i = 0; i < 900; i++) {
+            tailed.onFinished(400, 10 + i % 90);
+        }
+        double pooled = tailed.survival(0, 95, 0, 20);
+        assertThat(tailed.survival(0, 400, 95, 0, 20))
+                .isCloseTo((0 + 16 + 16 * pooled) / (40 + 16 + 16), within(1e-12));
     }
 }
