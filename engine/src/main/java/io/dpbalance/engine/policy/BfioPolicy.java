@@ -582,10 +582,9 @@ public final class BfioPolicy implements Policy {
             for (int h = 0; h < steps; h++) {
                 gaps[h] = maxExcluding(h, rank, -1) - projection.load(h, rank);
             }
-            Arrays.sort(gaps, 0, steps);
             int ranks = projection.ranks();
             int k = Math.min(steps - 1, steps / ranks);
-            long target = prompt + (long) Math.floor(gaps[k]);
+            long target = prompt + (long) Math.floor(kthSmallestGap(k, steps));
             bracket(target);
             int below = bracketBelow;
             int above = bracketAbove;
@@ -610,6 +609,22 @@ public final class BfioPolicy implements Policy {
             projection.shift(rank, sortedPrompt[in] - prompt);
             updateTop(projection, rank);
             return true;
+        }
+
+        /**
+         * The k-th smallest of {@code gaps[0..steps)}, counting from 0. With more ranks than steps (the usual case) k
+         * is 0: the minimum, found without sorting.
+         */
+        private double kthSmallestGap(int k, int steps) {
+            if (k == 0) {
+                double min = gaps[0];
+                for (int h = 1; h < steps; h++) {
+                    min = Math.min(min, gaps[h]);
+                }
+                return min;
+            }
+            Arrays.sort(gaps, 0, steps);
+            return gaps[k];
         }
 
         private boolean swapBetweenRanks(LoadProjection projection, int i, int j) {

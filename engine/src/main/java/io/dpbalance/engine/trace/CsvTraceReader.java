@@ -97,7 +97,9 @@ final class CsvTraceReader {
                         workload.skip(Layout.FAILED_REQUEST);
                     } else {
                         workload.add(
-                                idPrefix + csv.recordLine(),
+                                // concat: one copy, where a StringBuilder grows and copies again (a fresh JVM
+                                // makes 19,366 of these ids interpreted, docs/measurements.md "Fresh-JVM simulate")
+                                idPrefix.concat(Long.toString(csv.recordLine())),
                                 timestamp,
                                 positive(layout.promptColumn, prompt),
                                 positive(layout.outputColumn, output));
