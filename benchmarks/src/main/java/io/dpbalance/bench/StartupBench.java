@@ -18,15 +18,20 @@ import java.util.regex.Pattern;
 /**
  * {@code bin/dpbalance bench startup}: the known-answer {@code bfio:h=20} run of {@code bin/dpbalance simulate} in a
  * fresh JVM each time, through the launcher, in two set-ups interleaved run by run so that both see the same machine
- * load: the launcher's defaults (C1 for a short run, the class-data archive) and the previous defaults (tiered JIT, no
- * archive: {@code DPBALANCE_JIT=full DPBALANCE_CDS=off}). Per set-up it prints the medians and ranges of the run's own
- * {@code wall_ms}, the process's wall time and its CPU time (user + system of the child, from
- * {@code /proc/self/stat}), and the ratio of the reference solver's time to each median.
+ * load: the launcher's defaults (C1 for a short run, the class-data archive, the heap on transparent huge pages) and
+ * the previous defaults (tiered JIT, no archive, small pages: {@code DPBALANCE_JAVA_OPTS=-XX:+UseParallelGC}, which
+ * replaces every default). Per set-up it prints the medians and ranges of the run's own {@code wall_ms}, the process's
+ * wall time and its CPU time (user + system of the child, from {@code /proc/self/stat}), the ratio of the reference
+ * solver's time to each median, and whether the medians reach the issue's 20x ({@code reference / 20}: 250 ms for
+ * the default 5 s).
  *
  * <p>The reference solver (the paper's released simulator) cannot be run on this machine; its time is the figure
  * passed with {@code --reference-ms} (default 5,000 ms, docs/measurements.md).
  */
 public final class StartupBench {
+
+    /** Issue 12: the known-answer run at least 20x faster than the reference solver. */
+    private static final double TARGET_RATIO = 20;
 
     private static final Pattern WALL_MS = Pattern.compile("\"wall_ms\":\\s*([0-9.]+)");
 
@@ -57,9 +62,10 @@ public final class StartupBench {
 
                             Runs `bin/dpbalance simulate --policies SPEC --json` (the shipped Azure trace, 32 x 72, pool
                             mode) in a fresh JVM N times in each of two set-ups, interleaved: the launcher's defaults
-                            (C1 only for a short run, the class-data archive) and the previous defaults (tiered JIT, no
-                            archive). Prints medians and ranges of wall_ms (the simulation), the process wall time and
-                            the process CPU time, and the reference solver's time divided by each median.
+                            (C1 only for a short run, the class-data archive, huge pages) and the previous defaults
+                            (tiered JIT, no archive, small pages). Prints medians and ranges of wall_ms (the simulation),
+                            the process wall time and the process CPU time, the reference solver's time divided by each
+                            median, and whether wall_ms and the process reach 20x the reference.
 
                               --runs N           runs per set-up (default 7)
                               --policy SPEC      the policy to run (default bfio:h=20, the known-answer run)
@@ -78,9 +84,8 @@ public final class StartupBench {
             throw new IllegalStateException(launcher + " not found: run from the project root");
         }
         Map<String, Map<String, String>> setups = new LinkedHashMap<>();
-        setups.put("launcher defaults (C1, class-data archive)", Map.of());
-        setups.put(
-                "previous defaults (tiered JIT, no archive)", Map.of("DPBALANCE_JIT", "full", "DPBALANCE_CDS", "off"));
+        setups.put("launcher defaults (C1, archive, huge pages)", Map.of());
+        setups.put("previous defaults (tiered JIT, no archive)", Map.of("DPBALANCE_JAVA_OPTS", "-XX:+UseParallelGC"));
         Map<String, List<double[]>> samples = new LinkedHashMap<>();
         setups.keySet().forEach(k -> samples.put(k, new ArrayList<>()));
         // one unmeasured run each: builds what the launcher builds, makes the archive, warms the page cache
@@ -130,6 +135,16 @@ public final class StartupBench {
                     referenceMs / medians[1]);
             if (firstMedians == null) {
                 firstMedians = medians;
+                double target = referenceMs / TARGET_RATIO;
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %.0fx the reference needs <= %.0f ms: wall_ms %s (%.1fx), process %s (%.1fx)%n",
+                        TARGET_RATIO,
+                        target,
+                        medians[0] <= target ? "reached" : "not reached",
+                        referenceMs / medians[0],
+                        medians[1] <= target ? "reached" : "not reached",
+                        referenceMs / medians[1]);
             } else {
                 System.out.printf(
                         Locale.ROOT,
