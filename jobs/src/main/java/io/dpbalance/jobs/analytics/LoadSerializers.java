@@ -22,7 +22,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * first), rank, step, time, running, kvTokens, records, then the present nullable longs, then where it was read (the
  * topic, a rank-step's partition and offset, a token share's tokens' positions) and a rank-step's bytes. A StepLoads: clusterId, step,
  * stepStart, the rank count, then each rank without the clusterId and step it shares with its step (flagged, written
- * in full where it does not).
+ * in full where it does not), and with its topic as a back-reference where it is the previous rank's (the ranks of a
+ * batch run's partial step were all read from one file, whose path each carries).
  */
 public final class LoadSerializers {
 
@@ -45,6 +46,8 @@ public final class LoadSerializers {
     private static final int SOURCE = 64;
 
     private static final int PAYLOAD = 128;
+    /** The length of a rank's topic in a StepLoads when it is the previous rank's (-1: null). */
+    private static final int SAME_TOPIC = -2;
 
     private static void writeString(String text, DataOutputView target) throws IOException {
         if (text == null) {
@@ -57,7 +60,15 @@ public final class LoadSerializers {
     }
 
     private static String readString(DataInputView source) throws IOException {
+        return readString(source, null);
+    }
+
+    /** A string, or {@code previous} where it was written as {@link #SAME_TOPIC}. */
+    private static String readString(DataInputView source, String previous) throws IOException {
         int length = source.readInt();
+        if (length == SAME_TOPIC) {
+            return previous;
+        }
         if (length < 0) {
             return null;
         }
@@ -66,7 +77,8 @@ public final class LoadSerializers {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private static void writeRank(RankLoad load, DataOutputView target, StepLoads step) throws IOException {
+    private static void writeRank(RankLoad load, DataOutputView target, StepLoads step, String previousTopic)
+            throws IOException {
         boolean ofStep =
                 step != null && load.step == step.step && java.util.Objects.equals(load.clusterId, step.clusterId);
         int flags = (load.enteringTokens != null ? ENTERING : 0)
@@ -100,7 +112,11 @@ public final class LoadSerializers {
             target.writeLong(load.sampledSteps);
         }
         if (load.sourceTopic != null) {
-            writeString(load.sourceTopic, target);
+            if (load.sourceTopic.equals(previousTopic)) {
+                target.writeInt(SAME_TOPIC);
+            } else {
+                writeString(load.sourceTopic, target);
+            }
             target.writeInt(load.sourcePartition);
             target.writeLong(load.sourceOffset);
             writeTokenSources(load, target);
@@ -111,7 +127,7 @@ public final class LoadSerializers {
         }
     }
 
-    private static RankLoad readRank(DataInputView source, StepLoads step) throws IOException {
+    private static RankLoad readRank(DataInputView source, StepLoads step, String previousTopic) throws IOException {
         RankLoad load = new RankLoad();
         int flags = source.readUnsignedByte();
         if ((flags & OF_STEP) != 0) {
@@ -132,7 +148,7 @@ public final class LoadSerializers {
         load.sampledSteps = (flags & SAMPLED) != 0 ? source.readLong() : null;
         load.fromRankStep = (flags & FROM_RANK_STEP) != 0;
         if ((flags & SOURCE) != 0) {
-            load.sourceTopic = readString(source);
+            load.sourceTopic = readString(source, previousTopic);
             load.sourcePartition = source.readInt();
             load.sourceOffset = source.readLong();
             readTokenSources(load, source);
@@ -244,12 +260,12 @@ public final class LoadSerializers {
 
         @Override
         public void serialize(RankLoad record, DataOutputView target) throws IOException {
-            writeRank(record, target, null);
+            writeRank(record, target, null, null);
         }
 
         @Override
         public RankLoad deserialize(DataInputView source) throws IOException {
-            return readRank(source, null);
+            return readRank(source, null, null);
         }
 
         @Override
@@ -294,8 +310,10 @@ public final class LoadSerializers {
                 return;
             }
             target.writeInt(record.ranks.length);
+            String previousTopic = null;
             for (RankLoad rank : record.ranks) {
-                writeRank(rank, target, record);
+                writeRank(rank, target, record, previousTopic);
+                previousTopic = rank.sourceTopic;
             }
         }
 
@@ -308,8 +326,10 @@ public final class LoadSerializers {
             int count = source.readInt();
             if (count >= 0) {
                 step.ranks = new RankLoad[count];
+                String previousTopic = null;
                 for (int i = 0; i < count; i++) {
-                    step.ranks[i] = readRank(source, step);
+                    step.ranks[i] = readRank(source, step, previousTopic);
+                    previousTopic = step.ranks[i].sourceTopic;
                 }
             }
             return step;

@@ -1,6 +1,12 @@
 package io.dpbalance.jobs.analytics;
 
-/** The ranks' loads of one closed step window: every share that arrived, one per rank, by rank. A Flink POJO. */
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The ranks' loads of one closed step window: every share that arrived, one per rank, by rank. In batch execution also
+ * a partial step on its way to the step window ({@link StepLoadCombiner}): then the shares as they came. A Flink POJO.
+ */
 public final class StepLoads {
 
     public String clusterId;
@@ -19,5 +25,19 @@ public final class StepLoads {
         loads.stepStart = stepStart;
         loads.ranks = ranks;
         return loads;
+    }
+
+    /**
+     * The closed step window of one step's admitted shares, one per rank ({@link StepWindowFunction}): in rank order,
+     * starting at their earliest record time, without the bytes a rank-step kept for a repeat's dead letter.
+     */
+    static StepLoads closed(List<RankLoad> ranks) {
+        for (RankLoad load : ranks) {
+            load.payload = null;
+        }
+        ranks.sort(Comparator.comparingInt(load -> load.rank));
+        RankLoad first = ranks.get(0);
+        long stepStart = ranks.stream().mapToLong(load -> load.time).min().orElseThrow();
+        return of(first.clusterId, first.step, stepStart, ranks.toArray(new RankLoad[0]));
     }
 }

@@ -4,7 +4,6 @@ import io.dpbalance.schemas.BoundedDeadLetter;
 import io.dpbalance.schemas.DeadLetter;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -62,22 +61,10 @@ final class StepWindowFunction extends KeyedProcessFunction<String, RankLoad, St
             return;
         }
         RankLoad existing = ranks.get(load.rank);
-        if (existing != null && existing.fromRankStep && load.fromRankStep) {
+        if (repeats(existing, load)) {
             // The first rank-step of a rank and step counts; a repeat (a producer's resend or a conflicting record) is
-            // a
-            // dead letter, so that it is neither counted twice nor silently replaces what was counted.
-            ctx.output(
-                    DEAD_LETTERS,
-                    BoundedDeadLetter.of(
-                            load.clusterId,
-                            load.sourceTopic == null ? "" : load.sourceTopic,
-                            load.sourcePartition,
-                            load.sourceOffset,
-                            RANK_STEP_REPEATED + ": cluster '" + load.clusterId + "' rank " + load.rank + " step "
-                                    + load.step + " already has a rank-step (" + existing.sourceTopic + " partition "
-                                    + existing.sourcePartition + " offset " + existing.sourceOffset + ")",
-                            load.payload == null ? new byte[0] : load.payload,
-                            Instant.ofEpochMilli(System.currentTimeMillis())));
+            // a dead letter, so that it is neither counted twice nor silently replaces what was counted.
+            ctx.output(DEAD_LETTERS, repeatDeadLetter(existing, load));
             return;
         }
         if (!load.fromRankStep) {
@@ -95,6 +82,28 @@ final class StepWindowFunction extends KeyedProcessFunction<String, RankLoad, St
             ctx.timerService().registerEventTimeTimer(close);
             closeAt.update(close);
         }
+    }
+
+    /**
+     * Whether {@code load} repeats what its step window already counts for its rank: a second rank-step. Token shares
+     * add up, and a rank-step replaces token shares ({@link RankLoad#merge}).
+     */
+    static boolean repeats(RankLoad counted, RankLoad load) {
+        return counted != null && counted.fromRankStep && load.fromRankStep;
+    }
+
+    /** The {@code RANK_STEP_REPEATED} dead letter of {@code repeat}, naming the rank-step {@code counted} that counts. */
+    static DeadLetter repeatDeadLetter(RankLoad counted, RankLoad repeat) {
+        return BoundedDeadLetter.of(
+                repeat.clusterId,
+                repeat.sourceTopic == null ? "" : repeat.sourceTopic,
+                repeat.sourcePartition,
+                repeat.sourceOffset,
+                RANK_STEP_REPEATED + ": cluster '" + repeat.clusterId + "' rank " + repeat.rank + " step "
+                        + repeat.step + " already has a rank-step (" + counted.sourceTopic + " partition "
+                        + counted.sourcePartition + " offset " + counted.sourceOffset + ")",
+                repeat.payload == null ? new byte[0] : repeat.payload,
+                Instant.ofEpochMilli(System.currentTimeMillis()));
     }
 
     /**
@@ -137,15 +146,8 @@ final class StepWindowFunction extends KeyedProcessFunction<String, RankLoad, St
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<StepLoads> out) throws Exception {
         List<RankLoad> loads = new ArrayList<>();
-        ranks.values().forEach(load -> {
-            // The payload was kept for a repeat's dead letter; the closed step does not need it.
-            load.payload = null;
-            loads.add(load);
-        });
-        loads.sort(Comparator.comparingInt(load -> load.rank));
-        RankLoad first = loads.get(0);
-        long stepStart = loads.stream().mapToLong(load -> load.time).min().orElseThrow();
-        out.collect(StepLoads.of(first.clusterId, first.step, stepStart, loads.toArray(new RankLoad[0])));
+        ranks.values().forEach(loads::add);
+        out.collect(StepLoads.closed(loads));
         stepWindowsClosed.inc();
         // The step window is closed: its records are in the output, and a late one is judged by the watermark alone.
         ranks.clear();

@@ -31,7 +31,6 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -286,7 +285,9 @@ public final class TraceAnalyticsJob implements Runnable {
         // network, or the function's own), so records pass along a chain without Flink's defensive deep copy.
         env.getConfig().enableObjectReuse();
 
+        boolean batch = env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE) == RuntimeExecutionMode.BATCH;
         DataStream<RankLoad> rankLoads = null;
+        DataStream<StepLoads> partials = null;
         DataStream<StepOutcome> late = null;
         DataStream<DeadLetter> deadLetters = null;
 
@@ -314,9 +315,14 @@ public final class TraceAnalyticsJob implements Runnable {
                             new RequestStepOrderOperator(new RequestStepOrderFunction(settings)))
                     .uid("request-step-order")
                     .name("requests: step order");
-            rankLoads = ordered.transform(
+            SingleOutputStreamOperator<RankLoad> shares = ordered.transform(
                             "tokens -> rank-step shares", LoadSerializers.RANK_LOAD, new TokenFoldOperator())
                     .uid("token-fold");
+            if (batch) {
+                partials = combined(shares, "token-shares-combine", "token shares: combine per step");
+            } else {
+                rankLoads = shares;
+            }
             late = ordered.getSideOutput(RequestStepOrderFunction.LATE);
             deadLetters = tokens.getSideOutput(InputTriage.DEAD_LETTERS)
                     .union(ordered.getSideOutput(RequestStepOrderFunction.DEAD_LETTERS));
@@ -338,7 +344,12 @@ public final class TraceAnalyticsJob implements Runnable {
                             new RankStepsAsLoads(settings), LoadSerializers.RANK_LOAD)
                     .uid("rank-steps-as-loads")
                     .name("rank-steps -> loads");
-            rankLoads = rankLoads == null ? loads : rankLoads.union(loads);
+            if (batch) {
+                DataStream<StepLoads> combined = combined(loads, "rank-steps-combine", "rank-steps: combine per step");
+                partials = partials == null ? combined : partials.union(combined);
+            } else {
+                rankLoads = rankLoads == null ? loads : rankLoads.union(loads);
+            }
             DataStream<StepOutcome> lateLoads = loads.getSideOutput(RankStepsAsLoads.LATE);
             late = late == null ? lateLoads : late.union(lateLoads);
             DataStream<DeadLetter> rejected = records.getSideOutput(InputTriage.DEAD_LETTERS)
@@ -346,17 +357,19 @@ public final class TraceAnalyticsJob implements Runnable {
             deadLetters = deadLetters == null ? rejected : deadLetters.union(rejected);
         }
 
-        // A bounded run sorts the rank-steps by this key: with the step first, two keys differ in their first bytes. A
-        // streaming run keeps the key its savepoints' state is under.
-        KeySelector<RankLoad, String> stepKey =
-                env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE) == RuntimeExecutionMode.BATCH
-                        ? load -> Keys.stepFirst(load.clusterId, load.step)
-                        : load -> Keys.step(load.clusterId, load.step);
-        SingleOutputStreamOperator<StepLoads> stepWindows = rankLoads
-                .keyBy(stepKey)
-                .process(new StepWindowFunction(settings), LoadSerializers.STEP_LOADS)
-                .uid("step-windows")
-                .name("step windows");
+        // A bounded run sorts and shuffles partial steps, made where the rank-steps are read (one record per step, not
+        // per rank), by a key with the step first: two keys differ in their first bytes. A streaming run keeps the
+        // operator and the key its savepoints' state is under.
+        SingleOutputStreamOperator<StepLoads> stepWindows = batch
+                ? partials.keyBy(partial -> Keys.stepFirst(partial.clusterId, partial.step))
+                        .process(new StepPartialsFunction(settings), LoadSerializers.STEP_LOADS)
+                        .uid("step-windows")
+                        .name("step windows")
+                : rankLoads
+                        .keyBy(load -> Keys.step(load.clusterId, load.step))
+                        .process(new StepWindowFunction(settings), LoadSerializers.STEP_LOADS)
+                        .uid("step-windows")
+                        .name("step windows");
         DataStream<StepOutcome> lateRankSteps = stepWindows.getSideOutput(StepWindowFunction.LATE);
         deadLetters = deadLetters.union(stepWindows.getSideOutput(StepWindowFunction.DEAD_LETTERS));
         late = late == null ? lateRankSteps : late.union(lateRankSteps);
@@ -394,6 +407,12 @@ public final class TraceAnalyticsJob implements Runnable {
                 deadLetterOutput,
                 "dead-letter-sink",
                 "dead letter sink");
+    }
+
+    /** Batch execution: {@code loads} as partial steps ({@link StepLoadCombiner}), in the same task. */
+    private static DataStream<StepLoads> combined(SingleOutputStreamOperator<RankLoad> loads, String uid, String name) {
+        return loads.transform(name, LoadSerializers.STEP_LOADS, new StepLoadCombiner())
+                .uid(uid);
     }
 
     /**

@@ -21,7 +21,7 @@ public final class Keys {
 
     /**
      * One step of one cluster, step first: the key of a bounded (batch) run's step windows, which Flink sorts the
-     * rank-steps by; two steps' keys differ in their first bytes. The step's digits end at the first '/'.
+     * partial steps by; two steps' keys differ in their first bytes. The step's digits end at the first '/'.
      */
     public static String stepFirst(String clusterId, long step) {
         return step + "/" + clusterId;
