@@ -52,6 +52,12 @@ import org.apache.flink.util.OutputTag;
  * <p>The second input carries late-record counts (and, once after a restore of the previous state layout, the windows
  * {@link CarriedWindowsOperator} hands over). A late count goes to the window of its time while that window is open,
  * else to the earliest window still open: a closed window is never changed.
+ *
+ * <p>With {@code partialSteps} (batch execution) the first input carries the partial steps of {@link StepLoadCombiner}
+ * instead of closed step windows: the partials of a step add up here, and the step window closes when its step is due
+ * ({@link StepPartials#close}), its repeated rank-steps going to {@link StepWindowFunction#DEAD_LETTERS}. Batch
+ * execution hands this operator every partial of a cluster before the watermark at the end of the input, so no step is
+ * due before all its partials are here; the sort and shuffle of a step-window stage are saved.
  */
 final class StepMetricsFunction extends KeyedCoProcessFunction<String, StepLoads, StepOutcome, StepOutcome> {
 
@@ -60,6 +66,7 @@ final class StepMetricsFunction extends KeyedCoProcessFunction<String, StepLoads
             new OutputTag<>("window-metrics", new AvroTypeInfo<>(WindowMetrics.class));
 
     private final AnalyticsSettings settings;
+    private final boolean partialSteps;
     private final long sizeMillis;
     private final long closeDelayMillis;
 
@@ -85,7 +92,13 @@ final class StepMetricsFunction extends KeyedCoProcessFunction<String, StepLoads
     private transient Map<String, Long> pendingTimer;
 
     StepMetricsFunction(AnalyticsSettings settings) {
+        this(settings, false);
+    }
+
+    /** @param partialSteps whether the first input is partial steps (batch execution), not closed step windows */
+    StepMetricsFunction(AnalyticsSettings settings, boolean partialSteps) {
         this.settings = settings;
+        this.partialSteps = partialSteps;
         this.sizeMillis = settings.window().toMillis();
         this.closeDelayMillis = settings.maxStepSpread().toMillis();
     }
@@ -106,12 +119,19 @@ final class StepMetricsFunction extends KeyedCoProcessFunction<String, StepLoads
 
     @Override
     public void processElement1(StepLoads loads, Context ctx, Collector<StepOutcome> out) throws Exception {
-        closedSteps.put(loads.step, loads);
-        // The element carries its step window's close time; every step closed by the same watermark is here when it
-        // fires. One timer at the earliest close of the buffered steps is enough, as its firing handles every step the
-        // watermark closed and sets the next one (a restore forgets the field, and then only registers a timer too
-        // many).
-        long close = ctx.timestamp();
+        long close;
+        if (partialSteps) {
+            StepLoads held = closedSteps.get(loads.step);
+            closedSteps.put(loads.step, held == null ? loads : StepPartials.merge(held, loads));
+            close = loads.stepStart + closeDelayMillis;
+        } else {
+            closedSteps.put(loads.step, loads);
+            // The element carries its step window's close time.
+            close = ctx.timestamp();
+        }
+        // Every step closed by the same watermark is here when it fires. One timer at the earliest close of the
+        // buffered steps is enough, as its firing handles every step the watermark closed and sets the next one (a
+        // restore forgets the field, and then only registers a timer too many).
         String cluster = ctx.getCurrentKey();
         Long pending = pendingTimer.get(cluster);
         if (pending == null || close < pending) {
@@ -167,6 +187,10 @@ final class StepMetricsFunction extends KeyedCoProcessFunction<String, StepLoads
             pendingTimer.put(cluster, nextClose);
         } else {
             pendingTimer.remove(cluster);
+        }
+        if (partialSteps) {
+            due.replaceAll(partial ->
+                    StepPartials.close(partial, letter -> ctx.output(StepWindowFunction.DEAD_LETTERS, letter)));
         }
         due.sort(Comparator.<StepLoads>comparingLong(loads -> loads.stepStart).thenComparingLong(loads -> loads.step));
         // Windows closed at an earlier watermark are never changed: a step that reached this operator only after the

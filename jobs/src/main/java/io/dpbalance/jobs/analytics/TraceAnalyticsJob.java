@@ -357,22 +357,22 @@ public final class TraceAnalyticsJob implements Runnable {
             deadLetters = deadLetters == null ? rejected : deadLetters.union(rejected);
         }
 
-        // A bounded run sorts and shuffles partial steps, made where the rank-steps are read (one record per step, not
-        // per rank), by a key with the step first: two keys differ in their first bytes. A streaming run keeps the
-        // operator and the key its savepoints' state is under.
-        SingleOutputStreamOperator<StepLoads> stepWindows = batch
-                ? partials.keyBy(partial -> Keys.stepFirst(partial.clusterId, partial.step))
-                        .process(new StepPartialsFunction(settings), LoadSerializers.STEP_LOADS)
-                        .uid("step-windows")
-                        .name("step windows")
-                : rankLoads
-                        .keyBy(load -> Keys.step(load.clusterId, load.step))
-                        .process(new StepWindowFunction(settings), LoadSerializers.STEP_LOADS)
-                        .uid("step-windows")
-                        .name("step windows");
-        DataStream<StepOutcome> lateRankSteps = stepWindows.getSideOutput(StepWindowFunction.LATE);
-        deadLetters = deadLetters.union(stepWindows.getSideOutput(StepWindowFunction.DEAD_LETTERS));
-        late = late == null ? lateRankSteps : late.union(lateRankSteps);
+        DataStream<StepLoads> closedOrPartialSteps;
+        if (batch) {
+            // A bounded run sends the step metrics partial steps, made where the rank-steps are read: one record per
+            // run of a step's ranks instead of one per rank, and no step-window stage to sort and shuffle them twice.
+            closedOrPartialSteps = partials;
+        } else {
+            SingleOutputStreamOperator<StepLoads> stepWindows = rankLoads
+                    .keyBy(load -> Keys.step(load.clusterId, load.step))
+                    .process(new StepWindowFunction(settings), LoadSerializers.STEP_LOADS)
+                    .uid("step-windows")
+                    .name("step windows");
+            DataStream<StepOutcome> lateRankSteps = stepWindows.getSideOutput(StepWindowFunction.LATE);
+            deadLetters = deadLetters.union(stepWindows.getSideOutput(StepWindowFunction.DEAD_LETTERS));
+            late = late == null ? lateRankSteps : late.union(lateRankSteps);
+            closedOrPartialSteps = stepWindows;
+        }
 
         // The previous layout's window operator (uid window-metrics) stays on the late records' path: it hands the open
         // windows of a savepoint of that layout to the step metrics, which now roll the windows up themselves.
@@ -380,12 +380,15 @@ public final class TraceAnalyticsJob implements Runnable {
                         outcome -> Keys.clusterPolicy(outcome.clusterId, outcome.policy))
                 .transform("window metrics: carried windows", late.getType(), new CarriedWindowsOperator())
                 .uid("window-metrics");
-        SingleOutputStreamOperator<StepOutcome> steps = stepWindows
+        SingleOutputStreamOperator<StepOutcome> steps = closedOrPartialSteps
                 .keyBy(loads -> loads.clusterId)
                 .connect(lateCounts.keyBy(outcome -> outcome.clusterId))
-                .process(new StepMetricsFunction(settings), late.getType())
+                .process(new StepMetricsFunction(settings, batch), late.getType())
                 .uid("step-metrics")
                 .name("step metrics and windows");
+        if (batch) {
+            deadLetters = deadLetters.union(steps.getSideOutput(StepWindowFunction.DEAD_LETTERS));
+        }
         if (stepMetrics.writes()) {
             SinkApplier.write(
                     steps.map(outcome -> outcome.metrics)

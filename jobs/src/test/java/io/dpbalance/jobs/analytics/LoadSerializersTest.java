@@ -98,4 +98,34 @@ class LoadSerializersTest {
         assertSameFields(own, copy.ranks[0]);
         assertSameFields(foreign, copy.ranks[1]);
     }
+
+    @Test
+    void aTopicItsPreviousRankSharesIsWrittenOnce() throws Exception {
+        RankLoad first = everyFieldSet("cluster-a", 9, 200);
+        RankLoad same = everyFieldSet("cluster-a", 9, 300);
+        RankLoad none = everyFieldSet("cluster-a", 9, 400);
+        RankLoad after = everyFieldSet("cluster-a", 9, 500);
+        first.sourceTopic = "/data/in/dp.rank-steps.avro";
+        same.sourceTopic = new String(first.sourceTopic);
+        // a share that carries no topic carries no position either
+        none.sourceTopic = null;
+        none.sourcePartition = 0;
+        none.sourceOffset = 0;
+        none.tokenPartitions = null;
+        none.tokenOffsets = null;
+        after.sourceTopic = first.sourceTopic;
+        LoadSerializers.StepLoadsSerializer serializer = new LoadSerializers.StepLoadsSerializer();
+        DataOutputSerializer out = new DataOutputSerializer(128);
+        serializer.serialize(StepLoads.of("cluster-a", 9, 1L, new RankLoad[] {first, same, none, after}), out);
+        StepLoads back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertSameFields(first, back.ranks[0]);
+        assertSameFields(same, back.ranks[1]);
+        assertSameFields(none, back.ranks[2]);
+        assertSameFields(after, back.ranks[3]);
+
+        same.sourceTopic = "/data/in/dp.rank-steps.avrX";
+        DataOutputSerializer distinct = new DataOutputSerializer(128);
+        serializer.serialize(StepLoads.of("cluster-a", 9, 1L, new RankLoad[] {first, same, none, after}), distinct);
+        assertEquals(first.sourceTopic.length(), distinct.length() - out.length(), "bytes saved by the back-reference");
+    }
 }

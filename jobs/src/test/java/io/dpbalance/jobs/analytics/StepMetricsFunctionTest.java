@@ -45,6 +45,55 @@ class StepMetricsFunctionTest {
         return StepLoads.of(cluster, step, start, ranks);
     }
 
+    /**
+     * Batch execution: partial steps of the combiner, a step's ranks split over two of them and a rank-step repeated,
+     * give the step and window metrics that the closed steps give, and the repeat is a dead letter.
+     */
+    @Test
+    void addsUpAStepsPartialsAsItsClosedStepWindowAndDeadLettersARepeat() throws Exception {
+        AnalyticsSettings settings = settings().withRoster(Map.of("a", 3));
+        try (var closed = harness(settings);
+                var partials = new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new StepMetricsFunction(settings, true)),
+                        (StepLoads s) -> s.clusterId,
+                        (StepOutcome o) -> o.clusterId,
+                        Types.STRING)) {
+            closed.open();
+            closed.processElement1(
+                    step("a", 1, T0, load("a", 0, 1, T0, 2, 10), load("a", 1, 1, T0 + 5, 1, 4)), T0 + CLOSE);
+            closed.processElement1(step("a", 2, T0 + 20, load("a", 0, 2, T0 + 20, 2, 8)), T0 + 20 + CLOSE);
+            closed.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+
+            partials.open();
+            partials.processElement1(step("a", 1, T0 + 5, load("a", 1, 1, T0 + 5, 1, 4)), T0 + 5);
+            partials.processElement1(step("a", 2, T0 + 20, load("a", 0, 2, T0 + 20, 2, 8)), T0 + 20);
+            partials.processElement1(step("a", 1, T0, load("a", 0, 1, T0, 2, 10), load("a", 1, 1, T0 + 6, 3, 99)), T0);
+            partials.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+
+            assertThat(partials.extractOutputValues())
+                    .extracting(outcome -> outcome.metrics)
+                    .hasSize(2)
+                    .isEqualTo(closed.extractOutputValues().stream()
+                            .map(outcome -> outcome.metrics)
+                            .toList());
+            assertThat(partials.getSideOutput(StepMetricsFunction.WINDOWS))
+                    .extracting(r -> r.getValue())
+                    .isNotEmpty()
+                    .isEqualTo(closed.getSideOutput(StepMetricsFunction.WINDOWS).stream()
+                            .map(r -> r.getValue())
+                            .toList());
+            assertThat(partials.getSideOutput(StepWindowFunction.DEAD_LETTERS))
+                    .singleElement()
+                    .satisfies(letter -> assertThat(letter.getValue().getReason())
+                            .startsWith("RANK_STEP_REPEATED: cluster 'a' rank 1 step 1"));
+            try (var buffered = partials.getOperator()
+                    .<String>getKeyedStateBackend()
+                    .getKeys("closed-steps", VoidNamespace.INSTANCE)) {
+                assertThat(buffered).as("the handled steps left the buffer").isEmpty();
+            }
+        }
+    }
+
     @Test
     void countsRosterRanksWithoutARecordAsLoadZeroAndAsMissing() throws Exception {
         try (var h = harness(settings().withRoster(Map.of("a", 4)))) {
