@@ -15,6 +15,7 @@ import io.dpbalance.engine.trace.Workload;
 import io.dpbalance.engine.trace.WorkloadFormat;
 import io.dpbalance.engine.trace.WorkloadReader;
 import io.dpbalance.jobs.analytics.TraceAnalyticsJob;
+import io.dpbalance.jobs.common.JobEnvironment;
 import io.dpbalance.schemas.RankStep;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -62,8 +63,9 @@ import picocli.CommandLine.Option;
  *       {@link SpecificDatumReader} of {@link RankStep}, the reader the job's file source uses, and sums a field of
  *       every record (so that the decode is not optimized away);</li>
  *   <li><b>job</b>: the job exactly as {@code bin/dpbalance analytics --input-files DIR --output-files OUT --inputs
- *       rank-steps} builds it from its flags (batch mode), submitted to a MiniCluster started once beforehand (its
- *       start-up is printed apart and not counted); its time runs from the submission to its result, deploying its
+ *       rank-steps} builds it from its flags (batch mode), submitted to a MiniCluster with the embedded run's
+ *       settings ({@link JobEnvironment#embeddedBatchCluster}) started once beforehand (its start-up is printed apart
+ *       and not counted); its time runs from the submission to its result, deploying its
  *       tasks and writing its JSON-lines output included. Every run's StepMetrics are read back and checked: one per
  *       step of the input, their tokens adding up to the rank-steps' running requests, and the same SHA-256 (of
  *       the sorted lines) in every run.</li>
@@ -161,6 +163,13 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
     String skip;
 
     @Option(
+            names = "--flink-conf",
+            paramLabel = "KEY=VALUE",
+            description = "A setting of the MiniCluster (repeatable), e.g. `--flink-conf "
+                    + "taskmanager.network.compression.codec=NONE`: to try cluster settings on the same files.")
+    List<String> flinkConf = new ArrayList<>();
+
+    @Option(
             names = "--job-arg",
             paramLabel = "FLAG",
             description = "A flag of `bin/dpbalance analytics` for the job (repeatable: `--job-arg=--window "
@@ -236,7 +245,16 @@ public final class BatchAnalyticsThroughput implements Callable<Integer> {
                 rankSteps,
                 reference.steps,
                 Files.size(file));
-        Configuration flink = new Configuration();
+        // The MiniCluster of `analytics --input-files` (an embedded run), with the --flink-conf settings on top.
+        Configuration flink = JobEnvironment.embeddedBatchCluster();
+        for (String setting : flinkConf) {
+            int eq = setting.indexOf('=');
+            if (eq <= 0) {
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "--flink-conf: expected KEY=VALUE, got '" + setting + "'");
+            }
+            flink.setString(setting.substring(0, eq), setting.substring(eq + 1));
+        }
         long started = System.nanoTime();
         int failures = 0;
         try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()

@@ -31,6 +31,7 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -286,6 +287,17 @@ public final class TraceAnalyticsJob implements Runnable {
         env.getConfig().enableObjectReuse();
 
         boolean batch = env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE) == RuntimeExecutionMode.BATCH;
+        if (batch && tokenEvents == null) {
+            // Rank-steps alone: no sort of the keyed inputs. Their one keyed operator of any size, the step metrics,
+            // adds up a cluster's partial steps in any order and handles them at the end of the input (every step of
+            // the cluster is in its state then, sorted or not; unsorted, those of every cluster): the sort bought
+            // nothing but the time it took. Token events keep it: the request check would otherwise hold every token
+            // of the input until its end, not one request's at a time.
+            Configuration unsorted = new Configuration();
+            unsorted.set(ExecutionOptions.SORT_INPUTS, false);
+            unsorted.set(ExecutionOptions.USE_BATCH_STATE_BACKEND, false);
+            env.configure(unsorted);
+        }
         DataStream<RankLoad> rankLoads = null;
         DataStream<StepLoads> partials = null;
         DataStream<StepOutcome> late = null;

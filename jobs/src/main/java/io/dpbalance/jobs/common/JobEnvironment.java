@@ -9,6 +9,7 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.NettyShuffleEnvironmentOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -47,7 +48,9 @@ public final class JobEnvironment {
         StreamExecutionEnvironment env;
         boolean insideCluster = false;
         if (options.cluster.jobmanager == null) {
-            env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env = options.fileMode()
+                    ? StreamExecutionEnvironment.getExecutionEnvironment(embeddedBatchCluster())
+                    : StreamExecutionEnvironment.getExecutionEnvironment();
             insideCluster = ClusterSubmission.insideCluster(env);
         } else {
             env = ClusterSubmission.remoteEnvironment(options.cluster.jobmanager, jobClass);
@@ -60,6 +63,19 @@ public final class JobEnvironment {
         }
         env.configure(options.recoveryConfiguration());
         return new JobEnvironment(options, command, env, insideCluster);
+    }
+
+    /**
+     * The settings of the embedded MiniCluster of a batch (file) run, which a throughput harness's own MiniCluster
+     * takes too: no compression of the blocking shuffle, whose files stay on the one machine (LZ4 cost the batch
+     * analytics about 5% of their CPU, docs/measurements.md). A cluster's own settings apply to a submitted run.
+     */
+    public static Configuration embeddedBatchCluster() {
+        Configuration cluster = new Configuration();
+        cluster.set(
+                NettyShuffleEnvironmentOptions.SHUFFLE_COMPRESSION_CODEC,
+                NettyShuffleEnvironmentOptions.CompressionCodec.NONE);
+        return cluster;
     }
 
     /** A run on an environment the caller made (a throughput harness's), taken as an embedded one. */
