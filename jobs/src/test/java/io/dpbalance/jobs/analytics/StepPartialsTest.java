@@ -1,10 +1,8 @@
 package io.dpbalance.jobs.analytics;
 
 import static io.dpbalance.jobs.analytics.LogFixtures.T0;
-import static io.dpbalance.jobs.analytics.LogFixtures.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dpbalance.jobs.common.Keys;
 import io.dpbalance.jobs.io.InputRecord;
 import io.dpbalance.schemas.Codecs;
 import io.dpbalance.schemas.DeadLetter;
@@ -17,9 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,15 +26,6 @@ import org.junit.jupiter.api.Test;
 class StepPartialsTest {
 
     private static final LoadSerializers.RankLoadSerializer COPY = new LoadSerializers.RankLoadSerializer();
-
-    private static KeyedOneInputStreamOperatorTestHarness<String, RankLoad, StepLoads> oneByOne() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new StepWindowFunction(settings())),
-                (RankLoad l) -> Keys.step(l.clusterId, l.step),
-                Types.STRING);
-        h.open();
-        return h;
-    }
 
     private static RankLoad rankStep(String cluster, int rank, long step, long time, int running, long offset) {
         RankStep record = LogFixtures.rankStep(cluster, rank, step, time, running, 100L * running, null, null);
@@ -143,7 +129,7 @@ class StepPartialsTest {
 
             Map<String, String> expected = new TreeMap<>();
             List<DeadLetter> expectedRepeats = new ArrayList<>();
-            try (var h = oneByOne()) {
+            try (var h = StepWindowFunctionTest.harness()) {
                 List<RankLoad> byTime = new ArrayList<>(shares);
                 byTime.sort(Comparator.<RankLoad>comparingLong(l -> l.time)
                         .thenComparing(l -> !l.fromRankStep)

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class StepWindowFunctionTest {
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, RankLoad, StepLoads> harness() throws Exception {
+    /** The step window, keyed as in a streaming run; opened. */
+    static KeyedOneInputStreamOperatorTestHarness<String, RankLoad, StepLoads> harness() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new StepWindowFunction(settings())),
                 (RankLoad l) -> Keys.step(l.clusterId, l.step),
