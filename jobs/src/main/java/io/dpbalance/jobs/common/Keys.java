@@ -19,14 +19,6 @@ public final class Keys {
         return clusterId.length() + ":" + clusterId + "/" + step;
     }
 
-    /**
-     * One step of one cluster, step first: the key of a bounded (batch) run's step windows, which Flink sorts the
-     * partial steps by; two steps' keys differ in their first bytes. The step's digits end at the first '/'.
-     */
-    public static String stepFirst(String clusterId, long step) {
-        return step + "/" + clusterId;
-    }
-
     /** One cluster under one policy. */
     public static String clusterPolicy(String clusterId, String policy) {
         return clusterId.length() + ":" + clusterId + policy;
