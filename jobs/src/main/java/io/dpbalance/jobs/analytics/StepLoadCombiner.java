@@ -10,15 +10,15 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Batch execution's combiner, chained to what makes the {@link RankLoad}s (as MapReduce combines before its shuffle):
- * consecutive shares of the same (cluster, step) leave as one partial {@link StepLoads}, so that the sort and shuffle
- * to the step windows carry one record per run of a step instead of one per rank. A decode log writes a step's ranks
+ * consecutive shares of the same (cluster, step) leave as one partial {@link StepLoads}, so that the shuffle to the
+ * step metrics carries one record per run of a step instead of one per rank. A decode log writes a step's ranks
  * together, so a run is usually the whole step.
  *
  * <p>A partial only groups: its {@code ranks} are the shares as they came (a rank may be there twice, a repeat or two
- * token shares), and its {@code stepStart} is their earliest time. {@link StepPartialsFunction} admits them by the step
- * window's rules, whatever partials a step came in and in whatever order. A partial goes out when a share of another
- * step comes, before a watermark is forwarded, before a checkpoint barrier, at the end of the input, and at
- * {@link #MAX_SHARES} shares (a log that repeats one step's records without end).
+ * token shares), and its {@code stepStart} is their earliest time. {@link StepPartials} adds up a step's partials and
+ * closes its step window by the step window's rules, whatever partials the step came in and in whatever order. A
+ * partial goes out when a share of another step comes, before a watermark is forwarded, before a checkpoint barrier, at
+ * the end of the input, and at {@link #MAX_SHARES} shares (a log that repeats one step's records without end).
  */
 final class StepLoadCombiner extends AbstractStreamOperator<StepLoads>
         implements OneInputStreamOperator<RankLoad, StepLoads>, BoundedOneInput {
