@@ -133,13 +133,7 @@ class BrokerOutageITCase {
         assertThat(actual.lateDeadLetters)
                 .as("token events late after the outage")
                 .isZero();
-        assertThat(differences(actual.steps, expected.steps))
-                .as("committed step metrics that differ")
-                .isEmpty();
-        assertThat(differences(actual.windows, expected.windows))
-                .as("committed window metrics that differ")
-                .isEmpty();
-        assertThat(actual.deadLetters).isZero();
+        assertSameOutput(actual, expected);
     }
 
     /**
@@ -196,27 +190,12 @@ class BrokerOutageITCase {
                         + "%d dead letters (%d late)%n",
                 actual.steps.size(), CLUSTER, expected.steps.size(), actual.deadLetters, actual.lateDeadLetters);
         assertThat(actual.lateDeadLetters).as("held tokens late").isZero();
-        assertThat(differences(actual.steps, expected.steps))
-                .as("committed step metrics that differ")
-                .isEmpty();
-        assertThat(differences(actual.windows, expected.windows))
-                .as("committed window metrics that differ")
-                .isEmpty();
-        assertThat(actual.deadLetters).isZero();
+        assertSameOutput(actual, expected);
     }
 
     /** Until the job has committed {@code records} offsets, then three times the idleness: every partition idle. */
     private static void awaitCaughtUpAndIdle(JobClient job, String group, long records) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (KAFKA.committedOffsets(group) < records) {
-            assertThat(job.getJobStatus().get().isGloballyTerminalState())
-                    .as("the live job ended")
-                    .isFalse();
-            assertThat(System.nanoTime())
-                    .as("the live job reads its input within 2 minutes")
-                    .isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        KAFKA.awaitCommitted(job, group, records, Duration.ofMinutes(2));
         Thread.sleep(IDLENESS.multipliedBy(3).toMillis());
     }
 
@@ -232,6 +211,17 @@ class BrokerOutageITCase {
             }
         }
         return records;
+    }
+
+    /** Cluster k's committed step and window metrics equal, and no dead letter. */
+    private static void assertSameOutput(Output actual, Output expected) {
+        assertThat(differences(actual.steps, expected.steps))
+                .as("committed step metrics that differ")
+                .isEmpty();
+        assertThat(differences(actual.windows, expected.windows))
+                .as("committed window metrics that differ")
+                .isEmpty();
+        assertThat(actual.deadLetters).isZero();
     }
 
     /** The keys whose values differ (or are on one side only), the first 10 with both values. */

@@ -21,10 +21,19 @@ class RequestStepOrderFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, RequestToken, RequestToken> harness()
             throws Exception {
+        return harness(null);
+    }
+
+    /** The operator, restored from {@code snapshot} when it is not null, opened. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, RequestToken, RequestToken> harness(
+            OperatorSubtaskState snapshot) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new RequestStepOrderOperator(new RequestStepOrderFunction(settings())),
                 (RequestToken t) -> Keys.request(t.clusterId(), t.requestId()),
                 Types.STRING);
+        if (snapshot != null) {
+            h.initializeState(snapshot);
+        }
         h.open();
         return h;
     }
@@ -228,12 +237,7 @@ class RequestStepOrderFunctionTest {
             h.processWatermark(T0);
             snapshot = h.snapshot(1L, T0);
         }
-        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
-                new RequestStepOrderOperator(new RequestStepOrderFunction(settings())),
-                (RequestToken t) -> Keys.request(t.clusterId(), t.requestId()),
-                Types.STRING)) {
-            restored.initializeState(snapshot);
-            restored.open();
+        try (var restored = harness(snapshot)) {
             restored.processWatermarkStatus(WatermarkStatus.IDLE);
 
             assertThat(restored.extractOutputValues())
@@ -253,12 +257,7 @@ class RequestStepOrderFunctionTest {
             feed(h, token("a", 0, 2, "r1", T0 + 40, 12, true), 2);
             snapshot = h.snapshot(1L, T0);
         }
-        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
-                new RequestStepOrderOperator(new RequestStepOrderFunction(settings())),
-                (RequestToken t) -> Keys.request(t.clusterId(), t.requestId()),
-                Types.STRING)) {
-            restored.initializeState(snapshot);
-            restored.open();
+        try (var restored = harness(snapshot)) {
             restored.processWatermark(T0 + 40);
 
             assertThat(restored.extractOutputValues()).singleElement().satisfies(token -> {

@@ -167,16 +167,7 @@ class ShadowBrokerOutageITCase {
      * savepoint into {@code dir}: the end of event time, as a bounded run's end of input.
      */
     private static void drainOnceReadAndIdle(JobClient job, String group, int records, Path dir) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (KAFKA.committedOffsets(group) < records) {
-            assertThat(job.getJobStatus().get().isGloballyTerminalState())
-                    .as("the live job ended")
-                    .isFalse();
-            assertThat(System.nanoTime())
-                    .as("the live job reads its input within 2 minutes")
-                    .isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        KAFKA.awaitCommitted(job, group, records, Duration.ofMinutes(2));
         Thread.sleep(IDLENESS.multipliedBy(3).toMillis());
         job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.DEFAULT)
                 .get(2, TimeUnit.MINUTES);

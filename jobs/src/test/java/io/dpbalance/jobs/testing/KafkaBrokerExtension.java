@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -304,6 +305,23 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
             }
         }
         return (System.nanoTime() - outageStarted) / 1_000_000;
+    }
+
+    /**
+     * Until consumer group {@code group} has committed {@code records} offsets (a live job read its input and
+     * checkpointed), failing if the job ends first or it takes longer than {@code within}.
+     */
+    public void awaitCommitted(JobClient job, String group, long records, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (committedOffsets(group) < records) {
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                throw new AssertionError("the live job ended before it committed " + records + " offsets");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the live job did not commit " + records + " offsets within " + within);
+            }
+            Thread.sleep(200);
+        }
     }
 
     /** The offsets consumer group {@code group} has committed, summed over its partitions. */
