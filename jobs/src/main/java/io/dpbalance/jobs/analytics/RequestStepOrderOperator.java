@@ -7,18 +7,19 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
- * The operator of {@link RequestStepOrderFunction}: when its input goes idle, it first lets every token it holds go
- * through, as a watermark at the latest of their times would, and only then passes the idle status on.
+ * The operator of {@link RequestStepOrderFunction}: it does not pass an idle status on while it holds tokens that
+ * wait for the watermark; downstream it stays active at its watermark until its input brings the watermark on.
  *
  * <p>Why: the step window downstream merges this token path with the rank-step path, and a merge ignores the
- * watermark of an idle input. Its input goes idle only when the token topic's partitions are caught up with the broker
- * ({@code CaughtUpIdleness}), but the tokens of the last max-step-spread wait here for a watermark that an idle input
- * does not bring. Passed on idle as they were, the other path's watermark would close their step windows, and they
- * would come late when the token input is active again: at the end of a drain while the sources were idle (the crash
- * test's broker outage, then a restore, lost 492 step metrics so: their 2,332 tokens were dead-lettered late) or when
- * the token topic is quiet while rank-steps go on. After the flush this subtask's event time is the flushed time: a
- * lower watermark later is not passed on (the timers' time never goes back), and a token behind it is late, as it would
- * be at the step window anyway.
+ * watermark of an idle input. The token input goes idle only when the token topic's partitions are caught up with the
+ * broker ({@code CaughtUpIdleness}), but the tokens of the last max-out-of-orderness still wait here. Passed on, the
+ * idle status let the rank-step path alone move the step window past them, and they came late when the token input
+ * was active again: at the end of a drain while the sources were idle (the crash test's drain after its broker outage
+ * and a restore: 2,332 tokens dead-lettered late, 492 step metrics missing) or when the token topic went quiet while
+ * rank-steps went on. Letting them through on idle instead is wrong too: after a broker outage the partitions are
+ * caught up (the broker holds nothing more) while a producer still holds records it will send, and a watermark moved
+ * on by idleness makes those late. Holding the idle status costs latency only: the step window waits until tokens
+ * come again, or until the end of input.
  */
 final class RequestStepOrderOperator extends KeyedProcessOperator<String, RequestToken, RequestToken> {
 
@@ -50,18 +51,16 @@ final class RequestStepOrderOperator extends KeyedProcessOperator<String, Reques
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        if (mark.getTimestamp() <= watermark) {
-            return; // behind a flush (or a repeat): the timers' time does not go back
-        }
-        watermark = mark.getTimestamp();
+        watermark = Math.max(watermark, mark.getTimestamp());
         super.processWatermark(mark);
     }
 
     @Override
     public void processWatermarkStatus(WatermarkStatus status) throws Exception {
-        long latest = function().latestWaiting();
-        if (status.isIdle() && latest > watermark) {
-            processWatermark(new Watermark(latest));
+        // A token waits exactly when the latest token held is after the watermark: every token up to the watermark
+        // has gone through (or was rejected), and a token leaves the wait no other way.
+        if (status.isIdle() && function().latestWaiting() > watermark) {
+            return;
         }
         super.processWatermarkStatus(status);
     }

@@ -139,10 +139,10 @@ class BrokerOutageITCase {
     /**
      * The token input caught up and idle while the rank-step input goes on: the token path still holds its last
      * max-out-of-orderness of tokens (they wait in the step-order operator for a watermark), and the step window, where
-     * the two paths meet, ignores an idle input's watermark, so the rank-steps alone move it on. Before {@link
-     * RequestStepOrderOperator} let the held tokens through when its input went idle, they came late at the drain (the
-     * crash test's drain after its broker outage: 2,332 tokens dead-lettered late, 492 step metrics missing, there by a
-     * race at the end of event time; here for certain: rank-steps 1 minute on). Output must equal a bounded run's.
+     * the two paths meet, ignores an idle input's watermark. Before {@link RequestStepOrderOperator} kept its idle
+     * status while it held tokens, the rank-steps alone moved the step window past them and they came late at the drain
+     * (the crash test's drain after its broker outage: 2,332 tokens dead-lettered late, 492 step metrics missing, there
+     * by a race at the end of event time; here for certain: rank-steps 1 minute on). Output must equal a bounded run's.
      */
     @Test
     void heldTokensOfAnIdleTokenInputAreNotOvertakenByTheRankSteps(@TempDir Path dir) throws Exception {
